@@ -1,0 +1,59 @@
+package dev.graft.nn;
+
+import ai.djl.ndarray.NDManager;
+
+/**
+ * The one place that starts the tensor engine (DJL's PyTorch engine on the bundled CPU
+ * libtorch, offline) and sets its thread count. Everything that needs arrays asks here for
+ * a manager, so nothing is ever downloaded and the threads are set before the first op.
+ */
+public final class Engine {
+    private static volatile NDManager root;
+    private static int threads = Runtime.getRuntime().availableProcessors();
+
+    private Engine() {}
+
+    /**
+     * Sets the intra-op thread count; must be called before the engine starts.
+     * Zero or negative means all cores.
+     */
+    public static synchronized void setThreads(int n) {
+        if (root != null) {
+            if (n > 0 && n != threads) {
+                throw new IllegalStateException("the engine has started with " + threads + " threads");
+            }
+            return;
+        }
+        threads = n > 0 ? n : Runtime.getRuntime().availableProcessors();
+    }
+
+    public static int threads() { return threads; }
+
+    /** The root manager; long-lived arrays (parameters, buffers) belong to it. */
+    public static NDManager root() {
+        NDManager r = root;
+        if (r == null) {
+            synchronized (Engine.class) {
+                if (root == null) {
+                    System.setProperty("ai.djl.offline", "true");
+                    System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+                    System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+                    System.setProperty("ai.djl.default_engine", "PyTorch");
+                    root = NDManager.newBaseManager(ai.djl.Device.cpu(), "PyTorch");
+                }
+                r = root;
+            }
+        }
+        return r;
+    }
+
+    /** A new scope for short-lived arrays: close it at the end of a step or batch. */
+    public static NDManager newScope() { return root().newSubManager(); }
+
+    /** Version of the native library, for provenance. */
+    public static String version() {
+        root();
+        return "DJL " + ai.djl.engine.Engine.getDjlVersion() + ", PyTorch "
+                + ai.djl.engine.Engine.getEngine("PyTorch").getVersion();
+    }
+}
