@@ -1,0 +1,41 @@
+package dev.graft.models;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A published set of weights, like torchvision's {@code ResNet18_Weights.IMAGENET1K_V1}:
+ * where to get the file, its hash prefix, the inference preset it was evaluated with, and
+ * its published ImageNet accuracy and cost.
+ */
+public record WeightsSpec(
+        String arch,
+        String tag,
+        String fileName,
+        int resize,
+        int crop,
+        String interpolation,
+        double acc1,
+        double acc5,
+        double gflops) {
+
+    public static final String BASE_URL = "https://download.pytorch.org/models/";
+    public static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
+    public static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
+    private static final Pattern HASH = Pattern.compile("-([a-f0-9]*)\\.");
+
+    /** torchvision-style name, e.g. {@code resnet18.IMAGENET1K_V1}. */
+    public String name() { return arch + "." + tag; }
+
+    public String url() { return BASE_URL + fileName; }
+
+    /** The sha256 prefix torch.hub checks: the first {@code -([a-f0-9]*)\.} in the file name. */
+    public String sha256Prefix() {
+        Matcher m = HASH.matcher(fileName);
+        return m.find() ? m.group(1) : "";
+    }
+
+    public static WeightsSpec v1(String arch, String file, double acc1, double acc5, double gflops) {
+        return new WeightsSpec(arch, "IMAGENET1K_V1", file, 256, 224, "bilinear", acc1, acc5, gflops);
+    }
+}

@@ -1,0 +1,60 @@
+package dev.graft.nn;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.graft.io.DType;
+import dev.graft.io.TensorData;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/** Converts between engine arrays and {@link TensorData}, the form files hold. */
+public final class Tensors {
+    private Tensors() {}
+
+    public static TensorData toData(NDArray array) {
+        DType dtype = switch (array.getDataType()) {
+            case FLOAT32 -> DType.FLOAT32;
+            case FLOAT64 -> DType.FLOAT64;
+            case FLOAT16 -> DType.FLOAT16;
+            case BFLOAT16 -> DType.BFLOAT16;
+            case INT64 -> DType.INT64;
+            case INT32 -> DType.INT32;
+            case INT8 -> DType.INT8;
+            case UINT8 -> DType.UINT8;
+            case BOOLEAN -> DType.BOOL;
+            default -> throw new IllegalArgumentException("unsupported dtype " + array.getDataType());
+        };
+        ByteBuffer buf = array.toByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        byte[] bytes = new byte[buf.remaining()];
+        buf.get(bytes);
+        return new TensorData(dtype, array.getShape().getShape(), bytes);
+    }
+
+    /** Creates a float32 array (or int64 for integer data) from file data. */
+    public static NDArray fromData(TensorData t, NDManager manager) {
+        Shape shape = new Shape(t.shape());
+        if (t.dtype() == DType.INT64 || t.dtype() == DType.INT32) {
+            ByteBuffer buf = ByteBuffer.allocateDirect(Math.toIntExact(t.numel() * 8)).order(ByteOrder.nativeOrder());
+            ByteBuffer src = t.buffer();
+            for (long i = 0; i < t.numel(); i++) {
+                buf.putLong(t.dtype() == DType.INT64 ? src.getLong((int) i * 8) : src.getInt((int) i * 4));
+            }
+            buf.rewind();
+            return manager.create(buf, shape, DataType.INT64);
+        }
+        ByteBuffer buf = ByteBuffer.allocateDirect(Math.toIntExact(t.numel() * 4)).order(ByteOrder.nativeOrder());
+        if (t.dtype() == DType.FLOAT32) {
+            buf.put(t.data());
+        } else {
+            buf.asFloatBuffer().put(t.toFloats());
+        }
+        buf.rewind();
+        return manager.create(buf, shape, DataType.FLOAT32);
+    }
+
+    public static NDArray fromFloats(float[] values, Shape shape, NDManager manager) {
+        return manager.create(values, shape);
+    }
+}
