@@ -7,6 +7,6 @@ final class Commands {
     private Commands() {}
 
     static List<Object> all() {
-        return List.of(new ModelsCommand());
+        return List.of(new ModelsCommand(), new BenchCommand());
     }
 }
