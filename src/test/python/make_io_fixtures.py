@@ -6,6 +6,7 @@ Outputs, under src/test/resources/fixtures/io/:
                      _metadata, several dtypes, a view sharing storage, a transposed and a
                      strided tensor, a scalar int64 num_batches_tracked, an empty tensor)
   state_legacy.pth   the same dict with _use_new_zipfile_serialization=False
+  state_protocol4.pth  the same dict pickled with protocol 4 (FRAME, MEMOIZE, SHORT_BINUNICODE)
   checkpoint.pth     a training checkpoint: nested dicts, lists, tuples, floats, strings
   unsupported.pth    a dict holding a collections.Counter (a global Graft must not run)
   hand.safetensors   a safetensors file written byte by byte per the spec
@@ -51,6 +52,8 @@ def state_dict():
     sd["shared.view"] = base[3:9].view(2, 3)  # same storage, offset 3
     sd["transposed"] = torch.randn(3, 4).t()  # strides (1, 4)
     sd["strided"] = torch.randn(4, 6)[::2, 1::2]  # offset 1, strides (12, 2)
+    sd["permuted"] = torch.randn(2, 3, 4).permute(2, 0, 1)  # 3-d, strides (1, 12, 4)
+    sd["expanded"] = torch.randn(3, 1).expand(3, 4)  # stride 0: one storage element read four times
     sd["half"] = torch.randn(5).half()
     sd["bf16"] = torch.randn(2, 3).bfloat16()
     sd["double"] = torch.randn(2, 2, dtype=torch.float64)
@@ -125,6 +128,7 @@ def main():
     sd = state_dict()
     torch.save(sd, os.path.join(OUT, "state.pth"))
     torch.save(sd, os.path.join(OUT, "state_legacy.pth"), _use_new_zipfile_serialization=False)
+    torch.save(sd, os.path.join(OUT, "state_protocol4.pth"), pickle_protocol=4)
 
     small = collections.OrderedDict(w=torch.tensor([[1.5, -2.0]]), n=torch.tensor(4))
     checkpoint = {

@@ -36,6 +36,11 @@ class TorchFilesTest {
     }
 
     @Test
+    void readsProtocol4Pickles() {
+        assertSameTensors(expected("state"), TorchFiles.read(file("state_protocol4.pth")));
+    }
+
+    @Test
     void viewsAndStridedTensorsComeOutContiguous() {
         LinkedHashMap<String, TensorData> sd = TorchFiles.read(file("state.pth"));
         float[] base = sd.get("shared.base").toFloats();
@@ -44,6 +49,9 @@ class TorchFilesTest {
         for (int i = 0; i < 6; i++) assertEquals(base[3 + i], view[i]);
         assertEquals("[4, 3]", sd.get("transposed").shapeString());
         assertEquals("[2, 3]", sd.get("strided").shapeString());
+        assertEquals("[4, 2, 3]", sd.get("permuted").shapeString());
+        float[] expanded = sd.get("expanded").toFloats();
+        for (int r = 0; r < 3; r++) for (int c = 1; c < 4; c++) assertEquals(expanded[r * 4], expanded[r * 4 + c]);
         assertEquals(1L, sd.get("1.num_batches_tracked").buffer().getLong(0));
         assertEquals(0, sd.get("1.num_batches_tracked").shape().length);
     }
