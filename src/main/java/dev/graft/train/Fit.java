@@ -98,13 +98,24 @@ public final class Fit {
 
     public double bestAccuracy() { return bestAccuracy; }
 
-    /** Continue a run at {@code epoch} with the given step count and best-so-far (for resume). */
-    public Fit resumeAt(int epoch, long steps, int bestEpoch, double bestAccuracy, Map<String, TensorData> bestState) {
-        startEpoch = epoch;
-        globalStep = steps;
-        this.bestEpoch = bestEpoch;
-        this.bestAccuracy = bestAccuracy;
-        this.bestState = bestState;
+    /**
+     * The loop's own counters after an epoch, for checkpoints: the next epoch to run, steps
+     * taken, the best epoch and accuracy so far (-1 and -infinity before any), epochs since.
+     */
+    public record State(int nextEpoch, long steps, int bestEpoch, double bestAccuracy, int sinceBest) {}
+
+    public State state(int completedEpoch) {
+        return new State(completedEpoch + 1, globalStep, bestEpoch, bestAccuracy, sinceBest);
+    }
+
+    /** Continues a run from saved counters; {@code bestWeights} are restored at the end (may be null). */
+    public Fit resume(State s, Map<String, TensorData> bestWeights) {
+        startEpoch = s.nextEpoch();
+        globalStep = s.steps();
+        bestEpoch = s.bestEpoch();
+        bestAccuracy = s.bestAccuracy();
+        sinceBest = s.sinceBest();
+        bestState = bestWeights;
         return this;
     }
 

@@ -55,6 +55,8 @@ public final class Learner {
     private long seed = 0;
     private final List<FitListener> listeners = new ArrayList<>();
     private String notice = "";
+    private java.nio.file.Path checkpointDir, resumeDir;
+    private String recipe = "";
     private Fit fit;
 
     private Learner(ImageModel model, ModelSpec spec) {
@@ -62,9 +64,13 @@ public final class Learner {
         this.spec = spec;
     }
 
-    /** A zoo architecture with a new {@code Linear} head for {@code numClasses}, randomly initialised. */
-    public static Learner create(String arch, int numClasses) {
+    /** A zoo architecture with a new {@code Linear} head for {@code numClasses}, initialised from seed 0. */
+    public static Learner create(String arch, int numClasses) { return create(arch, numClasses, 0); }
+
+    /** A zoo architecture whose random initialisation (torchvision's schemes) is drawn from {@code initSeed}. */
+    public static Learner create(String arch, int numClasses, long initSeed) {
         ModelSpec spec = Zoo.get(arch);
+        dev.graft.nn.Rng.manualSeed(initSeed);
         return new Learner(spec.build(numClasses), spec);
     }
 
@@ -135,6 +141,18 @@ public final class Learner {
 
     public Learner listener(FitListener l) { listeners.add(l); return this; }
 
+    /** Writes {@code dir/last.safetensors} every epoch and {@code dir/best.safetensors} on improvement. */
+    public Learner checkpoints(java.nio.file.Path dir) { checkpointDir = dir; return this; }
+
+    /** The recipe (JSON) stored in every checkpoint, so a resume can rebuild the run. */
+    public Learner recipe(String json) { recipe = json; return this; }
+
+    /**
+     * Continues from {@code dir/last.safetensors} (weights, optimizer, schedule, counters) on
+     * the next {@link #fit}; the learner must be configured as the original run was.
+     */
+    public Learner resume(java.nio.file.Path dir) { resumeDir = dir; return this; }
+
     public ImageModel model() { return model; }
 
     public ModelSpec spec() { return spec; }
@@ -171,6 +189,13 @@ public final class Learner {
                 }
             });
         }
+        if (resumeDir != null) {
+            Checkpoint last = Checkpoint.read(resumeDir.resolve(Checkpoint.LAST));
+            java.nio.file.Path best = resumeDir.resolve(Checkpoint.BEST);
+            fit.resume(last.restore(model, optimizer, fit.schedule()),
+                    java.nio.file.Files.exists(best) ? Checkpoint.read(best).model() : null);
+        }
+        if (checkpointDir != null) fit.listener(Checkpoint.saver(checkpointDir, seed, recipe));
         listeners.forEach(fit::listener);
         return fit.run(data);
     }
