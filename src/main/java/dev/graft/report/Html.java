@@ -93,7 +93,7 @@ final class Html {
         .cards { display:grid; grid-template-columns:repeat(auto-fit,minmax(128px,1fr)); gap:12px; }
         .card { border:1px solid var(--border); border-radius:10px; padding:12px 16px; background:#fff; }
         .card .label { color:var(--muted); font-size:12px; text-transform:uppercase; letter-spacing:.05em; }
-        .card .value { font-size:20px; font-weight:600; margin-top:2px; overflow-wrap:anywhere; }
+        .card .value { font-size:18px; font-weight:600; margin-top:2px; overflow-wrap:anywhere; }
         table { border-collapse:collapse; font-size:14px; margin:4px 0 8px; }
         th, td { border:1px solid var(--border); padding:5px 12px; text-align:left; vertical-align:top; }
         th { background:var(--soft); font-weight:600; }
@@ -103,7 +103,7 @@ final class Html {
         td.key { color:var(--muted); white-space:nowrap; }
         td code, td.mono { font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace; font-size:13px; }
         .scroll { max-height:460px; overflow:auto; border-radius:6px; display:inline-block; max-width:100%; }
-        .figs { display:grid; grid-template-columns:repeat(auto-fit,minmax(440px,1fr)); gap:16px; }
+        .figs { display:grid; grid-template-columns:repeat(auto-fit,minmax(560px,1fr)); gap:16px; }
         figure { margin:0; }
         img { max-width:100%; height:auto; border:1px solid var(--border); border-radius:8px; display:block; }
         figcaption { color:var(--muted); font-size:13px; margin-top:6px; }

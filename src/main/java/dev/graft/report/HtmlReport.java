@@ -20,7 +20,7 @@ import java.util.Map;
  * can be mailed around. Give it plain data through the chainable setters; each section
  * appears only when its data was given: summary, comparison, recipe, data, loss/accuracy
  * curves, learning rate, evaluation (confusion matrix, per-class table), validation
- * predictions, augmented samples and timings. Then {@link #render()} or {@link #write(Path)}.
+ * predictions, worst mistakes, augmented samples and timings. Then {@link #render()} or {@link #write(Path)}.
  */
 public final class HtmlReport {
     private static final int MAX_SKIPPED_SHOWN = 200;
@@ -35,6 +35,7 @@ public final class HtmlReport {
     private List<String> cmClasses;
     private int[][] cmCounts;
     private List<PredictionTile> predictions;
+    private List<PredictionTile> mistakes;
     private List<RgbImage> augmented;
     private List<CompareRow> compareRows;
     private Map<String, List<EpochRecord>> compareRuns;
@@ -92,6 +93,12 @@ public final class HtmlReport {
         return this;
     }
 
+    /** The most confident wrong predictions (see {@link PredictionTile#fromMistake}). */
+    public HtmlReport mistakes(List<PredictionTile> tiles) {
+        this.mistakes = List.copyOf(tiles);
+        return this;
+    }
+
     /** Training images as the augmentation pipeline produced them. */
     public HtmlReport augmentedSamples(List<RgbImage> images) {
         this.augmented = List.copyOf(images);
@@ -124,6 +131,7 @@ public final class HtmlReport {
         if (predictions != null && !predictions.isEmpty()) {
             sections.put("predictions", predictionsSection());
         }
+        if (mistakes != null && !mistakes.isEmpty()) sections.put("mistakes", mistakesSection());
         if (augmented != null && !augmented.isEmpty()) sections.put("augmented", augmentedSection());
         if (haveEpochs) sections.put("timings", timingsSection());
 
@@ -155,6 +163,7 @@ public final class HtmlReport {
             case "learning-rate" -> "Learning rate";
             case "confusion-matrix" -> "Confusion matrix";
             case "predictions" -> "Validation predictions";
+            case "mistakes" -> "Worst mistakes";
             case "augmented" -> "Augmented samples";
             case "timings" -> "Timings";
             default -> id;
@@ -316,6 +325,13 @@ public final class HtmlReport {
                 + " wrong</span>. Titles give the predicted and the true class.</p>\n"
                 + Html.figure(Plots.predictionGrid(predictions, Plots.GRID_COLUMNS),
                         "validation images with predicted and true labels", null);
+    }
+
+    private String mistakesSection() {
+        return "<p class=\"note\">The wrong predictions the model was most sure of, worst first; "
+                + "the small line gives its confidence and the file.</p>\n"
+                + Html.figure(Plots.predictionGrid(mistakes, Plots.GRID_COLUMNS),
+                        "most confident wrong predictions", null);
     }
 
     private String augmentedSection() {

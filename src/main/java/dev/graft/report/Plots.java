@@ -98,12 +98,12 @@ public final class Plots {
 
     /** Images titled with predicted and true class, green when right and red when wrong. */
     public static byte[] predictionGrid(List<PredictionTile> tiles, int columns) {
-        return Awt.png(ImageGrid.predictions(tiles, columns));
+        return Awt.png(ImageGrid.predictions(tiles, columns), true);
     }
 
     /** Images without titles, e.g. augmented training samples. */
     public static byte[] imageGrid(List<RgbImage> images, int columns) {
-        return Awt.png(ImageGrid.plain(images, columns));
+        return Awt.png(ImageGrid.plain(images, columns), true);
     }
 
     /** Writes PNG bytes to a file atomically. */
@@ -131,6 +131,7 @@ public final class Plots {
         s.setSeriesColors(PALETTE);
         s.setMarkerSize(7);
         s.setChartPadding(16);
+        s.setYAxisDecimalPattern("0.0##");
         int lo = Integer.MAX_VALUE, hi = Integer.MIN_VALUE;
         for (EpochRecord e : epochs) {
             lo = Math.min(lo, e.epoch());
