@@ -23,6 +23,7 @@ final class ConfusionMatrixPlot {
         {247, 251, 255}, {222, 235, 247}, {198, 219, 239}, {158, 202, 225}, {107, 174, 214},
         {66, 146, 198}, {33, 113, 181}, {8, 81, 156}, {8, 48, 107}};
     private static final int PAD = 16;
+    private static final int MAX_LABEL = 28;
 
     private final List<String> classes;
     private final int[][] counts;
@@ -41,7 +42,9 @@ final class ConfusionMatrixPlot {
     private final int height;
 
     ConfusionMatrixPlot(List<String> classes, int[][] counts) {
-        this.classes = List.copyOf(classes);
+        // very long folder names would push the matrix off the picture
+        this.classes = classes.stream().map(c -> c.length() <= MAX_LABEL ? c
+                : c.substring(0, MAX_LABEL - 1) + "…").toList();
         this.n = classes.size();
         if (n == 0 || counts.length != n) {
             throw new IllegalArgumentException("confusion matrix has " + counts.length
@@ -59,7 +62,7 @@ final class ConfusionMatrixPlot {
         this.countFont = Awt.font(Font.PLAIN, Math.max(8f, Math.min(16f, cell * 0.36f)));
         FontMetrics fm = metrics(labelFont);
         int longest = 0;
-        for (String c : classes) longest = Math.max(longest, fm.stringWidth(c));
+        for (String c : this.classes) longest = Math.max(longest, fm.stringWidth(c));
         this.rotateX = longest > cell - 4;
         this.left = PAD + fm.getHeight() + 8 + longest + 8;
         this.top = PAD + metrics(titleFont).getHeight() + 8;

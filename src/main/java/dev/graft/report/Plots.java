@@ -87,7 +87,9 @@ public final class Plots {
         XYChart c = chart("Validation accuracy", "epoch", "val accuracy", all);
         runs.forEach((name, epochs) -> line(c, name, epochs, EpochRecord::valAcc));
         c.getStyler().setYAxisMin(0.0).setYAxisMax(1.0);
-        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideSE);
+        // a long legend inside the plot would hide the lines it explains
+        c.getStyler().setLegendPosition(runs.size() > 4 ? Styler.LegendPosition.OutsideE
+                : Styler.LegendPosition.InsideSE);
         return encode(c);
     }
 

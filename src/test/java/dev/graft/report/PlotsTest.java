@@ -51,6 +51,8 @@ class PlotsTest {
         runs.put("resnet18 imagenet", h);
         runs.put("resnet18 scratch", history(6, true));
         assertEquals(Plots.WIDTH, decode(Plots.compareValAccuracy(runs)).getWidth());
+        for (int i = 0; i < 5; i++) runs.put("run " + i, history(4 + i, true));
+        assertEquals(Plots.HEIGHT, decode(Plots.compareValAccuracy(runs)).getHeight());
     }
 
     @Test
@@ -94,7 +96,8 @@ class PlotsTest {
             List<String> classes = new ArrayList<>();
             int[][] counts = new int[n][n];
             for (int i = 0; i < n; i++) {
-                classes.add("class_number_" + i);
+                classes.add(i == 1 ? "a_folder_name_that_goes_on_and_on_for_sixty_characters_ok"
+                        : "class_number_" + i);
                 counts[i][i] = 20;
                 counts[i][(i + 1) % n] = 3;
             }
