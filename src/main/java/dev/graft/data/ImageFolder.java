@@ -23,7 +23,8 @@ import java.util.Set;
  * {@code make_dataset} does with {@code sorted(os.walk(..., followlinks=True))}; a file counts
  * when its lower-cased name ends in one of {@link #EXTENSIONS}. Files are decoded only when
  * asked for, so an unreadable file is found by the loader, not here. Unlike torchvision, a
- * directory loop is visited once instead of until the OS refuses the path.
+ * link back to a folder being walked (a loop) is not entered, where os.walk would repeat the
+ * files until the OS refuses the path.
  */
 public final class ImageFolder implements Dataset {
     /** torchvision's IMG_EXTENSIONS. */
