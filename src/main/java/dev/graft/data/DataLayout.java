@@ -6,7 +6,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -204,7 +203,4 @@ public final class DataLayout {
         return Math.round(f * 1000) / 10.0 + "%";
     }
 
-    static String describe(int[] a) {
-        return Arrays.toString(a);
-    }
 }
