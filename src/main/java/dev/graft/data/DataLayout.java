@@ -136,6 +136,11 @@ public final class DataLayout {
             return new DataSplits(tv[0], tv[1], te, tr.classes(),
                     train + " (val = " + pct(o.valSplit()) + ", seed " + o.seed() + ")");
         }
+        for (String v : List.of("val", "valid", "validation", "test")) {
+            if (Files.isDirectory(dir.resolve(v))) {
+                throw new GraftException(expected(dir + " has " + v + "/ but no train/"));
+            }
+        }
         ImageFolder all = checked(dir);
         if (o.valSplit() == 0) {
             throw new GraftException(expected(dir + " has no val/ folder and --val-split is 0"));
@@ -202,5 +207,4 @@ public final class DataLayout {
     private static String pct(double f) {
         return Math.round(f * 1000) / 10.0 + "%";
     }
-
 }

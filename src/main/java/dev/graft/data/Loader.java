@@ -2,12 +2,15 @@ package dev.graft.data;
 
 import dev.graft.GraftException;
 import dev.graft.data.transforms.ImageTransform;
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -50,6 +53,7 @@ public final class Loader implements AutoCloseable {
     private final ExecutorService pool;
     private final ConcurrentHashMap<Integer, Boolean> bad = new ConcurrentHashMap<>();
     private final BlockingQueue<float[]> buffers;
+    private volatile boolean closed;
 
     private Loader(Builder b) {
         this.dataset = b.dataset;
@@ -202,14 +206,20 @@ public final class Loader implements AutoCloseable {
         return new Epoch(e);
     }
 
-    /** Stops the worker threads; an epoch in progress ends. */
+    /**
+     * Stops the worker threads: queued images are dropped, an image being decoded is finished
+     * (no interrupts, so no file read is cut short and mistaken for a bad file), and a
+     * consumer waiting in {@link Epoch#next()} gets an IllegalStateException.
+     */
     @Override
     public void close() {
+        closed = true;
         if (pool != null) {
-            pool.shutdownNow();
+            pool.shutdown();
             try {
-                pool.awaitTermination(10, TimeUnit.SECONDS);
+                if (!pool.awaitTermination(10, TimeUnit.SECONDS)) pool.shutdownNow();
             } catch (InterruptedException ex) {
+                pool.shutdownNow();
                 Thread.currentThread().interrupt();
             }
         }
@@ -267,11 +277,17 @@ public final class Loader implements AutoCloseable {
             if (!hasNext()) throw new NoSuchElementException();
             Pending p = inFlight.poll();
             try {
-                p.done.await();
+                while (!p.done.await(100, TimeUnit.MILLISECONDS)) {
+                    if (closed && (pool == null || pool.isTerminated())) break;
+                }
             } catch (InterruptedException e) {
                 close();
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while waiting for batch " + p.number, e);
+            }
+            if (closed) {
+                close();
+                throw new IllegalStateException("the loader was closed during epoch " + epoch);
             }
             if (p.error != null) {
                 close();
@@ -317,7 +333,7 @@ public final class Loader implements AutoCloseable {
 
             void run(int slot) {
                 try {
-                    if (cancelled || error != null) return;
+                    if (cancelled || closed || error != null) return;
                     int idx = order[start + slot];
                     Decoded d = readable(idx);
                     int used = d.index();
@@ -358,6 +374,11 @@ public final class Loader implements AutoCloseable {
             try {
                 return new Decoded(j, dataset.image(j));
             } catch (Exception e) {
+                // A read cut short by an interrupt says nothing about the file.
+                if (Thread.currentThread().isInterrupted() || e instanceof ClosedByInterruptException
+                        || e instanceof InterruptedIOException) {
+                    throw new CancellationException("interrupted while reading " + dataset.source(j));
+                }
                 // Decoders may also throw unchecked exceptions on corrupt data: same treatment.
                 bad.put(j, Boolean.TRUE);
                 String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();

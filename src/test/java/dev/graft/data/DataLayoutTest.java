@@ -156,6 +156,13 @@ class DataLayoutTest {
         oneSentenceWithLayout(m);
         assertTrue(m.contains("val has no class folders"), m);
 
+        Path valOnly = tmp.resolve("valonly");
+        files(valOnly.resolve("val/a"), 1);
+        files(valOnly.resolve("val/b"), 1);
+        m = error(valOnly.toString());
+        oneSentenceWithLayout(m);
+        assertTrue(m.contains("has val/ but no train/"), m);
+
         Path file = tmp.resolve("file.jpg");
         Files.createFile(file);
         oneSentenceWithLayout(error(file.toString()));

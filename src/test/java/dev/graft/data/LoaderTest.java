@@ -134,6 +134,32 @@ class LoaderTest {
     }
 
     @Test
+    void closingReleasesAWaitingConsumer() throws Exception {
+        ImageTransform slow = (img, rng) -> {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return img;
+        };
+        Loader l = Loader.builder(synthetic()).transform(slow).batchSize(37).workers(1).build();
+        Loader.Epoch e = l.epoch(0);
+        Thread closer = new Thread(() -> {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException ignored) {
+                // test thread
+            }
+            l.close();
+        });
+        closer.start();
+        assertThrows(IllegalStateException.class, e::next);
+        closer.join();
+        assertEquals(0, l.skipped().size(), "nothing marked bad by the shutdown");
+    }
+
+    @Test
     void mismatchedSizesAreAClearError() {
         ImageTransform bad = (img, rng) -> rng.nextBoolean() ? img : new RgbImage(1, 1, new byte[3]);
         try (Loader l = Loader.builder(synthetic()).transform(bad).batchSize(37).workers(2).build()) {
