@@ -259,10 +259,10 @@ public final class Loader implements AutoCloseable {
             while (inFlight.size() < window && submitted < batches && !cancelled) {
                 Pending p = new Pending(submitted++);
                 inFlight.add(p);
+                if (pool == null) continue; // decoded by next() on the caller's thread
                 for (int s = 0; s < p.labels.length; s++) {
                     int slot = s;
-                    if (pool == null) p.run(slot);
-                    else pool.execute(() -> p.run(slot));
+                    pool.execute(() -> p.run(slot));
                 }
             }
         }
@@ -276,6 +276,9 @@ public final class Loader implements AutoCloseable {
         public Batch next() {
             if (!hasNext()) throw new NoSuchElementException();
             Pending p = inFlight.poll();
+            if (pool == null) {
+                for (int s = 0; s < p.labels.length; s++) p.run(s);
+            }
             try {
                 while (!p.done.await(100, TimeUnit.MILLISECONDS)) {
                     if (closed && (pool == null || pool.isTerminated())) break;
