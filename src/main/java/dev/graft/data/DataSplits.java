@@ -2,7 +2,9 @@ package dev.graft.data;
 
 import dev.graft.GraftException;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -42,6 +44,18 @@ public record DataSplits(Dataset train, Dataset val, Dataset test, List<String> 
         if (n <= 0) throw new GraftException("--per-class must be a positive number of images, got " + n + ".");
         return new DataSplits(Subset.perClass(train, n, seed), val, test, classes,
                 description + ", " + n + " per class (seed " + seed + ")");
+    }
+
+    /**
+     * Images per class in each split, keyed "train", "val" and (when present) "test", each
+     * indexed by label; ready for Gson.
+     */
+    public Map<String, int[]> counts() {
+        Map<String, int[]> out = new LinkedHashMap<>();
+        out.put("train", train.classCounts());
+        out.put("val", val.classCounts());
+        if (test != null) out.put("test", test.classCounts());
+        return out;
     }
 
     /** One line: sizes of each split and the training images per class. */

@@ -45,6 +45,8 @@ class DataLayoutTest {
         assertEquals(1, s.val().label(0));
         assertEquals(1, s.test().size());
         assertTrue(s.summary().contains("train per class: cat 3, dog 2"), s.summary());
+        assertEquals("[0, 2]", java.util.Arrays.toString(s.counts().get("val")));
+        assertEquals("[1, 0]", java.util.Arrays.toString(s.counts().get("test")));
 
         files(tmp.resolve("val/cow"), 1);
         GraftException e = assertThrows(GraftException.class, () -> DataLayout.resolve(tmp.toString()));
