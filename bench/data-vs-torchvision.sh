@@ -25,6 +25,7 @@ echo "graft:       $GRAFT"
 echo "torchvision: $TORCH"
 $PY - "$GRAFT" "$TORCH" <<'PYEOF'
 import json, sys
-g, t = (json.loads(s)["images_per_second"] for s in sys.argv[1:3])
-print(f"ratio graft/torchvision: {g / t:.2f}x ({g:.1f} vs {t:.1f} images/s)")
+g, t = (json.loads(s) for s in sys.argv[1:3])
+for key, unit in [("images_per_second", "images/s"), ("images_per_cpu_second", "images per CPU-second")]:
+    print(f"ratio graft/torchvision, {unit}: {g[key] / t[key]:.2f}x ({g[key]:.1f} vs {t[key]:.1f})")
 PYEOF

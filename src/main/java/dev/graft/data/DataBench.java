@@ -15,15 +15,28 @@ import java.util.Locale;
 public final class DataBench {
     private DataBench() {}
 
-    /** What one run measured. */
-    public record Result(long images, double seconds, double imagesPerSecond, int workers, int imageSize,
-                         int batchSize, int skipped) {
+    /**
+     * What one run measured. {@code cpuSeconds} is the CPU time the whole process used in the
+     * measured window (all threads, JIT and GC included), so {@code imagesPerCpuSecond} is the
+     * per-core throughput and stays meaningful on a machine shared with other work.
+     */
+    public record Result(long images, double seconds, double imagesPerSecond, double cpuSeconds,
+                         double imagesPerCpuSecond, int workers, int imageSize, int batchSize, int skipped) {
         /** {@code {"images_per_second": X, ...}} as {@code graft bench --mode data --json} prints. */
         public String toJson() {
-            return String.format(Locale.ROOT, "{\"images_per_second\": %.1f, \"images\": %d, \"seconds\": %.3f,"
-                    + " \"workers\": %d, \"image_size\": %d, \"batch_size\": %d, \"skipped\": %d}",
-                    imagesPerSecond, images, seconds, workers, imageSize, batchSize, skipped);
+            return String.format(Locale.ROOT, "{\"images_per_second\": %.1f, \"images_per_cpu_second\": %.1f,"
+                    + " \"images\": %d, \"seconds\": %.3f, \"cpu_seconds\": %.3f, \"workers\": %d,"
+                    + " \"image_size\": %d, \"batch_size\": %d, \"skipped\": %d}",
+                    imagesPerSecond, imagesPerCpuSecond, images, seconds, cpuSeconds, workers, imageSize, batchSize,
+                    skipped);
         }
+    }
+
+    // CPU time of this process in ns (all threads), or -1 when the JVM cannot tell.
+    private static long processCpuNanos() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) return sun.getProcessCpuTime();
+        return -1;
     }
 
     /** Batch size 32, warm-up of min(3 s, seconds / 3). */
@@ -49,7 +62,7 @@ public final class DataBench {
             long measureFrom = start + (long) (warmup * 1e9);
             long end = measureFrom + (long) (seconds * 1e9);
             boolean measuring = false;
-            long t0 = 0;
+            long t0 = 0, cpu0 = 0;
             for (int epoch = 0; ; epoch++) {
                 try (Loader.Epoch e = loader.epoch(epoch)) {
                     for (Batch b : e) {
@@ -57,11 +70,14 @@ public final class DataBench {
                         if (!measuring && now >= measureFrom) {
                             measuring = true;
                             t0 = now;
+                            cpu0 = processCpuNanos();
                         } else if (measuring) {
                             images += b.size();
                             if (now >= end) {
                                 double s = (now - t0) / 1e9;
-                                return new Result(images, s, images / s, workers, imageSize, batchSize, skips.size());
+                                double cpu = (processCpuNanos() - cpu0) / 1e9;
+                                return new Result(images, s, images / s, cpu, cpu > 0 ? images / cpu : Double.NaN,
+                                        workers, imageSize, batchSize, skips.size());
                             }
                         }
                         b.close();
