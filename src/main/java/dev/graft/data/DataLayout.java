@@ -20,7 +20,7 @@ import java.util.SplittableRandom;
  * <li>{@code stl10:DIR}, {@code fashion-mnist:DIR}, {@code mnist:DIR}, {@code cifar10:DIR}:
  * the official test set becomes {@code test}, and val is a seeded stratified split of the
  * official training set; with {@code valSplit = 0} the test set doubles as val (the
- * common "validate on test" practice, which torchvision's examples follow).</li>
+ * common "validate on test" practice of the PyTorch MNIST example).</li>
  * </ul>
  * Anything else is a GraftException with one sentence showing the expected layout.
  */
