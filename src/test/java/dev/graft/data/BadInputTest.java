@@ -99,6 +99,20 @@ class BadInputTest {
     }
 
     @Test
+    void lastBadFileWrapsToTheFirst() throws IOException {
+        Path root = tmp.resolve("wrap");
+        Fixtures.png(root.resolve("a/1.png"), 4, 4, 1);
+        Fixtures.png(root.resolve("b/1.png"), 4, 4, 2);
+        Files.createFile(root.resolve("b/2.png"));
+        try (Loader l = Loader.builder(new ImageFolder(root)).transform(CROP2).batchSize(3).workers(2)
+                .skipList(new SkipList(w -> {})).build()) {
+            Batch b = l.epoch(0).next();
+            assertEquals("[0, 1, 0]", Arrays.toString(b.indices()));
+            assertEquals("[0, 1, 0]", Arrays.toString(b.labels()));
+        }
+    }
+
+    @Test
     void nothingReadableIsAnError() throws IOException {
         Path root = tmp.resolve("allbad");
         Files.createDirectories(root.resolve("a"));
