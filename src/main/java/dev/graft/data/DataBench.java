@@ -2,6 +2,8 @@ package dev.graft.data;
 
 import dev.graft.GraftException;
 import dev.graft.data.transforms.ImageTransform;
+import dev.graft.data.transforms.RandomHorizontalFlip;
+import dev.graft.data.transforms.RandomResizedCrop;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -111,22 +113,8 @@ public final class DataBench {
         System.out.println(run(dir, size, workers, seconds, standardAugment(size), batch).toJson());
     }
 
-    /**
-     * RandomResizedCrop(size) then RandomHorizontalFlip from {@code dev.graft.data.transforms}. Looked
-     * up by name only so that this class compiles before the transforms land in the same tree;
-     * once they do, this is {@code new RandomResizedCrop(size).then(new RandomHorizontalFlip())}.
-     */
+    /** The seeds' training transform: RandomResizedCrop(size) then RandomHorizontalFlip. */
     static ImageTransform standardAugment(int size) {
-        try {
-            String pkg = "dev.graft.data.transforms.";
-            ImageTransform crop = (ImageTransform) Class.forName(pkg + "RandomResizedCrop")
-                    .getConstructor(int.class).newInstance(size);
-            ImageTransform flip = (ImageTransform) Class.forName(pkg + "RandomHorizontalFlip")
-                    .getConstructor().newInstance();
-            return crop.then(flip);
-        } catch (ReflectiveOperationException e) {
-            throw new GraftException("DataBench needs dev.graft.data.transforms.RandomResizedCrop and"
-                    + " RandomHorizontalFlip on the class path: " + e, e);
-        }
+        return new RandomResizedCrop(size).then(new RandomHorizontalFlip());
     }
 }
