@@ -1,0 +1,34 @@
+package dev.graft.data;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * A labelled image collection, indexed 0..size()-1, like a torchvision map-style dataset
+ * whose items are (PIL RGB image, class index). Implementations decode lazily (files) or
+ * hold uint8 pixels in memory (IDX, CIFAR-10, STL-10); either way {@link #image} may be
+ * called from several loader threads at once and must be thread-safe.
+ */
+public interface Dataset {
+    /** Number of samples. */
+    int size();
+
+    /** Class names; label {@code k} means {@code classes().get(k)}. */
+    List<String> classes();
+
+    /** Class index of sample {@code i}, known without decoding. */
+    int label(int i);
+
+    /** Decoded RGB pixels of sample {@code i}; IOException (with a reason) when unreadable. */
+    RgbImage image(int i) throws IOException;
+
+    /** Where sample {@code i} comes from (a file path, or {@code file#record}) for messages. */
+    String source(int i);
+
+    /** Number of samples per class, indexed by label. */
+    default int[] classCounts() {
+        int[] counts = new int[classes().size()];
+        for (int i = 0; i < size(); i++) counts[label(i)]++;
+        return counts;
+    }
+}

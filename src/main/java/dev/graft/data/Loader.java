@@ -1,0 +1,414 @@
+package dev.graft.data;
+
+import dev.graft.GraftException;
+import dev.graft.data.transforms.ImageTransform;
+import java.io.InterruptedIOException;
+import java.nio.channels.ClosedByInterruptException;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.SplittableRandom;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Batches a {@link Dataset} for training, like torch's {@code DataLoader}: a seeded shuffle per
+ * epoch, {@code drop_last}, and decoding + augmentation + normalization on {@code workers}
+ * threads with a bounded number of batches in flight, so the training step never waits when
+ * decoding is cheaper than the step. Everything random is drawn from generators derived from
+ * (seed, epoch) for the order and (seed, epoch, dataset index) for each image's augmentation,
+ * so the batches are bit-identical whatever the number of workers or thread timing. Unlike
+ * torch, the shuffle is Graft's own (Fisher-Yates over {@link SplittableRandom}), not
+ * {@code torch.randperm}'s.
+ *
+ * <p>Unreadable images (zero-byte, truncated, corrupt, not an image) are found lazily: when
+ * dataset index {@code i} fails to decode it is recorded in the {@link SkipList} (one warning
+ * per file) and the first readable index after it ({@code i+1, i+2, ...}, wrapping around) takes
+ * its place, with {@code i}'s randomness. The replacement depends only on which files are
+ * unreadable, never on timing, so batches stay deterministic; a file found bad is not decoded
+ * again. Only when no image at all can be read does the loader throw.
+ */
+public final class Loader implements AutoCloseable {
+    /** ImageNet mean and std, torchvision's defaults for its pretrained weights. */
+    public static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
+    public static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
+
+    private final Dataset dataset;
+    private final ImageTransform transform;
+    private final int batchSize;
+    private final boolean shuffle;
+    private final boolean dropLast;
+    private final long seed;
+    private final int workers;
+    private final int prefetch;
+    private final float[][] lut; // per channel: uint8 value -> normalized float
+    private final SkipList skipped;
+    private final ExecutorService pool;
+    private final ConcurrentHashMap<Integer, Boolean> bad = new ConcurrentHashMap<>();
+    private final BlockingQueue<float[]> buffers;
+    private volatile boolean closed;
+
+    private Loader(Builder b) {
+        this.dataset = b.dataset;
+        this.transform = b.transform;
+        this.batchSize = b.batchSize;
+        this.shuffle = b.shuffle;
+        this.dropLast = b.dropLast;
+        this.seed = b.seed;
+        this.workers = b.workers;
+        this.prefetch = b.prefetch > 0 ? b.prefetch : 2;
+        this.lut = normalizeTable(b.mean, b.std);
+        this.skipped = b.skipped != null ? b.skipped : new SkipList();
+        this.buffers = new ArrayBlockingQueue<>(this.prefetch + 2);
+        if (workers > 0) {
+            AtomicInteger n = new AtomicInteger();
+            this.pool = Executors.newFixedThreadPool(workers, r -> {
+                Thread t = new Thread(r, "graft-loader-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        } else {
+            this.pool = null;
+        }
+    }
+
+    public static Builder builder(Dataset dataset) {
+        return new Builder(dataset);
+    }
+
+    /** Loader settings; defaults as torch's DataLoader except workers (= cores) and the transform. */
+    public static final class Builder {
+        private final Dataset dataset;
+        private ImageTransform transform = (img, rng) -> img;
+        private int batchSize = 1;
+        private boolean shuffle = false;
+        private boolean dropLast = false;
+        private long seed = 0;
+        private int workers = Runtime.getRuntime().availableProcessors();
+        private int prefetch = 2;
+        private float[] mean = IMAGENET_MEAN;
+        private float[] std = IMAGENET_STD;
+        private SkipList skipped;
+
+        private Builder(Dataset dataset) {
+            this.dataset = dataset;
+        }
+
+        /** Applied to each decoded image; every output must have the same size. */
+        public Builder transform(ImageTransform t) {
+            this.transform = t;
+            return this;
+        }
+
+        public Builder batchSize(int n) {
+            if (n <= 0) throw new GraftException("Batch size must be positive, got " + n + ".");
+            this.batchSize = n;
+            return this;
+        }
+
+        public Builder shuffle(boolean s) {
+            this.shuffle = s;
+            return this;
+        }
+
+        public Builder dropLast(boolean d) {
+            this.dropLast = d;
+            return this;
+        }
+
+        public Builder seed(long s) {
+            this.seed = s;
+            return this;
+        }
+
+        /** Worker threads; 0 decodes on the calling thread, as torch's num_workers=0. */
+        public Builder workers(int n) {
+            if (n < 0) throw new GraftException("--workers must be 0 or more, got " + n + ".");
+            this.workers = n;
+            return this;
+        }
+
+        /** Batches decoded ahead of the consumer (default 2); bounds memory. */
+        public Builder prefetch(int n) {
+            this.prefetch = Math.max(1, n);
+            return this;
+        }
+
+        /** Per-channel mean and std applied after scaling to [0, 1] (torchvision Normalize). */
+        public Builder normalize(float[] mean, float[] std) {
+            this.mean = mean.clone();
+            this.std = std.clone();
+            return this;
+        }
+
+        /** Where unreadable images are recorded (default: a new list warning on stderr). */
+        public Builder skipList(SkipList s) {
+            this.skipped = s;
+            return this;
+        }
+
+        public Loader build() {
+            return new Loader(this);
+        }
+    }
+
+    public Dataset dataset() {
+        return dataset;
+    }
+
+    public SkipList skipped() {
+        return skipped;
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    public int workers() {
+        return workers;
+    }
+
+    /** Batches per epoch: {@code size/batch} with dropLast, else rounded up. */
+    public int batchesPerEpoch() {
+        int n = dataset.size();
+        return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
+    }
+
+    /** The dataset indices of epoch {@code e} in the order they will be batched. */
+    public int[] order(int epoch) {
+        int[] order = new int[dataset.size()];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        if (shuffle) Subset.shuffle(order, new SplittableRandom(mix(mix(mix(seed) + epoch) + Long.MIN_VALUE)));
+        return order;
+    }
+
+    /** The generator for the augmentation of dataset index {@code index} in {@code epoch}. */
+    public static SplittableRandom sampleRandom(long seed, int epoch, int index) {
+        return new SplittableRandom(mix(mix(mix(seed) + epoch) + index));
+    }
+
+    // SplitMix64's finalizer: spreads (seed, epoch, index) so nearby values give unrelated streams.
+    private static long mix(long z) {
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
+    }
+
+    /** Starts epoch {@code e}; close it (try-with-resources) to stop its work early. */
+    public Epoch epoch(int e) {
+        return new Epoch(e);
+    }
+
+    /**
+     * Stops the worker threads: queued images are dropped, an image being decoded is finished
+     * (no interrupts, so no file read is cut short and mistaken for a bad file), and a
+     * consumer waiting in {@link Epoch#next()} gets an IllegalStateException.
+     */
+    @Override
+    public void close() {
+        closed = true;
+        if (pool != null) {
+            pool.shutdown();
+            try {
+                if (!pool.awaitTermination(10, TimeUnit.SECONDS)) pool.shutdownNow();
+            } catch (InterruptedException ex) {
+                pool.shutdownNow();
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    void recycle(float[] buffer) {
+        buffers.offer(buffer);
+    }
+
+    private float[] buffer(int length) {
+        for (int tries = buffers.size(); tries > 0; tries--) {
+            float[] b = buffers.poll();
+            if (b == null) break;
+            if (b.length == length) return b;
+        }
+        return new float[length];
+    }
+
+    /** One pass over the data: an iterator (and iterable, once) of batches. */
+    public final class Epoch implements Iterator<Batch>, Iterable<Batch>, AutoCloseable {
+        private final int epoch;
+        private final int[] order;
+        private final int batches;
+        private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
+        private int submitted;
+        private volatile boolean cancelled;
+
+        private Epoch(int epoch) {
+            this.epoch = epoch;
+            this.order = order(epoch);
+            this.batches = batchesPerEpoch();
+            fill();
+        }
+
+        private void fill() {
+            int window = pool == null ? 1 : prefetch;
+            while (inFlight.size() < window && submitted < batches && !cancelled) {
+                Pending p = new Pending(submitted++);
+                inFlight.add(p);
+                if (pool == null) continue; // decoded by next() on the caller's thread
+                for (int s = 0; s < p.labels.length; s++) {
+                    int slot = s;
+                    pool.execute(() -> p.run(slot));
+                }
+            }
+        }
+
+        @Override
+        public boolean hasNext() {
+            return !cancelled && !inFlight.isEmpty();
+        }
+
+        @Override
+        public Batch next() {
+            if (!hasNext()) throw new NoSuchElementException();
+            Pending p = inFlight.poll();
+            if (pool == null) {
+                for (int s = 0; s < p.labels.length; s++) p.run(s);
+            }
+            try {
+                while (!p.done.await(100, TimeUnit.MILLISECONDS)) {
+                    if (closed && (pool == null || pool.isTerminated())) break;
+                }
+            } catch (InterruptedException e) {
+                close();
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for batch " + p.number, e);
+            }
+            if (closed) {
+                close();
+                throw new IllegalStateException("the loader was closed during epoch " + epoch);
+            }
+            if (p.error != null) {
+                close();
+                if (p.error instanceof RuntimeException re) throw re;
+                throw new IllegalStateException("loading batch " + p.number + " failed", p.error);
+            }
+            fill();
+            return new Batch(epoch, p.number, p.height, p.width, p.data, p.labels, p.indices, Loader.this);
+        }
+
+        @Override
+        public Iterator<Batch> iterator() {
+            return this;
+        }
+
+        /** Stops this epoch: queued samples are dropped, running ones finish one image. */
+        @Override
+        public void close() {
+            cancelled = true;
+            inFlight.clear();
+        }
+
+        // A batch being filled by the workers, one task per image.
+        private final class Pending {
+            final int number;
+            final int start;
+            final int[] labels;
+            final int[] indices;
+            final CountDownLatch done;
+            volatile float[] data;
+            int height;
+            int width;
+            volatile Throwable error;
+
+            Pending(int number) {
+                this.number = number;
+                this.start = number * batchSize;
+                int n = Math.min(batchSize, order.length - start);
+                this.labels = new int[n];
+                this.indices = new int[n];
+                this.done = new CountDownLatch(n);
+            }
+
+            void run(int slot) {
+                try {
+                    if (cancelled || closed || error != null) return;
+                    int idx = order[start + slot];
+                    Decoded d = readable(idx);
+                    int used = d.index();
+                    RgbImage img = transform.apply(d.image(), sampleRandom(seed, epoch, idx));
+                    float[] out = ensureData(img.width(), img.height());
+                    labels[slot] = dataset.label(used);
+                    indices[slot] = used;
+                    toNormalizedChw(img, lut, out, slot * 3 * img.width() * img.height());
+                } catch (Throwable t) {
+                    if (error == null) error = t;
+                } finally {
+                    done.countDown();
+                }
+            }
+
+            private synchronized float[] ensureData(int w, int h) {
+                if (data == null) {
+                    width = w;
+                    height = h;
+                    data = buffer(labels.length * 3 * w * h);
+                } else if (w != width || h != height) {
+                    throw new GraftException("Images in one batch must have the same size, but the transform gave "
+                            + width + "x" + height + " and " + w + "x" + h + "; add a resize/crop to a fixed size.");
+                }
+                return data;
+            }
+        }
+    }
+
+    private record Decoded(int index, RgbImage image) {}
+
+    // The first index at or after idx (wrapping) whose image decodes, with its image.
+    private Decoded readable(int idx) {
+        int n = dataset.size();
+        for (int k = 0; k < n; k++) {
+            int j = (idx + k) % n;
+            if (bad.containsKey(j)) continue;
+            try {
+                return new Decoded(j, dataset.image(j));
+            } catch (Exception e) {
+                // A read cut short by an interrupt says nothing about the file.
+                if (Thread.currentThread().isInterrupted() || e instanceof ClosedByInterruptException
+                        || e instanceof InterruptedIOException) {
+                    throw new CancellationException("interrupted while reading " + dataset.source(j));
+                }
+                // Decoders may also throw unchecked exceptions on corrupt data: same treatment.
+                bad.put(j, Boolean.TRUE);
+                String reason = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+                skipped.add(dataset.source(j), reason);
+            }
+        }
+        throw new GraftException("None of the " + n + " images could be read; see the skipped list for the reasons.");
+    }
+
+    private static float[][] normalizeTable(float[] mean, float[] std) {
+        if (mean.length != 3 || std.length != 3) throw new IllegalArgumentException("mean and std need 3 values");
+        float[][] t = new float[3][256];
+        for (int c = 0; c < 3; c++) {
+            for (int v = 0; v < 256; v++) t[c][v] = ((float) v / 255f - mean[c]) / std[c];
+        }
+        return t;
+    }
+
+    // ToTensor + Normalize in float32, as torchvision computes them, via a per-channel table.
+    private static void toNormalizedChw(RgbImage img, float[][] lut, float[] out, int offset) {
+        byte[] px = img.pixels();
+        int plane = img.width() * img.height();
+        float[] r = lut[0], g = lut[1], b = lut[2];
+        for (int p = 0, q = 0; p < plane; p++, q += 3) {
+            out[offset + p] = r[px[q] & 0xff];
+            out[offset + plane + p] = g[px[q + 1] & 0xff];
+            out[offset + 2 * plane + p] = b[px[q + 2] & 0xff];
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.graft.data;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The images a run could not read, each with the reason, in the order they were first met.
+ * Each file is reported once to the warning sink (stderr by default) however many epochs or
+ * threads hit it, and the whole list is written as the run's {@code skipped.txt}
+ * ({@code path<TAB>reason} per line). Thread-safe.
+ */
+public final class SkipList {
+    /** One unreadable sample. */
+    public record Entry(String path, String reason) {}
+
+    private final Map<String, String> entries = new LinkedHashMap<>();
+    private final Consumer<String> warnings;
+
+    /** Warnings go to stderr. */
+    public SkipList() {
+        this(System.err::println);
+    }
+
+    public SkipList(Consumer<String> warnings) {
+        this.warnings = warnings;
+    }
+
+    /**
+     * Records an unreadable sample; warns and returns true only the first time a path is seen.
+     */
+    public boolean add(String path, String reason) {
+        synchronized (entries) {
+            if (entries.containsKey(path)) return false;
+            entries.put(path, reason);
+        }
+        warnings.accept("warning: skipping " + path + ": " + reason);
+        return true;
+    }
+
+    public boolean contains(String path) {
+        synchronized (entries) {
+            return entries.containsKey(path);
+        }
+    }
+
+    public int size() {
+        synchronized (entries) {
+            return entries.size();
+        }
+    }
+
+    public List<Entry> entries() {
+        synchronized (entries) {
+            List<Entry> out = new ArrayList<>();
+            entries.forEach((p, r) -> out.add(new Entry(p, r)));
+            return out;
+        }
+    }
+
+    /** Writes {@code path<TAB>reason} lines atomically (temp file, then rename). */
+    public void writeTo(Path skippedTxt) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (Entry e : entries()) sb.append(e.path()).append('\t').append(e.reason()).append('\n');
+        Path abs = skippedTxt.toAbsolutePath();
+        Path dir = abs.getParent();
+        if (dir != null) Files.createDirectories(dir);
+        Path tmp = Files.createTempFile(dir, abs.getFileName().toString(), ".tmp");
+        try {
+            Files.writeString(tmp, sb, StandardCharsets.UTF_8);
+            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+}
