@@ -31,6 +31,7 @@ import java.util.function.Function;
  *         .stepLR(7, 0.1)                                   // lr_scheduler.StepLR(step_size=7, gamma=0.1)
  *         .epochs(25);
  * Fit.Result result = learner.fit(data);                   // train_model(...): best weights kept
+ * learner.save(Path.of("model.pth"));                      // torch.save(model.state_dict(), ...)
  * Predict.Predictions p = learner.predict(testBatches);
  * }</pre>
  * Defaults: cross-entropy, BatchNorm policy FROZEN, backbone learning-rate multiplier 0.1
@@ -81,6 +82,15 @@ public final class Learner {
     /** Loads pretrained weights; a head of another shape is dropped (see {@link #notice()}). */
     public Learner weights(Map<String, TensorData> stateDict) {
         notice = Heads.loadBackbone(model, spec, stateDict).notice();
+        return this;
+    }
+
+    /** Loads pretrained weights from a {@code .pth}/{@code .safetensors} file (format by content). */
+    public Learner weights(java.nio.file.Path file) { return weights(dev.graft.io.WeightFiles.read(file)); }
+
+    /** Saves the model's state dict: {@code .safetensors} by extension, else a torch.save zip PyTorch loads. */
+    public Learner save(java.nio.file.Path file) {
+        dev.graft.io.WeightFiles.write(file, model.stateDict());
         return this;
     }
 
