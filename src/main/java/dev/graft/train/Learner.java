@@ -58,7 +58,7 @@ public final class Learner {
     private String notice = "";
     private java.nio.file.Path checkpointDir, resumeDir;
     private String recipe = "";
-    private boolean cacheFeatures;
+    private int cacheViews;
     private Fit fit;
 
     private Learner(ImageModel model, ModelSpec spec) {
@@ -161,7 +161,14 @@ public final class Learner {
      * The training set is cached in the order of {@code data.train(0)} and reshuffled every
      * epoch from the seed.
      */
-    public Learner cacheFeatures(boolean on) { cacheFeatures = on; return this; }
+    public Learner cacheFeatures(boolean on) { cacheViews = on ? 1 : 0; return this; }
+
+    /**
+     * Feature caching with random augmentation: views {@code 0..k-1} are the training batches
+     * of epochs {@code 0..k-1} (each augmented differently by the loader); epoch {@code e}
+     * trains on view {@code e mod k}, reshuffled from the seed.
+     */
+    public Learner cacheViews(int k) { cacheViews = k; return this; }
 
     /** The recipe (JSON) stored in every checkpoint, so a resume can rebuild the run. */
     public Learner recipe(String json) { recipe = json; return this; }
@@ -192,7 +199,7 @@ public final class Learner {
         fit = new Fit(model, optimizer, loss).epochs(epochs).seed(seed).patience(patience);
         if (scheduleFactory != null) {
             int steps = data.trainBatches();
-            if (steps < 0 && cacheFeatures) {
+            if (steps < 0 && cacheViews > 0) {
                 int n = 0;
                 for (Batch b : data.train(0)) n++;
                 steps = n;
@@ -213,15 +220,17 @@ public final class Learner {
                 }
             });
         }
-        if (cacheFeatures) {
+        if (cacheViews > 0) {
             if (strategy != Strategy.HEAD || freezeEpochs > 0) {
                 throw new GraftException("feature caching needs the head strategy without freeze epochs");
             }
-            int batchSize = data.train(0).iterator().next().n();
-            FeatureCache train = FeatureCache.compute(model, data.train(0));
-            FeatureCache val = FeatureCache.compute(model, data.val());
-            data = FeatureCache.trainData(List.of(train), val.size() == 0 ? null : val, batchSize,
-                    e -> FeatureCache.shuffled(train.size(), seed, e));
+            TrainData source = data;
+            int batchSize = source.train(0).iterator().next().n();
+            List<FeatureCache> views = FeatureCache.views(model, source::train, cacheViews);
+            FeatureCache val = FeatureCache.compute(model, source.val());
+            int n = views.get(0).size();
+            data = FeatureCache.trainData(views, val.size() == 0 ? null : val, batchSize,
+                    e -> FeatureCache.shuffled(n, seed, e));
             fit.forward(model::forwardHead);
         }
         if (resumeDir != null) {

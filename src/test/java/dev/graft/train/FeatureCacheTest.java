@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * recomputing the frozen backbone every epoch (ResNet-18, 32 px), and prints the epoch-time ratio.
  */
 class FeatureCacheTest {
-    static final int TRAIN = 24, VAL = 8, BATCH = 4, PX = 32, EPOCHS = 3, CLASSES = 4;
+    static final int TRAIN = 16, VAL = 8, BATCH = 4, PX = 32, EPOCHS = 2, CLASSES = 4;
     static final long SEED = 5;
 
     static float[] image(int i) {

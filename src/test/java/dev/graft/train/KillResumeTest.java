@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
  * and resumed from its run directory ends with the same bits as a run left alone.
  */
 class KillResumeTest {
-    static final int EPOCHS = 12;
+    static final int EPOCHS = 6;
 
     /** The child process: trains with checkpoints into args[0] until done or killed. */
     public static void main(String[] args) throws Exception {

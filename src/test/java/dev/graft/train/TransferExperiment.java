@@ -31,12 +31,19 @@ public final class TransferExperiment {
         List<String> source = C.subList(0, 5), target = C.subList(5, 10);
 
         long t0 = System.nanoTime();
-        Learner pre = Learner.create("resnet18", 5, 0).strategy(Strategy.SCRATCH).sgd(0.05, 0.9, 5e-4)
-                .oneCycle(0.05).epochs(preEpochs).listener(printer("pretrain"));
-        pre.fit(data(Subset.ofClasses(train, source), Subset.ofClasses(test, source), 32, 0));
-        Map<String, TensorData> pretrained = pre.model().stateDict();
-        pre.model().close();
-        System.out.printf(Locale.ROOT, "pretrained in %.0f s%n", (System.nanoTime() - t0) / 1e9);
+        Path saved = Path.of(System.getProperty("java.io.tmpdir"), "graft-fashion-source-" + preEpochs + ".safetensors");
+        Map<String, TensorData> pretrained;
+        if (java.nio.file.Files.exists(saved)) {
+            pretrained = dev.graft.io.WeightFiles.read(saved);
+        } else {
+            Learner pre = Learner.create("resnet18", 5, 0).strategy(Strategy.SCRATCH).sgd(0.05, 0.9, 5e-4)
+                    .oneCycle(0.05).epochs(preEpochs).listener(printer("pretrain"));
+            pre.fit(data(Subset.ofClasses(train, source), Subset.ofClasses(test, source), 32, 0));
+            pre.save(saved);
+            pretrained = pre.model().stateDict();
+            pre.model().close();
+            System.out.printf(Locale.ROOT, "pretrained in %.0f s%n", (System.nanoTime() - t0) / 1e9);
+        }
 
         String[] names = {"scratch", "head", "head_cached", "finetune", "finetune_bn_train", "finetune_mult_1",
                 "finetune_mult_0.01", "partial_layer4", "finetune_freeze2"};
