@@ -4,10 +4,14 @@ import java.util.Arrays;
 
 /**
  * One batch as the fit loop consumes it: row-major float inputs of the given shape
- * ({@code [N, 3, H, W]} normalised CHW images, or {@code [N, D]} cached features) and the
- * class index of each sample. Plain arrays keep the data side free of engine types.
+ * ({@code [N, 3, H, W]} normalised CHW images, or {@code [N, D]} cached features), the
+ * class index of each sample and, when the data side knows them, each sample's dataset
+ * index (null otherwise; the feature cache uses them to follow the loader's order). Plain
+ * arrays keep the data side free of engine types.
  */
-public record Batch(float[] x, int[] labels, long[] shape) {
+public record Batch(float[] x, int[] labels, long[] shape, int[] indices) {
+    public Batch(float[] x, int[] labels, long[] shape) { this(x, labels, shape, null); }
+
     public Batch {
         long n = 1;
         for (long d : shape) n *= d;
@@ -15,6 +19,9 @@ public record Batch(float[] x, int[] labels, long[] shape) {
                 + " needs " + n + " values, got " + x.length);
         if (labels != null && labels.length != shape[0]) {
             throw new IllegalArgumentException("batch of " + shape[0] + " samples has " + labels.length + " labels");
+        }
+        if (indices != null && indices.length != shape[0]) {
+            throw new IllegalArgumentException("batch of " + shape[0] + " samples has " + indices.length + " indices");
         }
     }
 

@@ -10,16 +10,18 @@ import dev.graft.nn.Parameter;
  * statistics and never updates them, as if in eval mode; layers that train use batch
  * statistics. {@code TRAIN}: every BatchNorm re-estimates statistics from the batches, as
  * PyTorch does when only {@code requires_grad} is switched off, which small batches of a
- * small data set can ruin. Apply again after every freeze or unfreeze.
+ * small data set can ruin. {@code EVAL}: every BatchNorm, trainable or not, normalises with
+ * its running statistics (its weight and bias may still train), the usual remedy when
+ * fine-tuning everything on tiny batches. Apply again after every freeze or unfreeze.
  */
 public enum BnPolicy {
-    FROZEN, TRAIN;
+    FROZEN, TRAIN, EVAL;
 
     public static BnPolicy parse(String s) {
         try {
             return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new dev.graft.GraftException("unknown BatchNorm policy '" + s + "'; use frozen or train");
+            throw new dev.graft.GraftException("unknown BatchNorm policy '" + s + "'; use frozen, train or eval");
         }
     }
 
@@ -27,7 +29,7 @@ public enum BnPolicy {
     public void apply(Module model) {
         for (Module m : model.namedModules().values()) {
             if (m instanceof BatchNorm2d bn) {
-                bn.setFrozenStatistics(this == FROZEN && frozen(bn.weight()) && frozen(bn.bias()));
+                bn.setFrozenStatistics(this == EVAL || this == FROZEN && frozen(bn.weight()) && frozen(bn.bias()));
             }
         }
     }

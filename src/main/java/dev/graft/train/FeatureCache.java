@@ -20,17 +20,45 @@ public final class FeatureCache {
     private final float[] features;
     private final int[] labels;
     private final int dim;
+    /** Sample id of each row: its dataset index when the batches carried them, else the row number. */
+    private final int[] ids;
+    private final java.util.HashMap<Integer, Integer> rowOf = new java.util.HashMap<>();
+    private final int[] sortedIds;
 
-    private FeatureCache(float[] features, int[] labels, int dim) {
+    private FeatureCache(float[] features, int[] labels, int dim, int[] ids) {
         this.features = features;
         this.labels = labels;
         this.dim = dim;
+        this.ids = ids;
+        for (int r = 0; r < ids.length; r++) rowOf.putIfAbsent(ids[r], r);
+        sortedIds = rowOf.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
     }
 
     /** Runs the backbone in eval mode over the batches (the model's mode is restored). */
     public static FeatureCache compute(ImageModel model, Iterable<Batch> images) {
-        var p = Predict.run(model, model::forwardFeatures, images);
-        return new FeatureCache(p.outputs(), p.labels(), p.numClasses());
+        List<int[]> seen = new ArrayList<>();
+        boolean[] indexed = {true};
+        Iterable<Batch> recording = () -> {
+            var it = images.iterator();
+            return new java.util.Iterator<>() {
+                public boolean hasNext() { return it.hasNext(); }
+                public Batch next() {
+                    Batch b = it.next();
+                    if (b.indices() == null) indexed[0] = false;
+                    seen.add(b.indices());
+                    return b;
+                }
+            };
+        };
+        var p = Predict.run(model, model::forwardFeatures, recording);
+        int[] ids = new int[p.size()];
+        if (indexed[0]) {
+            int k = 0;
+            for (int[] ix : seen) for (int i : ix) ids[k++] = i;
+        } else {
+            for (int i = 0; i < ids.length; i++) ids[i] = i;
+        }
+        return new FeatureCache(p.outputs(), p.labels(), p.numClasses(), ids);
     }
 
     /** K caches, view {@code k} computed from {@code view.apply(k)} (e.g. the train set augmented with seed k). */
@@ -44,27 +72,45 @@ public final class FeatureCache {
 
     public int dim() { return dim; }
 
-    /** Batches of the cached features in the given sample order. */
+    /**
+     * Batches of the cached features for the given sample ids in order (dataset indices when
+     * the cached batches carried them, else row numbers). An id the cache lacks (an unreadable
+     * image the loader replaced) takes the next cached id after it, wrapping, as the loader does.
+     */
     public List<Batch> batches(int[] order, int batchSize) {
         List<Batch> out = new ArrayList<>();
         for (int start = 0; start < order.length; start += batchSize) {
             int n = Math.min(batchSize, order.length - start);
             float[] x = new float[n * dim];
             int[] y = new int[n];
+            int[] ix = new int[n];
             for (int i = 0; i < n; i++) {
-                System.arraycopy(features, order[start + i] * dim, x, i * dim, dim);
-                y[i] = labels[order[start + i]];
+                int row = rowFor(order[start + i]);
+                System.arraycopy(features, row * dim, x, i * dim, dim);
+                y[i] = labels[row];
+                ix[i] = ids[row];
             }
-            out.add(Batch.features(x, y, n, dim));
+            out.add(new Batch(x, y, new long[] {n, dim}, ix));
         }
         return out;
     }
 
-    /** Samples in stored order. */
-    public int[] identity() {
-        int[] o = new int[size()];
-        for (int i = 0; i < o.length; i++) o[i] = i;
-        return o;
+    private int rowFor(int id) {
+        Integer r = rowOf.get(id);
+        if (r != null) return r;
+        int pos = Arrays.binarySearch(sortedIds, id);
+        pos = pos >= 0 ? pos : -pos - 1;
+        return rowOf.get(sortedIds[pos % sortedIds.length]);
+    }
+
+    /** Sample ids in stored order. */
+    public int[] identity() { return ids.clone(); }
+
+    /** The stored ids in a Fisher-Yates order drawn from {@code Rng.mix(seed, epoch)}. */
+    public int[] shuffledIds(long seed, int epoch) {
+        int[] perm = shuffled(size(), seed, epoch), out = new int[perm.length];
+        for (int i = 0; i < out.length; i++) out[i] = ids[perm[i]];
+        return out;
     }
 
     /** A Fisher-Yates permutation of {@code n} samples drawn from {@code Rng.mix(seed, epoch)}. */
@@ -82,9 +128,9 @@ public final class FeatureCache {
     }
 
     /**
-     * Training data over cached views: epoch {@code e} uses view {@code e mod K} in the order
-     * {@code order.apply(e)}; validation on {@code val} in stored order. Train with
-     * {@code fit.forward(model::forwardHead)}.
+     * Training data over cached views: epoch {@code e} uses view {@code e mod K} with the
+     * sample ids {@code order.apply(e)} (see {@link #batches}); validation on {@code val} in
+     * stored order. Train with {@code fit.forward(model::forwardHead)}.
      */
     public static TrainData trainData(List<FeatureCache> train, FeatureCache val, int batchSize, IntFunction<int[]> order) {
         return new TrainData() {

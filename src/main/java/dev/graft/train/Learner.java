@@ -158,8 +158,9 @@ public final class Learner {
     /**
      * With {@link Strategy#HEAD} and no random augmentation: run the frozen backbone once per
      * image and train the head on the cached features (same result, a fraction of the time).
-     * The training set is cached in the order of {@code data.train(0)} and reshuffled every
-     * epoch from the seed.
+     * Each epoch follows the data's own sample order when it can tell it ({@link TrainData#order},
+     * as a shuffling {@link LoaderData} does), so the result equals recomputing; otherwise the
+     * cached samples are reshuffled every epoch from the seed.
      */
     public Learner cacheFeatures(boolean on) { cacheViews = on ? 1 : 0; return this; }
 
@@ -228,9 +229,11 @@ public final class Learner {
             int batchSize = source.train(0).iterator().next().n();
             List<FeatureCache> views = FeatureCache.views(model, source::train, cacheViews);
             FeatureCache val = FeatureCache.compute(model, source.val());
-            int n = views.get(0).size();
-            data = FeatureCache.trainData(views, val.size() == 0 ? null : val, batchSize,
-                    e -> FeatureCache.shuffled(n, seed, e));
+            FeatureCache first = views.get(0);
+            // follow the loader's own order when it can tell it, so caching changes nothing
+            java.util.function.IntFunction<int[]> order = source.order(0) != null ? source::order
+                    : e -> first.shuffledIds(seed, e);
+            data = FeatureCache.trainData(views, val.size() == 0 ? null : val, batchSize, order);
             fit.forward(model::forwardHead);
         }
         if (resumeDir != null) {

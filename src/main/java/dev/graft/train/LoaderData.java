@@ -28,6 +28,13 @@ public final class LoaderData implements TrainData {
     @Override
     public int trainBatches() { return train.batchesPerEpoch(); }
 
+    /** The loader's sample order of the epoch, cut to the samples its batches use. */
+    @Override
+    public int[] order(int epoch) {
+        int[] o = train.order(epoch);
+        return java.util.Arrays.copyOf(o, Math.min(o.length, train.batchesPerEpoch() * train.batchSize()));
+    }
+
     @Override
     public int valBatches() { return val == null ? 0 : val.batchesPerEpoch(); }
 
@@ -47,7 +54,7 @@ public final class LoaderData implements TrainData {
             public Batch next() {
                 if (!hasNext()) throw new NoSuchElementException();
                 try (dev.graft.data.Batch b = it.next()) {
-                    return new Batch(b.data().clone(), b.labels().clone(), b.shape());
+                    return new Batch(b.data().clone(), b.labels().clone(), b.shape(), b.indices().clone());
                 }
             }
         };

@@ -16,6 +16,12 @@ public interface TrainData {
     /** Training batches per epoch, for progress bars; -1 when unknown. */
     default int trainBatches() { return -1; }
 
+    /**
+     * The dataset indices the training batches of the epoch hold, in order, when the data side
+     * can say without loading (a shuffling loader); null otherwise. The feature cache follows it.
+     */
+    default int[] order(int epoch) { return null; }
+
     /** Validation batches, for progress bars; -1 when unknown. */
     default int valBatches() { return -1; }
 

@@ -64,6 +64,32 @@ class LearnerTest {
         learner.model().close();
     }
 
+    /** With a shuffling Loader the cache follows the loader's order: same head, same accuracies. */
+    @Test
+    void featureCacheWithALoaderEqualsRecomputing() {
+        var all = dev.graft.data.IdxDataset.load(TransferExperiment.DEMO, true, TransferExperiment.C, "fashion");
+        var train = dev.graft.data.Subset.perClass(all, 3, 1);
+        var val = dev.graft.data.Subset.perClass(all, 1, 2);
+        float[][] fc = new float[2][];
+        Fit.Result[] results = new Fit.Result[2];
+        for (int cached = 0; cached < 2; cached++) {
+            var tl = dev.graft.data.Loader.builder(train).transform(new dev.graft.data.transforms.Resize(32))
+                    .batchSize(7).shuffle(true).seed(3).workers(0).build();
+            var vl = dev.graft.data.Loader.builder(val).transform(new dev.graft.data.transforms.Resize(32))
+                    .batchSize(10).workers(0).build();
+            Learner l = Learner.create("resnet18", 10, 4).strategy(Strategy.HEAD).sgd(0.05, 0.9).epochs(3)
+                    .cacheFeatures(cached == 1);
+            results[cached] = l.fit(new LoaderData(tl, vl));
+            fc[cached] = l.model().stateDict().get("fc.weight").toFloats();
+            l.model().close();
+        }
+        assertTrue(TrainParityTest.relativeError(fc[1], fc[0]) < 1e-5);
+        for (int e = 0; e < 3; e++) {
+            assertEquals(results[0].history().get(e).val().accuracy(), results[1].history().get(e).val().accuracy());
+            assertEquals(results[0].history().get(e).train().loss(), results[1].history().get(e).train().loss(), 1e-5);
+        }
+    }
+
     @Test
     void headStrategyWithFeatureCache() {
         TrainData data = TrainData.of(FeatureCacheTest.imageBatches(0, FeatureCacheTest.identity(8)),

@@ -62,6 +62,24 @@ class ResumeTest {
         };
     }
 
+    @org.junit.jupiter.api.Test
+    void checkpointWithoutValidationRoundTrips(@TempDir Path tmp) throws Exception {
+        Run r = newRun("sgd_plateau", tmp);
+        r.fit().epochs(1).run(TrainData.of(FitTest.batches(0, 2), List.of()));
+        Checkpoint c = Checkpoint.read(tmp.resolve(Checkpoint.LAST));
+        assertEquals(Double.NEGATIVE_INFINITY, c.fit().bestAccuracy());
+        assertEquals(-1, c.fit().bestEpoch());
+        assertEquals(1, c.fit().nextEpoch());
+        assertEquals(2L, c.fit().steps());
+        assertEquals(42L, c.seed());
+        assertTrue(c.optimizer().tensors().containsKey("8.1.weight.momentum_buffer"));
+        assertTrue(!Files.exists(tmp.resolve(Checkpoint.BEST)));
+        var e = org.junit.jupiter.api.Assertions.assertThrows(dev.graft.GraftException.class,
+                () -> Checkpoint.read(tmp.resolve("nothing.safetensors")));
+        assertEquals("no checkpoint at " + tmp.resolve("nothing.safetensors"), e.getMessage());
+        r.model().close();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"adam_cosine", "sgd_plateau"})
     void resumedRunEndsWithTheSameBits(String setup, @TempDir Path tmp) throws Exception {
