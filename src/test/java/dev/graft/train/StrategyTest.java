@@ -78,6 +78,9 @@ class StrategyTest {
         assertEquals(List.of("fc.weight", "fc.bias"), List.copyOf(groups.get(1).params().keySet()));
         assertEquals(model.namedParameters().size(), groups.get(0).params().size() + 2);
         assertEquals(0.01, Strategy.HEAD.paramGroups(model, spec, 0.01, 0.1).get(0).lr(), 0);
+        Strategy.FINETUNE.apply(model, spec, null, BnPolicy.EVAL);
+        assertTrue(bnFrozen("bn1") && bnFrozen("layer4.1.bn2"));
+        assertEquals(model.parameterCount(), model.trainableParameterCount());
     }
 
     @Test

@@ -45,8 +45,9 @@ public final class TransferExperiment {
             System.out.printf(Locale.ROOT, "pretrained in %.0f s%n", (System.nanoTime() - t0) / 1e9);
         }
 
-        String[] names = {"scratch", "head", "head_cached", "finetune", "finetune_bn_train", "finetune_mult_1",
-                "finetune_mult_0.01", "partial_layer4", "finetune_freeze2"};
+        String[] names = args.length > 2 ? args[2].split(",") : new String[] {"scratch", "head", "head_cached",
+                "head_bn_train", "partial_layer4", "partial_layer4_bn_train", "finetune", "finetune_mult_1",
+                "finetune_bn_eval", "finetune_freeze2"};
         double[][] acc = new double[names.length][seeds];
         for (int s = 0; s < seeds; s++) {
             Dataset few = Subset.perClass(Subset.ofClasses(train, target), 10, 100 + s);
@@ -61,7 +62,9 @@ public final class TransferExperiment {
                     case "head" -> l.strategy(Strategy.HEAD);
                     case "head_cached" -> l.strategy(Strategy.HEAD).cacheFeatures(true);
                     case "finetune" -> l.strategy(Strategy.FINETUNE);
-                    case "finetune_bn_train" -> l.strategy(Strategy.FINETUNE).bn(BnPolicy.TRAIN);
+                    case "head_bn_train" -> l.strategy(Strategy.HEAD).bn(BnPolicy.TRAIN);
+                    case "partial_layer4_bn_train" -> l.strategy(Strategy.PARTIAL, "layer4").bn(BnPolicy.TRAIN);
+                    case "finetune_bn_eval" -> l.strategy(Strategy.FINETUNE).bn(BnPolicy.EVAL);
                     case "finetune_mult_1" -> l.strategy(Strategy.FINETUNE).backboneLrMult(1.0);
                     case "finetune_mult_0.01" -> l.strategy(Strategy.FINETUNE).backboneLrMult(0.01);
                     case "partial_layer4" -> l.strategy(Strategy.PARTIAL, "layer4");

@@ -9,7 +9,7 @@ import dev.graft.train.optim.Optimizer;
  * ({@code CosineAnnealingLR(T_max = total - warmup, eta_min)}); beyond {@code total} it stays
  * at {@code minLr}. The unit is chosen at construction: per optimizer step (warmup in steps,
  * the usual choice) or per epoch. PyTorch composes this from {@code SequentialLR}; Graft
- * uses the closed form, equal up to rounding (about 1e-16 relative).
+ * uses the closed form, equal up to rounding (tested to 1e-9 relative against PyTorch).
  */
 public final class CosineLR extends LrSchedule {
     private final int warmup, total;
