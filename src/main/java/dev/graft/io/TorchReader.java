@@ -74,49 +74,53 @@ final class TorchReader {
             throw r.error("is not a PyTorch file (neither a torch.save zip archive nor a legacy torch.save pickle)");
         } catch (IOException e) {
             throw new GraftException("Cannot read " + file + ": " + e.getMessage() + ".", e);
+        } catch (StackOverflowError e) {
+            // last line of defence against self-referencing objects in a damaged pickle
+            throw new GraftException("The file " + file + " is corrupt: its objects refer to themselves.");
         }
     }
 
     private Object loadZip(UnaryOperator<Object> select) throws IOException {
-        ZipFile zip;
-        try {
-            zip = new ZipFile(file.toFile());
-        } catch (ZipException e) {
+        // ZipFile reports bad entry names with IllegalArgumentException, the rest with ZipException.
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            return loadZip(zip, select);
+        } catch (ZipException | IllegalArgumentException e) {
             throw error("is a damaged zip archive (" + e.getMessage() + "), probably truncated");
         }
-        try (zip) {
-            String prefix = null;
-            for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); ) {
-                String name = en.nextElement().getName();
-                if (name.equals("data.pkl") || name.endsWith("/data.pkl")) {
-                    prefix = name.substring(0, name.length() - "data.pkl".length());
-                    break;
-                }
+    }
+
+    private Object loadZip(ZipFile zip, UnaryOperator<Object> select) throws IOException {
+        String prefix = null;
+        for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); ) {
+            String name = en.nextElement().getName();
+            if (name.equals("data.pkl") || name.endsWith("/data.pkl")) {
+                prefix = name.substring(0, name.length() - "data.pkl".length());
+                break;
             }
-            if (prefix == null) throw error("is a zip archive without a data.pkl entry, so not a torch.save file");
-            ZipEntry order = zip.getEntry(prefix + "byteorder");
-            if (order != null && !new String(entryBytes(zip, order, Math.min(order.getSize(), 16)), StandardCharsets.US_ASCII).trim().equals("little")) {
-                throw error("stores big-endian tensors, which Graft does not read");
-            }
-            final String p = prefix;
-            storageBytes = ref -> {
-                ZipEntry e = zip.getEntry(p + "data/" + ref.key());
-                if (e == null) throw error("has no entry data/" + ref.key() + " for a storage its pickle refers to");
-                long need = ref.numel() * ref.dtype().size();
-                if (e.getSize() < need) {
-                    throw error("has storage data/" + ref.key() + " of " + e.getSize() + " bytes where the pickle expects " + need);
-                }
-                try {
-                    return entryBytes(zip, e, need);
-                } catch (IOException ex) {
-                    throw error("cannot be read at entry data/" + ref.key() + " (" + ex.getMessage() + ")");
-                }
-            };
-            ZipEntry pklEntry = zip.getEntry(prefix + "data.pkl");
-            byte[] pkl = entryBytes(zip, pklEntry, pklEntry.getSize());
-            Object obj = unpickle(new Unpickler(new java.io.ByteArrayInputStream(pkl), pkl.length, this::persistentLoad));
-            return resolve(select.apply(obj), "");
         }
+        if (prefix == null) throw error("is a zip archive without a data.pkl entry, so not a torch.save file");
+        ZipEntry order = zip.getEntry(prefix + "byteorder");
+        if (order != null && !new String(entryBytes(zip, order, Math.min(order.getSize(), 16)), StandardCharsets.US_ASCII).trim().equals("little")) {
+            throw error("stores big-endian tensors, which Graft does not read");
+        }
+        final String p = prefix;
+        storageBytes = ref -> {
+            ZipEntry e = zip.getEntry(p + "data/" + ref.key());
+            if (e == null) throw error("has no entry data/" + ref.key() + " for a storage its pickle refers to");
+            long need = ref.numel() * ref.dtype().size();
+            if (e.getSize() < need) {
+                throw error("has storage data/" + ref.key() + " of " + e.getSize() + " bytes where the pickle expects " + need);
+            }
+            try {
+                return entryBytes(zip, e, need);
+            } catch (IOException ex) {
+                throw error("cannot be read at entry data/" + ref.key() + " (" + ex.getMessage() + ")");
+            }
+        };
+        ZipEntry pklEntry = zip.getEntry(prefix + "data.pkl");
+        byte[] pkl = entryBytes(zip, pklEntry, pklEntry.getSize());
+        Object obj = unpickle(new Unpickler(new java.io.ByteArrayInputStream(pkl), pkl.length, this::persistentLoad));
+        return resolve(select.apply(obj), "");
     }
 
     private Object loadLegacy(UnaryOperator<Object> select) throws IOException {
@@ -160,7 +164,7 @@ final class TorchReader {
     private Object persistentLoad(List<Object> pid) {
         if (pid.size() < 5 || !"storage".equals(pid.get(0)) || !(pid.get(1) instanceof Global type)
                 || !(pid.get(4) instanceof Long numel)) {
-            throw error("has a persistent id that is not a torch storage: " + pid);
+            throw error("has a persistent id that is not a torch storage");
         }
         if (pid.size() > 5 && pid.get(5) != null) throw error("uses legacy storage views, which Graft does not read");
         DType dtype = storageType(type);
@@ -183,17 +187,24 @@ final class TorchReader {
 
     /** Replaces tensor references by materialized tensors, recursively; rejects unsupported objects. */
     private Object resolve(Object o, String path) {
+        return resolve(o, path, 0);
+    }
+
+    private Object resolve(Object o, String path, int depth) {
+        // A damaged pickle can make a list contain itself; real state dicts nest a few levels.
+        if (depth > 200) throw error("is corrupt: its objects nest more than 200 levels deep or contain themselves");
         if (o instanceof TensorRef t) return materialize(t, path);
         if (o instanceof Map<?, ?> m) {
             LinkedHashMap<Object, Object> out = new LinkedHashMap<>();
             for (Map.Entry<?, ?> e : m.entrySet()) {
-                out.put(e.getKey(), resolve(e.getValue(), path.isEmpty() ? String.valueOf(e.getKey()) : path + "." + e.getKey()));
+                String key = e.getKey() instanceof String || e.getKey() instanceof Long ? String.valueOf(e.getKey()) : "?";
+                out.put(e.getKey(), resolve(e.getValue(), path.isEmpty() ? key : path + "." + key, depth + 1));
             }
             return out;
         }
         if (o instanceof List<?> l) {
             List<Object> out = new ArrayList<>(l.size());
-            for (int i = 0; i < l.size(); i++) out.add(resolve(l.get(i), path + "[" + i + "]"));
+            for (int i = 0; i < l.size(); i++) out.add(resolve(l.get(i), path + "[" + i + "]", depth + 1));
             return out;
         }
         if (o instanceof Unsupported || o instanceof Global || o instanceof StorageRef) {

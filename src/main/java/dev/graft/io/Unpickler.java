@@ -105,13 +105,13 @@ final class Unpickler {
                 case 0x85 -> push(tupleOf(popN(1)));
                 case 0x86 -> push(tupleOf(popN(2)));
                 case 0x87 -> push(tupleOf(popN(3)));
-                case 'a' -> { Object v = pop(); listAt(top()).add(v); }
-                case 'e' -> { List<Object> items = popMark(); listAt(top()).addAll(items); }
-                case 's' -> { Object v = pop(); Object k = pop(); dictAt(top()).put(k, v); }
+                case 'a' -> { Object v = pop(); appendable(top()).add(v); }
+                case 'e' -> { List<Object> items = popMark(); appendable(top()).addAll(items); }
+                case 's' -> { Object v = pop(); Object k = pop(); dictAt(top()).put(key(k), v); }
                 case 'u' -> {
                     List<Object> items = popMark();
                     Map<Object, Object> d = dictAt(top());
-                    for (int i = 0; i + 1 < items.size(); i += 2) d.put(items.get(i), items.get(i + 1));
+                    for (int i = 0; i + 1 < items.size(); i += 2) d.put(key(items.get(i)), items.get(i + 1));
                 }
                 case 'c' -> push(new Global(readLine(), readLine()));
                 case 0x93 -> { Object name = pop(); Object module = pop(); push(new Global(str(module), str(name))); }
@@ -218,6 +218,31 @@ final class Unpickler {
     static List<Object> listAt(Object o) throws PickleException {
         if (o instanceof List<?> l) return (List<Object>) l;
         throw new PickleException("pickle expects a list or tuple but has " + describe(o));
+    }
+
+    /**
+     * Dict keys must be hashable in Python; we accept scalars and tuples of scalars, which also
+     * keeps a damaged pickle from hashing a list that contains itself.
+     */
+    private static Object key(Object k) throws PickleException {
+        if (isScalar(k)) return k;
+        if (k instanceof List<?> t && !(k instanceof ArrayList)) {
+            for (Object x : t) if (!isScalar(x)) throw new PickleException("pickle has a dict key that is not hashable");
+            return k;
+        }
+        throw new PickleException("pickle has a dict key that is " + describe(k));
+    }
+
+    private static boolean isScalar(Object o) {
+        return o == null || o instanceof String || o instanceof Long || o instanceof BigInteger || o instanceof Double
+                || o instanceof Boolean;
+    }
+
+    /** Lists are ArrayLists; tuples are immutable and must not grow. */
+    @SuppressWarnings("unchecked")
+    private static List<Object> appendable(Object o) throws PickleException {
+        if (o instanceof ArrayList<?> l) return (List<Object>) l;
+        throw new PickleException("pickle appends to " + describe(o));
     }
 
     @SuppressWarnings("unchecked")
