@@ -172,10 +172,21 @@ final class Unpickler {
         throw new PickleException("pickle sets state on " + describe(target));
     }
 
+    /** Python-ish words for what a value is, for error messages. */
     static String describe(Object o) {
         if (o == null) return "None";
         if (o instanceof Global g) return "global " + g.qualified();
         if (o instanceof Unsupported u) return "an object of unsupported type " + u.global();
+        if (o instanceof TensorRef) return "a tensor";
+        if (o instanceof StorageRef) return "a storage";
+        if (o instanceof Map) return "a dict";
+        if (o instanceof ArrayList) return "a list";
+        if (o instanceof List) return "a tuple";
+        if (o instanceof Long || o instanceof BigInteger) return "an int";
+        if (o instanceof Double) return "a float";
+        if (o instanceof String) return "a string";
+        if (o instanceof Boolean) return "a bool";
+        if (o instanceof byte[]) return "bytes";
         return "a " + o.getClass().getSimpleName();
     }
 

@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -82,6 +83,14 @@ public final class WeightCache {
         return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
     }
 
+    /**
+     * The state dict behind a URL, from the cache or downloaded into it, like torch's
+     * {@code load_state_dict_from_url}; the file may be torch.save or safetensors.
+     */
+    public LinkedHashMap<String, TensorData> loadStateDictFromUrl(String url, boolean progress) {
+        return WeightFiles.read(fetch(url, progress));
+    }
+
     /** {@link #fetch(String, String, String, boolean)} with the file name taken from the URL and the hash from the name. */
     public Path fetch(String url, boolean progress) {
         return fetch(url, url.substring(url.lastIndexOf('/') + 1), null, progress);
@@ -103,7 +112,7 @@ public final class WeightCache {
         Path tmp = null;
         try {
             Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, fileName + ".", ".partial");
+            tmp = AtomicFiles.newTempFile(dir, fileName, ".partial");
             String sha = download(source, tmp, fileName, progress);
             if (expected != null && !sha.startsWith(expected)) {
                 throw failure(fileName, source, "its sha256 " + sha + " does not start with " + expected

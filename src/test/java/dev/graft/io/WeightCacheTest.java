@@ -41,6 +41,7 @@ class WeightCacheTest {
     private HttpServer server;
     private final AtomicInteger requests = new AtomicInteger();
     private String goodName;
+    private final String stateName = "state-" + WeightCache.sha256(IoFixtures.file("state.pth")).substring(0, 8) + ".pth";
     private WeightCache cache;
 
     @BeforeEach
@@ -65,7 +66,11 @@ class WeightCacheTest {
         requests.incrementAndGet();
         String name = ex.getRequestURI().getPath().substring("/models/".length());
         try (ex) {
-            if (name.equals(goodName) || name.equals("net-00000000.pth")) {
+            if (name.equals(stateName)) {
+                byte[] b = Files.readAllBytes(IoFixtures.file("state.pth"));
+                ex.sendResponseHeaders(200, b.length);
+                ex.getResponseBody().write(b);
+            } else if (name.equals(goodName) || name.equals("net-00000000.pth")) {
                 ex.sendResponseHeaders(200, WEIGHTS.length);
                 ex.getResponseBody().write(WEIGHTS);
             } else if (name.startsWith("cut-")) {
@@ -93,6 +98,13 @@ class WeightCacheTest {
         assertEquals(p, cache.fetch("https://download.pytorch.org/models/" + goodName, true));
         assertEquals(1, requests.get(), "a cached file is not downloaded again");
         assertOnlyFiles(goodName);
+    }
+
+    @Test
+    void loadsAStateDictFromAUrl() {
+        var sd = cache.loadStateDictFromUrl("https://example.org/weights/" + stateName, false);
+        IoFixtures.assertSameTensors(IoFixtures.expected("state"), sd);
+        assertOnlyFiles(stateName);
     }
 
     @Test
