@@ -39,6 +39,7 @@ import java.util.zip.ZipFile;
 final class TorchReader {
     private static final BigInteger LEGACY_MAGIC = new BigInteger("1950a86a20f9469cfc6c", 16);
     private static final int LEGACY_PROTOCOL = 1001;
+    private static final long MAX_EXPANDED_BYTES = 64L << 20;
 
     private final Path file;
     private final long fileSize;
@@ -70,7 +71,7 @@ final class TorchReader {
                 throw r.error("is a tar archive, the torch.save format of PyTorch < 0.4, which Graft cannot read; "
                         + "re-save it with a newer torch");
             }
-            if (n >= 3 && (head[0] & 0xff) == 0x80 && (head[2] & 0xff) == 0x8a) return r.loadLegacy(select);
+            if ((head[0] & 0xff) == 0x80) return r.loadLegacy(select); // a pickle; its magic number decides
             throw r.error("is not a PyTorch file (neither a torch.save zip archive nor a legacy torch.save pickle)");
         } catch (IOException e) {
             throw new GraftException("Cannot read " + file + ": " + e.getMessage() + ".", e);
@@ -99,9 +100,10 @@ final class TorchReader {
             }
         }
         if (prefix == null) throw error("is a zip archive without a data.pkl entry, so not a torch.save file");
-        ZipEntry order = zip.getEntry(prefix + "byteorder");
-        if (order != null && !new String(entryBytes(zip, order, Math.min(order.getSize(), 16)), StandardCharsets.US_ASCII).trim().equals("little")) {
-            throw error("stores big-endian tensors, which Graft does not read");
+        ZipEntry order = zip.getEntry(prefix + "byteorder"); // written by torch >= 2.1 only
+        if (order != null) {
+            String byteOrder = new String(entryBytes(zip, order, Math.min(order.getSize(), 16)), StandardCharsets.US_ASCII);
+            if (!byteOrder.trim().equals("little")) throw error("stores big-endian tensors, which Graft does not read");
         }
         final String p = prefix;
         storageBytes = ref -> {
@@ -169,7 +171,7 @@ final class TorchReader {
         if (pid.size() > 5 && pid.get(5) != null) throw error("uses legacy storage views, which Graft does not read");
         DType dtype = storageType(type);
         String key = String.valueOf(pid.get(2));
-        if (numel < 0 || numel * dtype.size() > fileSize) {
+        if (numel < 0 || numel > fileSize / dtype.size()) {
             throw error("is corrupt: storage " + key + " claims " + numel + " elements, more than the file holds");
         }
         StorageRef ref = new StorageRef(key, dtype, numel);
@@ -219,12 +221,24 @@ final class TorchReader {
         long[] size = t.size(), stride = t.stride();
         if (size.length != stride.length) throw error("has tensor '" + path + "' whose size and stride differ in length");
         long numel = 1, last = t.offset();
-        for (int i = 0; i < size.length; i++) {
-            if (size[i] < 0 || stride[i] < 0) throw error("has tensor '" + path + "' with a negative size or stride");
-            numel *= size[i];
-            last += (size[i] - 1) * stride[i];
+        try {
+            for (int i = 0; i < size.length; i++) {
+                if (size[i] < 0 || stride[i] < 0) throw error("has tensor '" + path + "' with a negative size or stride");
+                numel = Math.multiplyExact(numel, size[i]);
+                if (size[i] > 0) last = Math.addExact(last, Math.multiplyExact(size[i] - 1, stride[i]));
+            }
+            if (Math.multiplyExact(numel, s.dtype().size()) > Integer.MAX_VALUE - 8) throw new ArithmeticException();
+        } catch (ArithmeticException e) {
+            throw error("has tensor '" + path + "' of shape " + java.util.Arrays.toString(size)
+                    + ", too large for Graft (2 GB per tensor at most)");
         }
         if (numel == 0) return new TensorData(s.dtype(), size, new byte[0]);
+        // Only stride-0 (expanded) views are larger than their storage; a damaged file must not
+        // make us allocate gigabytes from a few bytes, so such views are capped.
+        if (numel > s.numel() && numel * s.dtype().size() > MAX_EXPANDED_BYTES) {
+            throw error("has tensor '" + path + "' that expands " + s.numel() + " stored elements to " + numel
+                    + ", more than Graft materializes (64 MiB)");
+        }
         if (t.offset() < 0 || last >= s.numel()) {
             throw error("is corrupt: tensor '" + path + "' reaches element " + last + " of storage " + s.key()
                     + ", which holds " + s.numel());
