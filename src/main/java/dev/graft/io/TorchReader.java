@@ -162,21 +162,28 @@ final class TorchReader {
         }
     }
 
-    /** Persistent ids name storages: ('storage', type, key, location, numel[, view_metadata]). */
+    /**
+     * Persistent ids name storages: ('storage', type, key, location, numel[, view_metadata]),
+     * where legacy files may give view_metadata = (view_key, offset, size), a window of the
+     * stored storage counted in elements.
+     */
     private Object persistentLoad(List<Object> pid) {
         if (pid.size() < 5 || !"storage".equals(pid.get(0)) || !(pid.get(1) instanceof Global type)
                 || !(pid.get(4) instanceof Long numel)) {
             throw error("has a persistent id that is not a torch storage");
         }
-        if (pid.size() > 5 && pid.get(5) != null) throw error("uses legacy storage views, which Graft does not read");
         DType dtype = storageType(type);
         String key = String.valueOf(pid.get(2));
         if (numel < 0 || numel > fileSize / dtype.size()) {
             throw error("is corrupt: storage " + key + " claims " + numel + " elements, more than the file holds");
         }
-        StorageRef ref = new StorageRef(key, dtype, numel);
-        StorageRef old = storages.putIfAbsent(key, ref);
-        return old != null ? old : ref;
+        StorageRef root = storages.computeIfAbsent(key, k -> new StorageRef(k, dtype, numel));
+        if (pid.size() < 6 || pid.get(5) == null) return root;
+        if (!(pid.get(5) instanceof List<?> view) || view.size() != 3 || !(view.get(1) instanceof Long offset)
+                || !(view.get(2) instanceof Long size) || offset < 0 || size < 0 || offset + size > root.numel()) {
+            throw error("is corrupt: storage " + key + " has a view outside its " + root.numel() + " elements");
+        }
+        return new StorageRef(key, root.dtype(), root.numel(), offset, size);
     }
 
     private DType storageType(Global type) {
@@ -235,26 +242,27 @@ final class TorchReader {
         if (numel == 0) return new TensorData(s.dtype(), size, new byte[0]);
         // Only stride-0 (expanded) views are larger than their storage; a damaged file must not
         // make us allocate gigabytes from a few bytes, so such views are capped.
-        if (numel > s.numel() && numel * s.dtype().size() > MAX_EXPANDED_BYTES) {
+        if (numel > s.viewNumel() && numel * s.dtype().size() > MAX_EXPANDED_BYTES) {
             throw error("has tensor '" + path + "' that expands " + s.numel() + " stored elements to " + numel
                     + ", more than Graft materializes (64 MiB)");
         }
-        if (t.offset() < 0 || last >= s.numel()) {
+        if (t.offset() < 0 || last >= s.viewNumel()) {
             throw error("is corrupt: tensor '" + path + "' reaches element " + last + " of storage " + s.key()
-                    + ", which holds " + s.numel());
+                    + ", which holds " + s.viewNumel());
         }
         byte[] src = loaded.computeIfAbsent(s.key(), k -> storageBytes.apply(s));
         int es = s.dtype().size();
+        long offset = s.viewOffset() + t.offset();
         if (isContiguous(size, stride)) {
             // The first tensor covering a whole storage takes its array; others copy, so no two tensors alias.
-            if (t.offset() == 0 && numel * es == src.length && handedOut.add(s.key())) {
+            if (offset == 0 && numel * es == src.length && handedOut.add(s.key())) {
                 return new TensorData(s.dtype(), size, src);
             }
             byte[] out = new byte[Math.toIntExact(numel * es)];
-            System.arraycopy(src, Math.toIntExact(t.offset() * es), out, 0, out.length);
+            System.arraycopy(src, Math.toIntExact(offset * es), out, 0, out.length);
             return new TensorData(s.dtype(), size, out);
         }
-        return new TensorData(s.dtype(), size, gather(src, es, t.offset(), size, stride, numel));
+        return new TensorData(s.dtype(), size, gather(src, es, offset, size, stride, numel));
     }
 
     static boolean isContiguous(long[] size, long[] stride) {

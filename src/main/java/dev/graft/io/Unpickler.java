@@ -37,8 +37,13 @@ final class Unpickler {
     /** A tensor view of a storage, as {@code torch._utils._rebuild_tensor_v2} describes it. */
     record TensorRef(StorageRef storage, long offset, long[] size, long[] stride) {}
 
-    /** A storage named by a persistent id: key, element type, element count. */
-    record StorageRef(String key, DType dtype, long numel) {}
+    /**
+     * A storage named by a persistent id: key, element type and element count of the stored
+     * (root) storage, and the window of it this reference sees (old files have storage views).
+     */
+    record StorageRef(String key, DType dtype, long numel, long viewOffset, long viewNumel) {
+        StorageRef(String key, DType dtype, long numel) { this(key, dtype, numel, 0, numel); }
+    }
 
     /** Thrown for any malformed pickle; the caller adds the file name. */
     static final class PickleException extends Exception {
@@ -144,7 +149,11 @@ final class Unpickler {
             case "collections.OrderedDict" -> {
                 LinkedHashMap<Object, Object> d = new LinkedHashMap<>();
                 if (!args.isEmpty() && args.get(0) instanceof List<?> pairs) {
-                    for (Object p : pairs) d.put(listAt(p).get(0), listAt(p).get(1));
+                    for (Object p : pairs) {
+                        List<Object> pair = listAt(p);
+                        if (pair.size() != 2) throw new PickleException("pickle builds an OrderedDict from a non-pair");
+                        d.put(key(pair.get(0)), pair.get(1));
+                    }
                 }
                 return d;
             }
@@ -155,6 +164,7 @@ final class Unpickler {
                 return new TensorRef(s, asLong(args.get(1)), longs(args.get(2)), longs(args.get(3)));
             }
             case "torch._utils._rebuild_parameter", "torch._utils._rebuild_parameter_with_state" -> {
+                if (args.isEmpty()) throw new PickleException(g.qualified() + " called without a tensor");
                 return args.get(0); // a Parameter is just its tensor in a state dict
             }
             case "torch.Size" -> {

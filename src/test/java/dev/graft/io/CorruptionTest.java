@@ -24,7 +24,7 @@ class CorruptionTest {
     void damagedFilesFailCleanly() throws Exception {
         SplittableRandom rnd = new SplittableRandom(42);
         for (String name : List.of("state.pth", "state_legacy.pth", "state_protocol4.pth", "checkpoint.pth",
-                "unsupported.pth", "hand.safetensors")) {
+                "unsupported.pth", "view_legacy.pth", "hand.safetensors")) {
             byte[] good = Files.readAllBytes(file(name));
             for (int trial = 0; trial < 150; trial++) {
                 byte[] bad = trial % 3 == 0 ? java.util.Arrays.copyOf(good, rnd.nextInt(good.length)) : good.clone();
