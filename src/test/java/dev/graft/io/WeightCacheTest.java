@@ -73,6 +73,9 @@ class WeightCacheTest {
             } else if (name.equals(goodName) || name.equals("net-00000000.pth")) {
                 ex.sendResponseHeaders(200, WEIGHTS.length);
                 ex.getResponseBody().write(WEIGHTS);
+            } else if (name.equals("chunked-" + goodName)) {
+                ex.sendResponseHeaders(200, 0); // no Content-Length: the client cannot know the size
+                ex.getResponseBody().write(WEIGHTS);
             } else if (name.startsWith("cut-")) {
                 ex.sendResponseHeaders(200, WEIGHTS.length);
                 OutputStream out = ex.getResponseBody();
@@ -105,6 +108,14 @@ class WeightCacheTest {
         var sd = cache.loadStateDictFromUrl("https://example.org/weights/" + stateName, false);
         IoFixtures.assertSameTensors(IoFixtures.expected("state"), sd);
         assertOnlyFiles(stateName);
+    }
+
+    @Test
+    void downloadsWithoutContentLengthWithProgressBar() throws IOException {
+        String name = "chunked-" + goodName;
+        Path p = cache.fetch("https://download.pytorch.org/models/" + name, name, goodName.substring(4, 12), true);
+        assertArrayEquals(WEIGHTS, Files.readAllBytes(p));
+        assertOnlyFiles(name);
     }
 
     @Test
