@@ -10,6 +10,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
+import java.net.URLConnection;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -93,7 +94,8 @@ public final class WeightCache {
 
     /** {@link #fetch(String, String, String, boolean)} with the file name taken from the URL and the hash from the name. */
     public Path fetch(String url, boolean progress) {
-        return fetch(url, url.substring(url.lastIndexOf('/') + 1), null, progress);
+        String path = url.replaceAll("[?#].*$", ""); // like torch: the basename of the URL's path
+        return fetch(url, path.substring(path.lastIndexOf('/') + 1), null, progress);
     }
 
     /**
@@ -137,17 +139,16 @@ public final class WeightCache {
         }
     }
 
-    /** Streams the URL into {@code tmp} and returns the sha256 hex of what arrived. */
+    /** Streams the URL (http, https, or file for a local mirror) into {@code tmp}; returns the sha256 hex. */
     private String download(String source, Path tmp, String fileName, boolean progress) throws IOException {
-        HttpURLConnection conn = (HttpURLConnection) URI.create(source).toURL().openConnection();
+        URLConnection conn = URI.create(source).toURL().openConnection();
         conn.setConnectTimeout(timeoutMillis);
         conn.setReadTimeout(timeoutMillis);
         conn.setRequestProperty("User-Agent", "graft");
         try {
-            int code = conn.getResponseCode();
-            if (code != HttpURLConnection.HTTP_OK) {
-                throw failure(fileName, source, "the server answered HTTP " + code
-                        + (conn.getResponseMessage() != null ? " " + conn.getResponseMessage() : ""));
+            if (conn instanceof HttpURLConnection http && http.getResponseCode() != HttpURLConnection.HTTP_OK) {
+                throw failure(fileName, source, "the server answered HTTP " + http.getResponseCode()
+                        + (http.getResponseMessage() != null ? " " + http.getResponseMessage() : ""));
             }
             long length = conn.getContentLengthLong();
             MessageDigest sha = sha256Digest();
@@ -160,6 +161,8 @@ public final class WeightCache {
                     sha.update(buf, 0, n);
                     if (bar != null) bar.stepBy(n);
                 }
+            } catch (java.io.FileNotFoundException e) {
+                throw failure(fileName, source, "there is no such file");
             } catch (IOException e) {
                 throw failure(fileName, source, "the transfer broke off after " + got + " bytes (" + e.getMessage() + ")");
             }
@@ -168,7 +171,7 @@ public final class WeightCache {
             }
             return HexFormat.of().formatHex(sha.digest());
         } finally {
-            conn.disconnect();
+            if (conn instanceof HttpURLConnection http) http.disconnect();
         }
     }
 

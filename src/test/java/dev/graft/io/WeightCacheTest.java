@@ -119,6 +119,17 @@ class WeightCacheTest {
     }
 
     @Test
+    void aLocalMirrorWorksAsBaseUrl() throws IOException {
+        Path mirror = Files.createDirectories(cacheDir.resolve("mirror"));
+        Files.write(mirror.resolve(goodName), WEIGHTS);
+        cache = new WeightCache(cacheDir.resolve("hub/checkpoints"), mirror.toUri().toString());
+        assertArrayEquals(WEIGHTS, Files.readAllBytes(cache.fetch("https://x.org/" + goodName, false)));
+        GraftException e = assertThrows(GraftException.class, () -> cache.fetch("https://x.org/a-1234.pth", false));
+        assertTrue(e.getMessage().contains("no such file"), e.getMessage());
+        assertOnlyFiles(goodName);
+    }
+
+    @Test
     void hashMismatchLeavesNothing() {
         assertFails("net-00000000.pth", "does not start with 00000000");
     }
