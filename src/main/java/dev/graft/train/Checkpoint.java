@@ -1,0 +1,114 @@
+package dev.graft.train;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.reflect.TypeToken;
+import dev.graft.GraftException;
+import dev.graft.io.Safetensors;
+import dev.graft.io.TensorData;
+import dev.graft.nn.Module;
+import dev.graft.train.optim.Optimizer;
+import dev.graft.train.optim.OptimizerState;
+import dev.graft.train.schedule.LrSchedule;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * One training checkpoint in one safetensors file: the model's state dict ({@code model.*}),
+ * the optimizer's per-parameter state ({@code optim.*}) and, in the metadata, a JSON string
+ * with the fit loop's counters, the optimizer's scalars, the schedule's state, the seed and
+ * the recipe. Files are written atomically (temporary file, then rename), so a crash leaves
+ * the previous checkpoint intact and at most a stray temporary file, which loading ignores.
+ * Randomness is a pure function of (seed, epoch, step), so seed and counters restore it.
+ */
+public record Checkpoint(Map<String, TensorData> model, OptimizerState optimizer, Map<String, Object> schedule,
+                         Fit.State fit, long seed, String recipe) {
+    public static final String LAST = "last.safetensors", BEST = "best.safetensors";
+    private static final String KEY = "graft.checkpoint", RECIPE = "graft.recipe";
+    private static final int VERSION = 1;
+    private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
+
+    /** Captures the current state of a run after {@code completedEpoch}. */
+    public static Checkpoint capture(Fit fit, int completedEpoch, long seed, String recipe) {
+        LrSchedule s = fit.schedule();
+        return new Checkpoint(fit.model().stateDict(), fit.optimizer().stateDict(), s == null ? null : s.state(),
+                fit.state(completedEpoch), seed, recipe == null ? "" : recipe);
+    }
+
+    public void write(Path file) {
+        Map<String, TensorData> tensors = new LinkedHashMap<>();
+        model.forEach((k, v) -> tensors.put("model." + k, v));
+        optimizer.tensors().forEach((k, v) -> tensors.put("optim." + k, v));
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("version", VERSION);
+        meta.put("fit", fit);
+        meta.put("seed", Long.toString(seed));
+        meta.put("optimizer", optimizer.scalars());
+        if (schedule != null) meta.put("schedule", schedule);
+        Safetensors.write(file, tensors, Map.of(KEY, GSON.toJson(meta), RECIPE, recipe));
+    }
+
+    /** Reads a checkpoint written by {@link #write}; one clear sentence when the file is not one. */
+    @SuppressWarnings("unchecked")
+    public static Checkpoint read(Path file) {
+        if (!Files.isRegularFile(file)) throw new GraftException("no checkpoint at " + file);
+        Map<String, String> meta = Safetensors.readMetadata(file);
+        String json = meta.get(KEY);
+        if (json == null) throw new GraftException(file + " is not a Graft checkpoint (no " + KEY + " metadata)");
+        Map<String, Object> m = GSON.fromJson(json, new TypeToken<Map<String, Object>>() {}.getType());
+        if (((Number) m.get("version")).intValue() != VERSION) {
+            throw new GraftException(file + " is a checkpoint of format " + m.get("version") + "; this Graft reads " + VERSION);
+        }
+        Map<String, TensorData> model = new LinkedHashMap<>(), optim = new TreeMap<>();
+        Safetensors.read(file).forEach((k, v) -> {
+            if (k.startsWith("model.")) model.put(k.substring(6), v);
+            else if (k.startsWith("optim.")) optim.put(k.substring(6), v);
+        });
+        Fit.State fit = GSON.fromJson(GSON.toJson(m.get("fit")), Fit.State.class);
+        return new Checkpoint(model, new OptimizerState(optim, (Map<String, Object>) m.get("optimizer")),
+                (Map<String, Object>) m.get("schedule"), fit, Long.parseLong((String) m.get("seed")),
+                meta.getOrDefault(RECIPE, ""));
+    }
+
+    /** Loads model weights, optimizer and schedule state; returns the fit loop's counters. */
+    public Fit.State restore(Module model, Optimizer optimizer, LrSchedule schedule) {
+        model.loadStateDict(this.model, true);
+        optimizer.loadStateDict(this.optimizer);
+        if (schedule != null) {
+            if (this.schedule == null) throw new GraftException("the checkpoint has no schedule state to resume");
+            schedule.load(this.schedule);
+        }
+        return fit;
+    }
+
+    /** Temporary files a killed writer may have left next to the checkpoints (safe to delete). */
+    public static List<Path> strayTemporaries(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) return List.of();
+        try (var s = Files.list(dir)) {
+            return s.filter(p -> {
+                String n = p.getFileName().toString();
+                return n.startsWith(".") && n.endsWith(".tmp") && (n.contains(LAST) || n.contains(BEST));
+            }).toList();
+        }
+    }
+
+    /**
+     * A fit listener writing {@code dir/last.safetensors} after every epoch and
+     * {@code dir/best.safetensors} when validation accuracy improved.
+     */
+    public static FitListener saver(Path dir, long seed, String recipe) {
+        return new FitListener() {
+            @Override
+            public void epochEnd(Fit.EpochResult r, Fit fit) {
+                Checkpoint c = capture(fit, r.epoch(), seed, recipe);
+                if (r.best()) c.write(dir.resolve(BEST));
+                c.write(dir.resolve(LAST));
+            }
+        };
+    }
+}

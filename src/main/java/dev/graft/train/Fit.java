@@ -1,0 +1,263 @@
+package dev.graft.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.graft.io.TensorData;
+import dev.graft.nn.Engine;
+import dev.graft.nn.Module;
+import dev.graft.nn.Rng;
+import dev.graft.train.loss.Loss;
+import dev.graft.train.optim.Optimizer;
+import dev.graft.train.schedule.LrSchedule;
+import dev.graft.train.schedule.ReduceLROnPlateau;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * The training loop of the seeds' {@code train_model}, data-agnostic: each epoch a train
+ * phase (zero grad, forward, loss, backward, optimizer step, per-step schedule) and a val
+ * phase, each reporting loss and accuracy; the best weights by validation accuracy are kept
+ * and restored at the end; optional early stopping; a NaN or infinite loss stops the run
+ * before it spoils the weights; {@link #interrupt()} (from a Ctrl-C hook) ends it after the
+ * current step. Each step draws its randomness from {@code Rng.mix(seed, epoch, step)} and
+ * runs in its own array scope, so nothing accumulates across steps.
+ */
+public final class Fit {
+    public enum Status { COMPLETED, EARLY_STOPPED, INTERRUPTED, DIVERGED }
+
+    /** Loss (mean over samples) and accuracy of one phase of one epoch. */
+    public record PhaseResult(String phase, int epoch, double loss, double accuracy, long samples, double seconds) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%s Loss: %.4f Acc: %.4f", phase, loss, accuracy);
+        }
+    }
+
+    /** One epoch: train phase, val phase (null without validation data), rates after the schedule step. */
+    public record EpochResult(int epoch, PhaseResult train, PhaseResult val, double[] lrs, boolean best) {}
+
+    /** How the run ended, with one sentence for the user, the history and the best epoch (-1: none). */
+    public record Result(Status status, String message, List<EpochResult> history, int bestEpoch,
+                         double bestAccuracy, long steps) {}
+
+    private final Module model;
+    private final Optimizer optimizer;
+    private final Loss loss;
+    private LrSchedule schedule;
+    private UnaryOperator<NDArray> forward;
+    private int epochs = 1, patience = 0, startEpoch = 0;
+    private long seed = 0, globalStep = 0;
+    private boolean restoreBest = true;
+    private final List<FitListener> listeners = new ArrayList<>();
+    private volatile boolean interrupted;
+    private Map<String, TensorData> bestState;
+    private double bestAccuracy = Double.NEGATIVE_INFINITY;
+    private int bestEpoch = -1, sinceBest = 0;
+
+    public Fit(Module model, Optimizer optimizer, Loss loss) {
+        this.model = model;
+        this.optimizer = optimizer;
+        this.loss = loss;
+        this.forward = model::forward;
+    }
+
+    public Fit schedule(LrSchedule s) { schedule = s; return this; }
+
+    public Fit epochs(int n) { epochs = n; return this; }
+
+    public Fit seed(long s) { seed = s; return this; }
+
+    /** Stop after this many epochs without a better validation accuracy; 0 never stops early. */
+    public Fit patience(int epochs) { patience = epochs; return this; }
+
+    /** Whether to load the best epoch's weights at the end (default true, as the seeds do). */
+    public Fit restoreBest(boolean r) { restoreBest = r; return this; }
+
+    /** What maps a batch's inputs to outputs; e.g. the head alone for cached features. */
+    public Fit forward(UnaryOperator<NDArray> f) { forward = f; return this; }
+
+    public Fit listener(FitListener l) { listeners.add(l); return this; }
+
+    /** Ends the run after the current step; safe to call from a shutdown hook. */
+    public void interrupt() { interrupted = true; }
+
+    public Module model() { return model; }
+
+    public Optimizer optimizer() { return optimizer; }
+
+    public LrSchedule schedule() { return schedule; }
+
+    public long globalStep() { return globalStep; }
+
+    public int bestEpoch() { return bestEpoch; }
+
+    public double bestAccuracy() { return bestAccuracy; }
+
+    /**
+     * The loop's own counters after an epoch, for checkpoints: the next epoch to run, steps
+     * taken, the best epoch and accuracy so far (-1 and -infinity before any), epochs since.
+     */
+    public record State(int nextEpoch, long steps, int bestEpoch, double bestAccuracy, int sinceBest) {}
+
+    public State state(int completedEpoch) {
+        return new State(completedEpoch + 1, globalStep, bestEpoch, bestAccuracy, sinceBest);
+    }
+
+    /** Continues a run from saved counters; {@code bestWeights} are restored at the end (may be null). */
+    public Fit resume(State s, Map<String, TensorData> bestWeights) {
+        startEpoch = s.nextEpoch();
+        globalStep = s.steps();
+        bestEpoch = s.bestEpoch();
+        bestAccuracy = s.bestAccuracy();
+        sinceBest = s.sinceBest();
+        bestState = bestWeights;
+        return this;
+    }
+
+    public Result run(TrainData data) {
+        List<EpochResult> history = new ArrayList<>();
+        for (int epoch = startEpoch; epoch < epochs; epoch++) {
+            for (FitListener l : listeners) l.epochStart(epoch, this);
+            PhaseResult train = trainEpoch(data, epoch);
+            if (train.samples() < 0) {
+                return finish(Status.DIVERGED, "The training loss became " + (Double.isNaN(train.loss()) ? "NaN" : "infinite")
+                        + " at epoch " + (epoch + 1) + "; lower the learning rate (now "
+                        + String.format(Locale.ROOT, "%.3g", optimizer.groups().get(optimizer.groups().size() - 1).lr())
+                        + ") or check the inputs.", history);
+            }
+            if (interrupted) return finish(Status.INTERRUPTED, "Training was interrupted in epoch " + (epoch + 1) + ".", history);
+            PhaseResult val = validate(data, epoch);
+            if (schedule != null && schedule.unit() == LrSchedule.Unit.EPOCH) {
+                if (schedule instanceof ReduceLROnPlateau p) {
+                    PhaseResult r = val != null ? val : train;
+                    p.step(p.mode() == ReduceLROnPlateau.Mode.MAX ? r.accuracy() : r.loss());
+                } else {
+                    schedule.step();
+                }
+            }
+            boolean best = false;
+            double acc = val != null ? val.accuracy() : Double.NaN;
+            if (val != null && acc > bestAccuracy) {
+                best = true;
+                bestAccuracy = acc;
+                bestEpoch = epoch;
+                sinceBest = 0;
+                if (restoreBest) bestState = model.stateDict();
+            } else if (val != null) {
+                sinceBest++;
+            }
+            EpochResult r = new EpochResult(epoch, train, val, lrs(), best);
+            history.add(r);
+            for (FitListener l : listeners) l.epochEnd(r, this);
+            if (interrupted) return finish(Status.INTERRUPTED, "Training was interrupted after epoch " + (epoch + 1) + ".", history);
+            if (patience > 0 && sinceBest >= patience) {
+                return finish(Status.EARLY_STOPPED, "Stopped early after epoch " + (epoch + 1) + ": validation accuracy "
+                        + "has not improved for " + patience + " epochs.", history);
+            }
+        }
+        return finish(Status.COMPLETED, "Training finished.", history);
+    }
+
+    private Result finish(Status status, String message, List<EpochResult> history) {
+        if (restoreBest && bestState != null && status != Status.INTERRUPTED) model.loadStateDict(bestState, true);
+        return new Result(status, message, history, bestEpoch, bestAccuracy, globalStep);
+    }
+
+    private double[] lrs() {
+        return optimizer.groups().stream().mapToDouble(g -> g.lr()).toArray();
+    }
+
+    /** Runs the train phase; a result with negative samples means the loss was not finite. */
+    private PhaseResult trainEpoch(TrainData data, int epoch) {
+        long t0 = System.nanoTime();
+        model.train();
+        double lossSum = 0;
+        long correct = 0, seen = 0;
+        int step = 0;
+        for (Batch b : data.train(epoch)) {
+            Rng.manualSeed(Rng.mix(seed, epoch, step));
+            StepOutput out = trainStep(b);
+            if (!Double.isFinite(out.loss)) {
+                return new PhaseResult("train", epoch, out.loss, 0, -1, 0);
+            }
+            lossSum += out.loss * b.n();
+            correct += out.correct;
+            seen += b.n();
+            step++;
+            globalStep++;
+            for (FitListener l : listeners) l.batchEnd("train", epoch, step, data.trainBatches(), out.loss);
+            if (interrupted) break;
+        }
+        PhaseResult r = new PhaseResult("train", epoch, lossSum / Math.max(seen, 1), (double) correct / Math.max(seen, 1),
+                seen, (System.nanoTime() - t0) / 1e9);
+        for (FitListener l : listeners) l.phaseEnd(r);
+        return r;
+    }
+
+    /** The mean loss of a step and how many predictions were right. */
+    public record StepOutput(double loss, int correct) {}
+
+    /**
+     * One optimizer step on one batch: zero the gradients, forward, loss, backward, update,
+     * and the per-step schedule. A non-finite loss is returned without updating anything.
+     */
+    public StepOutput trainStep(Batch b) {
+        try (NDManager scope = Engine.newScope()) {
+            NDArray x = scope.create(b.x(), new Shape(b.shape()));
+            optimizer.zeroGrad();
+            double value;
+            int correct;
+            try (GradientCollector gc = ai.djl.engine.Engine.getEngine("PyTorch").newGradientCollector()) {
+                NDArray out = forward.apply(x);
+                NDArray l = loss.compute(out, b.labels());
+                value = l.getFloat();
+                correct = correct(out, b.labels());
+                if (!Double.isFinite(value)) return new StepOutput(value, correct);
+                gc.backward(l);
+            }
+            optimizer.step();
+            if (schedule != null && schedule.unit() == LrSchedule.Unit.STEP) schedule.step();
+            return new StepOutput(value, correct);
+        }
+    }
+
+    private PhaseResult validate(TrainData data, int epoch) {
+        long t0 = System.nanoTime();
+        model.eval();
+        double lossSum = 0;
+        long correct = 0, seen = 0;
+        int i = 0;
+        for (Batch b : data.val()) {
+            try (NDManager scope = Engine.newScope()) {
+                NDArray out = forward.apply(scope.create(b.x(), new Shape(b.shape())));
+                double v = loss.compute(out, b.labels()).getFloat();
+                lossSum += v * b.n();
+                correct += correct(out, b.labels());
+                seen += b.n();
+            }
+            for (FitListener l : listeners) l.batchEnd("val", epoch, ++i, data.valBatches(), lossSum / seen);
+        }
+        model.train();
+        if (seen == 0) return null;
+        PhaseResult r = new PhaseResult("val", epoch, lossSum / seen, (double) correct / seen, seen,
+                (System.nanoTime() - t0) / 1e9);
+        for (FitListener l : listeners) l.phaseEnd(r);
+        return r;
+    }
+
+    static int correct(NDArray outputs, int[] labels) {
+        float[] o = outputs.toFloatArray();
+        int c = o.length / labels.length, right = 0;
+        for (int i = 0; i < labels.length; i++) {
+            int arg = 0;
+            for (int j = 1; j < c; j++) if (o[i * c + j] > o[i * c + arg]) arg = j;
+            if (arg == labels[i]) right++;
+        }
+        return right;
+    }
+}

@@ -1,0 +1,249 @@
+package dev.graft.train;
+
+import dev.graft.GraftException;
+import dev.graft.io.TensorData;
+import dev.graft.models.ImageModel;
+import dev.graft.models.ModelSpec;
+import dev.graft.models.Zoo;
+import dev.graft.nn.Module;
+import dev.graft.train.loss.CrossEntropyLoss;
+import dev.graft.train.loss.Loss;
+import dev.graft.train.optim.Adam;
+import dev.graft.train.optim.AdamW;
+import dev.graft.train.optim.Optimizer;
+import dev.graft.train.optim.ParamGroup;
+import dev.graft.train.optim.SGD;
+import dev.graft.train.schedule.LrSchedule;
+import dev.graft.train.schedule.OneCycleLR;
+import dev.graft.train.schedule.StepLR;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The fluent Java API over the training pieces, reading like the seeds' PyTorch code:
+ * <pre>{@code
+ * Learner learner = Learner.create("resnet18", 2)        // models.resnet18(); fc = Linear(512, 2)
+ *         .weights(imagenetStateDict)                      // pretrained backbone, old fc dropped
+ *         .strategy(Strategy.HEAD)                          // requires_grad = False but for fc
+ *         .sgd(0.001, 0.9)                                  // optim.SGD(..., lr=0.001, momentum=0.9)
+ *         .stepLR(7, 0.1)                                   // lr_scheduler.StepLR(step_size=7, gamma=0.1)
+ *         .epochs(25);
+ * Fit.Result result = learner.fit(data);                   // train_model(...): best weights kept
+ * learner.save(Path.of("model.pth"));                      // torch.save(model.state_dict(), ...)
+ * Predict.Predictions p = learner.predict(testBatches);
+ * }</pre>
+ * Defaults: cross-entropy, BatchNorm policy FROZEN, backbone learning-rate multiplier 0.1
+ * for FINETUNE/PARTIAL, seed 0, best weights restored.
+ */
+public final class Learner {
+    /** Builds a schedule once the optimizer and the number of steps are known. */
+    public interface ScheduleFactory {
+        LrSchedule create(Optimizer optimizer, int epochs, int stepsPerEpoch);
+    }
+
+    private final ImageModel model;
+    private final ModelSpec spec;
+    private Strategy strategy = Strategy.FINETUNE;
+    private String unfreezeFrom;
+    private BnPolicy bn = BnPolicy.FROZEN;
+    private double lr = 1e-3, backboneLrMult = Strategy.DEFAULT_BACKBONE_LR_MULT;
+    private Function<List<ParamGroup>, Optimizer> optimizerFactory = g -> new SGD(g, 1e-3, 0.9);
+    private ScheduleFactory scheduleFactory;
+    private Loss loss = new CrossEntropyLoss();
+    private int epochs = 1, patience = 0, freezeEpochs = 0;
+    private long seed = 0;
+    private final List<FitListener> listeners = new ArrayList<>();
+    private String notice = "";
+    private java.nio.file.Path checkpointDir, resumeDir;
+    private String recipe = "";
+    private int cacheViews;
+    private Fit fit;
+
+    private Learner(ImageModel model, ModelSpec spec) {
+        this.model = model;
+        this.spec = spec;
+    }
+
+    /** A zoo architecture with a new {@code Linear} head for {@code numClasses}, initialised from seed 0. */
+    public static Learner create(String arch, int numClasses) { return create(arch, numClasses, 0); }
+
+    /** A zoo architecture whose random initialisation (torchvision's schemes) is drawn from {@code initSeed}. */
+    public static Learner create(String arch, int numClasses, long initSeed) {
+        ModelSpec spec = Zoo.get(arch);
+        dev.graft.nn.Rng.manualSeed(initSeed);
+        return new Learner(spec.build(numClasses), spec);
+    }
+
+    /** An existing model described by its spec. */
+    public static Learner of(ImageModel model, ModelSpec spec) { return new Learner(model, spec); }
+
+    /** Loads pretrained weights; a head of another shape is dropped (see {@link #notice()}). */
+    public Learner weights(Map<String, TensorData> stateDict) {
+        notice = Heads.loadBackbone(model, spec, stateDict).notice();
+        return this;
+    }
+
+    /** Loads pretrained weights from a {@code .pth}/{@code .safetensors} file (format by content). */
+    public Learner weights(java.nio.file.Path file) { return weights(dev.graft.io.WeightFiles.read(file)); }
+
+    /** Saves the model's state dict: {@code .safetensors} by extension, else a torch.save zip PyTorch loads. */
+    public Learner save(java.nio.file.Path file) {
+        dev.graft.io.WeightFiles.write(file, model.stateDict());
+        return this;
+    }
+
+    /** Replaces the head with {@code Linear(in, numClasses)}. */
+    public Learner head(int numClasses) { Heads.replace(model, spec, numClasses); return this; }
+
+    /** Puts a custom head (e.g. {@link Heads#mlp}) at the head location. */
+    public Learner head(Module head) { Heads.set(model, spec, head); return this; }
+
+    public Learner strategy(Strategy s) { strategy = s; return this; }
+
+    /** {@link Strategy#PARTIAL} from a layer group, e.g. {@code layer4}. */
+    public Learner strategy(Strategy s, String unfreezeFrom) { strategy = s; this.unfreezeFrom = unfreezeFrom; return this; }
+
+    public Learner bn(BnPolicy policy) { bn = policy; return this; }
+
+    public Learner backboneLrMult(double m) { backboneLrMult = m; return this; }
+
+    /** Staged fine-tuning: train only the head for n epochs, then apply the strategy (fastai's fine_tune). */
+    public Learner freezeEpochs(int n) { freezeEpochs = n; return this; }
+
+    public Learner sgd(double lr, double momentum) { return sgd(lr, momentum, 0); }
+
+    public Learner sgd(double lr, double momentum, double weightDecay) {
+        return optimizer(lr, g -> new SGD(g, lr, momentum, weightDecay));
+    }
+
+    public Learner adam(double lr) { return optimizer(lr, g -> new Adam(g, lr)); }
+
+    public Learner adamw(double lr, double weightDecay) {
+        return optimizer(lr, g -> new AdamW(g, lr, 0.9, 0.999, 1e-8, weightDecay, false));
+    }
+
+    /** Any optimizer over the strategy's parameter groups (head at {@code lr}, backbone scaled). */
+    public Learner optimizer(double lr, Function<List<ParamGroup>, Optimizer> factory) {
+        this.lr = lr;
+        optimizerFactory = factory;
+        return this;
+    }
+
+    public Learner stepLR(int stepSize, double gamma) { return schedule((o, e, s) -> new StepLR(o, stepSize, gamma)); }
+
+    public Learner oneCycle(double maxLr) {
+        return schedule((o, e, s) -> {
+            if (s <= 0) throw new GraftException("the one-cycle schedule needs the number of batches per epoch");
+            return new OneCycleLR(o, maxLr, e * s);
+        });
+    }
+
+    public Learner schedule(ScheduleFactory f) { scheduleFactory = f; return this; }
+
+    public Learner loss(Loss l) { loss = l; return this; }
+
+    public Learner epochs(int n) { epochs = n; return this; }
+
+    public Learner seed(long s) { seed = s; return this; }
+
+    public Learner patience(int p) { patience = p; return this; }
+
+    public Learner listener(FitListener l) { listeners.add(l); return this; }
+
+    /** Writes {@code dir/last.safetensors} every epoch and {@code dir/best.safetensors} on improvement. */
+    public Learner checkpoints(java.nio.file.Path dir) { checkpointDir = dir; return this; }
+
+    /**
+     * With {@link Strategy#HEAD} and no random augmentation: run the frozen backbone once per
+     * image and train the head on the cached features (same result, a fraction of the time).
+     * The training set is cached in the order of {@code data.train(0)} and reshuffled every
+     * epoch from the seed.
+     */
+    public Learner cacheFeatures(boolean on) { cacheViews = on ? 1 : 0; return this; }
+
+    /**
+     * Feature caching with random augmentation: views {@code 0..k-1} are the training batches
+     * of epochs {@code 0..k-1} (each augmented differently by the loader); epoch {@code e}
+     * trains on view {@code e mod k}, reshuffled from the seed.
+     */
+    public Learner cacheViews(int k) { cacheViews = k; return this; }
+
+    /** The recipe (JSON) stored in every checkpoint, so a resume can rebuild the run. */
+    public Learner recipe(String json) { recipe = json; return this; }
+
+    /**
+     * Continues from {@code dir/last.safetensors} (weights, optimizer, schedule, counters) on
+     * the next {@link #fit}; the learner must be configured as the original run was.
+     */
+    public Learner resume(java.nio.file.Path dir) { resumeDir = dir; return this; }
+
+    public ImageModel model() { return model; }
+
+    public ModelSpec spec() { return spec; }
+
+    /** What loading weights had to say (a dropped head), or "". */
+    public String notice() { return notice; }
+
+    /** The fit loop of the last {@link #fit} call (to interrupt it from a Ctrl-C hook). */
+    public Fit currentFit() { return fit; }
+
+    /** Freezes, builds optimizer and schedule, and trains; the model ends with the best weights. */
+    public Fit.Result fit(TrainData data) {
+        if (freezeEpochs > 0 && strategy == Strategy.HEAD) {
+            throw new GraftException("freeze epochs only make sense with the finetune or partial strategy");
+        }
+        (freezeEpochs > 0 ? Strategy.HEAD : strategy).apply(model, spec, unfreezeFrom, bn);
+        Optimizer optimizer = optimizerFactory.apply(strategy.paramGroups(model, spec, lr, backboneLrMult));
+        fit = new Fit(model, optimizer, loss).epochs(epochs).seed(seed).patience(patience);
+        if (scheduleFactory != null) {
+            int steps = data.trainBatches();
+            if (steps < 0 && cacheViews > 0) {
+                int n = 0;
+                for (Batch b : data.train(0)) n++;
+                steps = n;
+            }
+            fit.schedule(scheduleFactory.create(optimizer, epochs, steps));
+        }
+        if (freezeEpochs > 0) {
+            fit.listener(new FitListener() {
+                boolean unfrozen;
+
+                @Override
+                public void epochStart(int epoch, Fit f) {
+                    // >= rather than ==: a run resumed after the switch must unfreeze too
+                    if (epoch >= freezeEpochs && !unfrozen) {
+                        strategy.apply(model, spec, unfreezeFrom, bn);
+                        unfrozen = true;
+                    }
+                }
+            });
+        }
+        if (cacheViews > 0) {
+            if (strategy != Strategy.HEAD || freezeEpochs > 0) {
+                throw new GraftException("feature caching needs the head strategy without freeze epochs");
+            }
+            TrainData source = data;
+            int batchSize = source.train(0).iterator().next().n();
+            List<FeatureCache> views = FeatureCache.views(model, source::train, cacheViews);
+            FeatureCache val = FeatureCache.compute(model, source.val());
+            int n = views.get(0).size();
+            data = FeatureCache.trainData(views, val.size() == 0 ? null : val, batchSize,
+                    e -> FeatureCache.shuffled(n, seed, e));
+            fit.forward(model::forwardHead);
+        }
+        if (resumeDir != null) {
+            Checkpoint last = Checkpoint.read(resumeDir.resolve(Checkpoint.LAST));
+            java.nio.file.Path best = resumeDir.resolve(Checkpoint.BEST);
+            fit.resume(last.restore(model, optimizer, fit.schedule()),
+                    java.nio.file.Files.exists(best) ? Checkpoint.read(best).model() : null);
+        }
+        if (checkpointDir != null) fit.listener(Checkpoint.saver(checkpointDir, seed, recipe));
+        listeners.forEach(fit::listener);
+        return fit.run(data);
+    }
+
+    /** Outputs for every sample of the batches, in eval mode. */
+    public Predict.Predictions predict(Iterable<Batch> batches) { return Predict.run(model, batches); }
+}

@@ -1,0 +1,93 @@
+package dev.graft.train;
+
+import dev.graft.GraftException;
+import dev.graft.models.ModelSpec;
+import dev.graft.nn.Module;
+import dev.graft.nn.Parameter;
+import dev.graft.train.optim.ParamGroup;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What trains (the {@code --strategy} option). {@code HEAD}: everything frozen but the new
+ * head (the seeds' feature extraction). {@code FINETUNE}: all layers train, the backbone at
+ * {@code lr * backboneLrMult}. {@code PARTIAL}: the layer groups before {@code unfreezeFrom}
+ * (e.g. {@code layer4}) stay frozen. {@code SCRATCH}: all layers train from a random
+ * initialisation (the caller skips the pretrained weights). Freezing works on the model's
+ * named layer groups ({@link ModelSpec#groups()}); the BatchNorm policy is applied after.
+ */
+public enum Strategy {
+    HEAD, FINETUNE, PARTIAL, SCRATCH;
+
+    /** Graft's default backbone learning-rate multiplier for {@code FINETUNE}. */
+    public static final double DEFAULT_BACKBONE_LR_MULT = 0.1;
+
+    public static Strategy parse(String s) {
+        try {
+            return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new GraftException("unknown strategy '" + s + "'; use head, finetune, partial or scratch");
+        }
+    }
+
+    public boolean pretrained() { return this != SCRATCH; }
+
+    /**
+     * Freezes and unfreezes the model's parameters for this strategy and applies the
+     * BatchNorm policy. {@code unfreezeFrom} names the first trainable group for
+     * {@code PARTIAL} and is ignored otherwise.
+     */
+    public void apply(Module model, ModelSpec spec, String unfreezeFrom, BnPolicy bn) {
+        switch (this) {
+            case HEAD -> {
+                model.freeze("");
+                for (String p : headGroup(spec)) model.unfreeze(p);
+            }
+            case FINETUNE, SCRATCH -> model.unfreeze("");
+            case PARTIAL -> {
+                if (unfreezeFrom == null || unfreezeFrom.isBlank()) {
+                    throw new GraftException("the partial strategy needs --unfreeze-from GROUP; groups are "
+                            + String.join(", ", spec.groups().keySet()));
+                }
+                spec.group(unfreezeFrom);
+                model.freeze("");
+                boolean on = false;
+                for (var e : spec.groups().entrySet()) {
+                    on |= e.getKey().equals(unfreezeFrom);
+                    if (on) for (String p : e.getValue()) model.unfreeze(p);
+                }
+            }
+        }
+        bn.apply(model);
+    }
+
+    /**
+     * Parameter groups for the optimizer: the head at {@code lr}, the backbone at
+     * {@code lr * backboneLrMult} for {@code FINETUNE} and {@code PARTIAL} (at {@code lr}
+     * otherwise). Every parameter is included, frozen ones too (they are skipped while
+     * frozen), so a staged fine-tune can unfreeze without a new optimizer.
+     */
+    public List<ParamGroup> paramGroups(Module model, ModelSpec spec, double lr, double backboneLrMult) {
+        Map<String, Parameter> head = new LinkedHashMap<>(), backbone = new LinkedHashMap<>();
+        List<String> headPrefixes = headGroup(spec);
+        model.namedParameters().forEach((name, p) -> {
+            boolean isHead = headPrefixes.stream().anyMatch(h -> name.equals(h) || name.startsWith(h + "."));
+            (isHead ? head : backbone).put(name, p);
+        });
+        double mult = this == FINETUNE || this == PARTIAL ? backboneLrMult : 1.0;
+        List<ParamGroup> groups = new ArrayList<>();
+        if (!backbone.isEmpty()) groups.add(ParamGroup.of(backbone, lr * mult));
+        groups.add(ParamGroup.of(head, lr));
+        return groups;
+    }
+
+    private static List<String> headGroup(ModelSpec spec) {
+        List<String> last = null;
+        for (List<String> g : spec.groups().values()) last = g;
+        List<String> out = new ArrayList<>(last == null ? List.of() : last);
+        if (!out.contains(spec.headPath())) out.add(spec.headPath());
+        return out;
+    }
+}

@@ -1,0 +1,31 @@
+package dev.graft.train;
+
+import java.util.List;
+
+/**
+ * Where the fit loop gets its batches: the training batches of an epoch (shuffled and
+ * augmented by the data side, seeded by the epoch so a resumed run sees the same ones) and
+ * the validation batches. Iterables may be lazy; the loop walks each once per epoch.
+ */
+public interface TrainData {
+    Iterable<Batch> train(int epoch);
+
+    /** Validation batches; empty when there is no validation set. */
+    default Iterable<Batch> val() { return List.of(); }
+
+    /** Training batches per epoch, for progress bars; -1 when unknown. */
+    default int trainBatches() { return -1; }
+
+    /** Validation batches, for progress bars; -1 when unknown. */
+    default int valBatches() { return -1; }
+
+    /** Fixed lists of batches (tests, cached features): the same training batches every epoch. */
+    static TrainData of(List<Batch> train, List<Batch> val) {
+        return new TrainData() {
+            @Override public Iterable<Batch> train(int epoch) { return train; }
+            @Override public Iterable<Batch> val() { return val; }
+            @Override public int trainBatches() { return train.size(); }
+            @Override public int valBatches() { return val.size(); }
+        };
+    }
+}

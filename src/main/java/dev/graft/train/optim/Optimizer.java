@@ -1,0 +1,168 @@
+package dev.graft.train.optim;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.graft.GraftException;
+import dev.graft.io.TensorData;
+import dev.graft.nn.Engine;
+import dev.graft.nn.Parameter;
+import dev.graft.nn.Tensors;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The base of Graft's optimizers, {@code torch.optim.Optimizer}: parameter groups with their
+ * own options, per-parameter state kept by parameter name, {@link #step()} applying the
+ * update rule to every trainable parameter that has a gradient (frozen ones, like PyTorch's
+ * {@code requires_grad=False}, are skipped), and a state dict that restores exactly in a new
+ * process. Updates run in place on the parameters outside any gradient recording; their
+ * temporaries live in one scope per step, so nothing accumulates.
+ */
+public abstract class Optimizer {
+    protected final List<ParamGroup> groups;
+    /** Per-parameter state arrays (owned by the engine's root manager), by parameter name. */
+    private final Map<String, Map<String, NDArray>> state = new HashMap<>();
+    /** Per-parameter step counts (PyTorch keeps them per parameter too). */
+    private final Map<String, Long> steps = new HashMap<>();
+
+    protected Optimizer(List<ParamGroup> groups, Map<String, Double> defaults) {
+        if (groups.isEmpty()) throw new GraftException("an optimizer needs at least one parameter group");
+        this.groups = List.copyOf(groups);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (ParamGroup g : groups) {
+            g.defaults(defaults);
+            for (String name : g.params().keySet()) {
+                if (!seen.add(name)) throw new GraftException("parameter '" + name + "' is in two parameter groups");
+            }
+        }
+    }
+
+    /** One group holding every parameter of a model (frozen ones are skipped at each step). */
+    public static List<ParamGroup> single(Map<String, Parameter> params) {
+        return List.of(new ParamGroup(params));
+    }
+
+    public List<ParamGroup> groups() { return groups; }
+
+    /** Updates every trainable parameter that has a gradient. */
+    public void step() {
+        try (NDManager scope = Engine.newScope()) {
+            for (ParamGroup g : groups) {
+                for (var e : g.params().entrySet()) {
+                    Parameter p = e.getValue();
+                    if (!p.trainable()) continue;
+                    NDArray grad = p.gradient();
+                    if (grad == null) continue;
+                    grad.attach(scope);
+                    update(g, e.getKey(), view(p.array(), scope), grad, scope);
+                }
+            }
+        }
+    }
+
+    /** Zeroes every gradient ({@code set_to_none=False}, PyTorch 1.13's default). */
+    public void zeroGrad() {
+        for (ParamGroup g : groups) for (Parameter p : g.params().values()) p.zeroGrad();
+    }
+
+    /**
+     * Applies the update rule to one parameter. {@code param} is a view sharing the
+     * parameter's storage (update it in place); {@code grad} and any temporary belong to
+     * {@code scope}.
+     */
+    protected abstract void update(ParamGroup group, String name, NDArray param, NDArray grad, NDManager scope);
+
+    /** Increments and returns the parameter's step count. */
+    protected long nextStep(String name) { return steps.merge(name, 1L, Long::sum); }
+
+    /** A state array of the parameter viewed in {@code scope}, or null when not created yet. */
+    protected NDArray state(String name, String key, NDManager scope) {
+        NDArray a = state.getOrDefault(name, Map.of()).get(key);
+        return a == null ? null : view(a, scope);
+    }
+
+    /** Stores a copy of {@code value} as state and returns a view of it in {@code scope}. */
+    protected NDArray initState(String name, String key, NDArray value, NDManager scope) {
+        NDArray copy = value.duplicate();
+        copy.attach(Engine.root());
+        NDArray old = state.computeIfAbsent(name, k -> new HashMap<>()).put(key, copy);
+        if (old != null) old.close();
+        return view(copy, scope);
+    }
+
+    /** A handle on the same storage that belongs to {@code scope} and records no gradient. */
+    protected static NDArray view(NDArray a, NDManager scope) {
+        NDArray v = a.stopGradient();
+        v.attach(scope);
+        return v;
+    }
+
+    // ---- state dict ---------------------------------------------------------------------
+
+    public OptimizerState stateDict() {
+        Map<String, TensorData> tensors = new TreeMap<>();
+        state.forEach((name, m) -> m.forEach((k, a) -> tensors.put(name + "." + k, Tensors.toData(a))));
+        List<Object> gs = new ArrayList<>();
+        for (ParamGroup g : groups) {
+            Map<String, Object> o = new LinkedHashMap<>(g.options());
+            o.put("params", new ArrayList<>(g.params().keySet()));
+            gs.add(o);
+        }
+        Map<String, Object> scalars = new LinkedHashMap<>();
+        scalars.put("type", getClass().getSimpleName());
+        scalars.put("param_groups", gs);
+        scalars.put("step", new TreeMap<>(steps));
+        return new OptimizerState(tensors, scalars);
+    }
+
+    /**
+     * Restores options, step counts and per-parameter state saved by {@link #stateDict()}.
+     * Groups must match in number and parameter names, as in {@code load_state_dict}.
+     */
+    @SuppressWarnings("unchecked")
+    public void loadStateDict(OptimizerState saved) {
+        Object type = saved.scalars().get("type");
+        if (type != null && !type.equals(getClass().getSimpleName())) {
+            throw new GraftException("the optimizer state is for " + type + ", not " + getClass().getSimpleName());
+        }
+        List<Object> gs = (List<Object>) saved.scalars().get("param_groups");
+        if (gs == null || gs.size() != groups.size()) {
+            throw new GraftException("the optimizer state has " + (gs == null ? 0 : gs.size())
+                    + " parameter groups, this optimizer has " + groups.size());
+        }
+        for (int i = 0; i < gs.size(); i++) {
+            Map<String, Object> o = (Map<String, Object>) gs.get(i);
+            List<Object> names = (List<Object>) o.get("params");
+            if (!new ArrayList<>(groups.get(i).params().keySet()).equals(names)) {
+                throw new GraftException("parameter group " + i + " of the optimizer state holds other parameters");
+            }
+            for (var e : o.entrySet()) {
+                if (e.getValue() instanceof Number n) groups.get(i).set(e.getKey(), n.doubleValue());
+            }
+        }
+        for (Map<String, NDArray> m : state.values()) m.values().forEach(NDArray::close);
+        state.clear();
+        steps.clear();
+        Map<String, Object> st = (Map<String, Object>) saved.scalars().getOrDefault("step", Map.of());
+        st.forEach((k, v) -> steps.put(k, ((Number) v).longValue()));
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (ParamGroup g : groups) names.addAll(g.params().keySet());
+        for (var e : saved.tensors().entrySet()) {
+            String key = e.getKey();
+            String name = owner(key, names);
+            state.computeIfAbsent(name, k -> new HashMap<>())
+                    .put(key.substring(name.length() + 1), Tensors.fromData(e.getValue(), Engine.root()));
+        }
+    }
+
+    private static String owner(String key, java.util.Set<String> names) {
+        for (int dot = key.lastIndexOf('.'); dot > 0; dot = key.lastIndexOf('.', dot - 1)) {
+            if (names.contains(key.substring(0, dot))) return key.substring(0, dot);
+        }
+        throw new GraftException("optimizer state entry '" + key + "' belongs to no parameter of this optimizer");
+    }
+}
