@@ -6,6 +6,8 @@ import dev.graft.io.TensorData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,16 +23,23 @@ public final class ModelFixtures {
     private ModelFixtures() {}
 
     /** The fixture directory with the files for {@code arch}, generating them when absent. */
-    public static synchronized Path forArch(String arch) throws IOException, InterruptedException {
-        if (!Files.exists(DIR.resolve(arch + "-expected.safetensors"))) {
-            assumeTrue(torchAvailable(), "python3 with torch and torchvision is needed to make model fixtures "
-                    + "(apt-get install python3-torchvision)");
-            Files.createDirectories(DIR);
-            Process p = new ProcessBuilder(PYTHON, "src/test/python/make_model_fixtures.py", DIR.toString(), arch)
-                    .inheritIO().start();
-            if (p.waitFor() != 0) throw new IOException("make_model_fixtures.py failed for " + arch);
-        }
+    public static Path forArch(String arch) throws IOException, InterruptedException {
+        prepare(arch);
         return DIR;
+    }
+
+    /** Generates the fixtures of every arch that has none yet, in one Python run (torch imports once). */
+    public static synchronized void prepare(String... archs) throws IOException, InterruptedException {
+        List<String> missing = new ArrayList<>();
+        for (String arch : archs) if (!Files.exists(DIR.resolve(arch + "-expected.safetensors"))) missing.add(arch);
+        if (missing.isEmpty()) return;
+        assumeTrue(torchAvailable(), "python3 with torch and torchvision is needed to make model fixtures "
+                + "(apt-get install python3-torchvision)");
+        Files.createDirectories(DIR);
+        List<String> cmd = new ArrayList<>(List.of(PYTHON, "src/test/python/make_model_fixtures.py", DIR.toString()));
+        cmd.addAll(missing);
+        Process p = new ProcessBuilder(cmd).inheritIO().start();
+        if (p.waitFor() != 0) throw new IOException("make_model_fixtures.py failed for " + missing);
     }
 
     public static boolean torchAvailable() {
