@@ -1,34 +1,57 @@
 package dev.graft.data;
 
-import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import javax.imageio.ImageIO;
 
 /**
- * Decodes image files into RGB the way PIL's {@code Image.open(p).convert("RGB")} does.
- * (Minimal first version: ImageIO, sRGB conversion; replaced by the full decoder.)
+ * Decodes image files into RGB exactly as PIL's {@code Image.open(p).convert("RGB")} does
+ * (Pillow 9.4, the version behind torchvision 0.14): PNG bit-exact in every mode (grey,
+ * grey+alpha, RGB, RGBA, palette, 1/2/4/16-bit; alpha dropped, not composited), JPEG
+ * through libjpeg with PIL's colour conversions (grey, YCbCr, RGB, CMYK/YCCK), PBM/PGM/PPM,
+ * and BMP/TIFF/GIF through ImageIO. WEBP is not supported (ImageIO cannot read it) and says
+ * so. Anything unreadable (empty, truncated, corrupt, not an image) is an IOException whose
+ * message is a short reason, which the dataset code reports when it skips the file. Thread
+ * safe; decoders are per thread.
  */
 public final class ImageDecoder {
+    /** Refuse images above 2^28 pixels (PIL's decompression-bomb error is at 2 x 89.5M). */
+    static final long MAX_PIXELS = 1L << 28;
+
     private ImageDecoder() {}
 
-    /** Decodes a file; throws IOException with a reason when it is not a readable image. */
+    /** Decodes a file; throws IOException with a short reason when it is not a readable image. */
     public static RgbImage decode(Path file) throws IOException {
-        if (Files.size(file) == 0) throw new IOException("empty file");
-        BufferedImage img = ImageIO.read(file.toFile());
-        if (img == null) throw new IOException("not a readable image");
-        int w = img.getWidth(), h = img.getHeight();
-        byte[] px = new byte[w * h * 3];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int rgb = img.getRGB(x, y);
-                int o = (y * w + x) * 3;
-                px[o] = (byte) (rgb >> 16);
-                px[o + 1] = (byte) (rgb >> 8);
-                px[o + 2] = (byte) rgb;
-            }
+        byte[] data;
+        try {
+            data = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new IOException("file not found");
         }
-        return new RgbImage(w, h, px);
+        return decode(data);
+    }
+
+    /** Decodes the bytes of an image file (any supported format, detected from its content). */
+    public static RgbImage decode(byte[] data) throws IOException {
+        if (data.length == 0) throw new IOException("empty file");
+        try {
+            if (JpegDecoder.isJpeg(data)) return JpegDecoder.decode(data);
+            if (PngDecoder.isPng(data)) return PngDecoder.decode(data);
+            if (PnmDecoder.isPnm(data)) return PnmDecoder.decode(data);
+            if (isWebp(data)) throw new IOException("WEBP images are not supported (convert to PNG or JPEG)");
+            return AwtConverter.decode(new ByteArrayInputStream(data));
+        } catch (ArrayIndexOutOfBoundsException | NegativeArraySizeException e) {
+            // Header fields that point past the data: a damaged file, not a bug to surface.
+            throw new IOException("corrupt or truncated image");
+        } catch (OutOfMemoryError e) {
+            throw new IOException("image too large to decode");
+        }
+    }
+
+    private static boolean isWebp(byte[] d) {
+        return d.length >= 12 && d[0] == 'R' && d[1] == 'I' && d[2] == 'F' && d[3] == 'F'
+                && d[8] == 'W' && d[9] == 'E' && d[10] == 'B' && d[11] == 'P';
     }
 }

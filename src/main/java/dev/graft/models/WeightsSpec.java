@@ -1,5 +1,7 @@
 package dev.graft.models;
 
+import dev.graft.data.transforms.Interpolation;
+import dev.graft.data.transforms.Preset;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,14 +22,15 @@ public record WeightsSpec(
         double gflops) {
 
     public static final String BASE_URL = "https://download.pytorch.org/models/";
-    public static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
-    public static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
     private static final Pattern HASH = Pattern.compile("-([a-f0-9]*)\\.");
 
     /** torchvision-style name, e.g. {@code resnet18.IMAGENET1K_V1}. */
     public String name() { return arch + "." + tag; }
 
     public String url() { return BASE_URL + fileName; }
+
+    /** The inference transform these weights were evaluated with. */
+    public Preset preset() { return Preset.imagenet(resize, crop, Interpolation.parse(interpolation)); }
 
     /** The sha256 prefix torch.hub checks: the first {@code -([a-f0-9]*)\.} in the file name. */
     public String sha256Prefix() {

@@ -1,0 +1,12 @@
+package dev.graft.cli;
+
+import java.util.List;
+
+/** The subcommands, in the order {@code graft --help} lists them. */
+final class Commands {
+    private Commands() {}
+
+    static List<Object> all() {
+        return List.of(new PredictCommand(), new ModelsCommand(), new WeightsCommand(), new ExportCommand(), new BenchCommand());
+    }
+}

@@ -1,0 +1,48 @@
+package dev.graft.cli;
+
+import dev.graft.GraftException;
+import dev.graft.io.Safetensors;
+import dev.graft.io.TorchFiles;
+import dev.graft.models.SavedModel;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code graft export}: a trained model as a file PyTorch loads. The {@code .pth} is a plain
+ * state dict with torchvision keys: {@code model = torchvision.models.resnet18(num_classes=N);
+ * model.load_state_dict(torch.load(FILE))}.
+ */
+@Command(name = "export", mixinStandardHelpOptions = true,
+        description = "Write a run's model as a PyTorch state dict (.pth) or safetensors file.",
+        footer = {"", "Example:", "  graft export runs/resnet18-2026-11-23 --format pth --out cats_dogs.pth",
+                "", "In Python:", "  m = torchvision.models.resnet18(num_classes=2)",
+                "  m.load_state_dict(torch.load('cats_dogs.pth'))"})
+final class ExportCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "RUN", description = "A Graft run directory.")
+    Path run;
+
+    @Option(names = "--format", defaultValue = "pth", description = "pth or safetensors (default: ${DEFAULT-VALUE}).")
+    String format;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "The file to write.")
+    Path out;
+
+    @Override
+    public Integer call() {
+        SavedModel saved = SavedModel.read(run);
+        var state = Safetensors.read(saved.weightsFile());
+        switch (format) {
+            case "pth" -> TorchFiles.write(out, state);
+            case "safetensors" -> Safetensors.write(out, state, Map.of("format", "pt", "arch", saved.arch(),
+                    "classes", String.join("\n", saved.classes())));
+            default -> throw new GraftException("--format must be pth or safetensors, not '" + format + "'.");
+        }
+        Console.info("wrote " + out + " (" + saved.arch() + ", " + saved.classes().size() + " classes"
+                + (saved.head().isLinear() ? "" : ", custom head " + saved.head()) + ")");
+        return 0;
+    }
+}

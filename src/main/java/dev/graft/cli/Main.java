@@ -1,0 +1,78 @@
+package dev.graft.cli;
+
+import dev.graft.GraftException;
+import dev.graft.nn.Engine;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The {@code graft} command: transfer learning from the command line. Each subcommand is
+ * one class. Exit codes: 0 ok, 1 failure, 2 usage. A user's mistake prints one sentence;
+ * {@code --debug} adds the stack trace.
+ */
+@Command(name = "graft", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Transfer learning for the JVM: fine-tune torchvision models on your images.",
+        subcommands = {CommandLine.HelpCommand.class},
+        footer = {"", "Examples:", "  graft demo", "  graft train my_images/ --arch resnet18",
+                "  graft predict --model runs/resnet18-2026-11-23 photo.jpg"})
+public final class Main implements Callable<Integer> {
+
+    /** Options every command takes. */
+    public static final class Global {
+        @Option(names = "--threads", description = "Compute threads (default: all cores).", scope = CommandLine.ScopeType.INHERIT)
+        public void threads(int n) { Engine.setThreads(n); }
+
+        @Option(names = "--debug", description = "Show stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
+        public void debug(boolean d) { Console.debug = d; }
+
+        @Option(names = {"-q", "--quiet"}, description = "Print only results and errors.", scope = CommandLine.ScopeType.INHERIT)
+        public void quiet(boolean q) { Console.quiet = q; }
+    }
+
+    @CommandLine.Mixin
+    Global global;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(System.out);
+        return 0;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"graft " + (v == null ? "0.1.0" : v)};
+        }
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        for (Object sub : Commands.all()) cl.addSubcommand(sub);
+        cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            Throwable cause = ex;
+            while (cause.getCause() != null && !(cause instanceof GraftException)) cause = cause.getCause();
+            if (Console.debug) ex.printStackTrace();
+            String msg = cause instanceof GraftException ? cause.getMessage() : describe(ex);
+            Console.error(msg);
+            return 1;
+        });
+        return cl;
+    }
+
+    private static String describe(Throwable ex) {
+        String m = ex.getMessage();
+        return (m == null ? ex.getClass().getSimpleName() : m) + (Console.debug ? "" : " (run with --debug for details)");
+    }
+
+    public static void main(String[] args) {
+        int code = commandLine().execute(args);
+        System.out.flush();
+        System.exit(code);
+    }
+}

@@ -1,0 +1,166 @@
+package dev.graft.cli;
+
+import com.google.gson.GsonBuilder;
+import dev.graft.GraftException;
+import dev.graft.data.transforms.Interpolation;
+import dev.graft.data.transforms.Preset;
+import dev.graft.eval.Predictor;
+import dev.graft.eval.Predictor.Prediction;
+import dev.graft.models.ImageModel;
+import dev.graft.models.Pretrained;
+import dev.graft.models.SavedModel;
+import dev.graft.models.Zoo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code graft predict}: classify images with a trained run or a zoo model and weights. */
+@Command(name = "predict", mixinStandardHelpOptions = true,
+        description = "Classify images (files or folders) with a trained model or published weights.",
+        footer = {"", "Examples:", "  graft predict --model runs/resnet18-2026-11-23 photos/",
+                "  graft predict --arch resnet50 --weights imagenet --topk 3 --json cat.jpg",
+                "  graft predict --arch efficientnet_b0 --weights efficientnet_b0.pth img.png"})
+final class PredictCommand implements Callable<Integer> {
+    @Option(names = "--model", paramLabel = "RUN", description = "A Graft run directory (or its model.json).")
+    Path model;
+
+    @Option(names = "--arch", description = "Architecture, with --weights (see graft models).")
+    String arch;
+
+    @Option(names = "--weights", description = "imagenet, a weights tag (IMAGENET1K_V2), or a .pth/.safetensors file.")
+    String weights;
+
+    @Option(names = "--resize", description = "Resize the short side to N (default: the weights' preset).")
+    Integer resize;
+
+    @Option(names = "--crop", description = "Centre crop size (default: the weights' preset).")
+    Integer crop;
+
+    @Option(names = "--interpolation", description = "bilinear or bicubic (default: the weights' preset).")
+    String interpolation;
+
+    @Option(names = "--topk", defaultValue = "5", description = "Classes to show per image (default: ${DEFAULT-VALUE}).")
+    int topk;
+
+    @Option(names = "--batch-size", defaultValue = "16", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--json", description = "Print JSON: {\"predictions\": [{\"image\", \"top\": [...]}]}.")
+    boolean json;
+
+    @Option(names = "--csv", description = "Print a CSV table: image,rank,index,label,probability.")
+    boolean csv;
+
+    @Option(names = "--logits", description = "Include the raw logits in the JSON.")
+    boolean logits;
+
+    @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Image files or folders of images.")
+    List<Path> inputs;
+
+    @Override
+    public Integer call() {
+        ImageModel net;
+        List<String> classes;
+        Preset preset;
+        if (model != null) {
+            SavedModel saved = SavedModel.read(model);
+            net = saved.load();
+            classes = saved.classes();
+            preset = saved.preset();
+        } else {
+            if (arch == null || weights == null) {
+                throw new GraftException("give --model RUN, or --arch NAME with --weights imagenet|FILE.");
+            }
+            Pretrained.Loaded loaded = Pretrained.load(arch, weights, 0, Console.interactive(), Console::warn);
+            net = loaded.model();
+            preset = (loaded.weights() != null ? loaded.weights() : loaded.spec().defaultWeights()).preset();
+            classes = loaded.classes() != null ? loaded.classes() : Zoo.imagenetClasses();
+        }
+        preset = new Preset(resize != null ? resize : preset.resize(), crop != null ? crop : preset.crop(),
+                interpolation != null ? Interpolation.parse(interpolation) : preset.interpolation(),
+                preset.mean(), preset.std());
+        List<Path> images = expand(inputs);
+        List<Prediction> results;
+        try (net) {
+            results = new Predictor(net, classes, preset, batchSize).predict(images, topk, logits);
+        }
+        print(results);
+        return results.stream().anyMatch(p -> p.error() != null) ? 1 : 0;
+    }
+
+    private void print(List<Prediction> results) {
+        if (json) {
+            List<Map<String, Object>> list = new ArrayList<>();
+            for (Prediction p : results) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("image", p.image());
+                if (p.error() != null) {
+                    m.put("error", p.error());
+                } else {
+                    m.put("top", p.top());
+                    if (p.logits() != null) m.put("logits", p.logits());
+                }
+                list.add(m);
+            }
+            System.out.println(new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create()
+                    .toJson(Map.of("predictions", list)));
+            return;
+        }
+        if (csv) System.out.println("image,rank,index,label,probability");
+        for (Prediction p : results) {
+            if (p.error() != null) {
+                Console.error("cannot read " + p.error());
+                continue;
+            }
+            for (int r = 0; r < p.top().size(); r++) {
+                Predictor.Scored s = p.top().get(r);
+                if (csv) {
+                    System.out.printf(Locale.ROOT, "%s,%d,%d,%s,%.6f%n", quote(p.image()), r + 1, s.index(),
+                            quote(s.label()), s.probability());
+                } else {
+                    if (r == 0) System.out.println(p.image());
+                    System.out.printf(Locale.ROOT, "  %6.2f%%  %s%n", 100 * s.probability(), s.label());
+                }
+            }
+        }
+    }
+
+    private static String quote(String s) {
+        return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+    }
+
+    static final List<String> IMAGE_EXTENSIONS =
+            List.of(".jpg", ".jpeg", ".png", ".ppm", ".bmp", ".pgm", ".tif", ".tiff", ".webp");
+
+    /** Files as given; folders become their image files, recursively, sorted. */
+    static List<Path> expand(List<Path> inputs) {
+        List<Path> out = new ArrayList<>();
+        for (Path p : inputs) {
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> s = Files.walk(p)) {
+                    s.filter(Files::isRegularFile).filter(f -> IMAGE_EXTENSIONS.stream()
+                                    .anyMatch(e -> f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(e)))
+                            .sorted().forEach(out::add);
+                } catch (IOException e) {
+                    throw new GraftException("cannot list " + p + ": " + e.getMessage(), e);
+                }
+            } else if (Files.exists(p)) {
+                out.add(p);
+            } else {
+                throw new GraftException("no such file or folder: " + p);
+            }
+        }
+        if (out.isEmpty()) throw new GraftException("no images found in " + inputs + ".");
+        return out;
+    }
+}

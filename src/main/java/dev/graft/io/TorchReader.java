@@ -1,0 +1,286 @@
+package dev.graft.io;
+
+import dev.graft.GraftException;
+import dev.graft.io.Unpickler.Global;
+import dev.graft.io.Unpickler.PickleException;
+import dev.graft.io.Unpickler.StorageRef;
+import dev.graft.io.Unpickler.TensorRef;
+import dev.graft.io.Unpickler.Unsupported;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+
+/**
+ * Reads both {@code torch.save} layouts: the zip archive of torch >= 1.6 (a pickle in
+ * {@code data.pkl}, one entry per storage in {@code data/}) and the older legacy stream
+ * (magic number, protocol, system info, the pickle, the storage keys, then each storage as
+ * an int64 count and raw bytes). Tensors are materialized as contiguous row-major copies of
+ * their storage views, so views, offsets and transposed strides all come out as PyTorch's
+ * {@code tensor.contiguous()} would.
+ */
+final class TorchReader {
+    private static final BigInteger LEGACY_MAGIC = new BigInteger("1950a86a20f9469cfc6c", 16);
+    private static final int LEGACY_PROTOCOL = 1001;
+
+    private final Path file;
+    private final long fileSize;
+    private final Map<String, StorageRef> storages = new HashMap<>();
+    private final Map<String, byte[]> loaded = new HashMap<>();
+    private final Set<String> handedOut = new HashSet<>();
+    private Function<StorageRef, byte[]> storageBytes;
+
+    private TorchReader(Path file) throws IOException {
+        this.file = file;
+        this.fileSize = Files.size(file);
+    }
+
+    /**
+     * Unpickles {@code file}, lets {@code select} pick the part of the object wanted (it sees
+     * unresolved tensors) and returns that part with every tensor materialized.
+     */
+    static Object load(Path file, UnaryOperator<Object> select) {
+        try {
+            TorchReader r = new TorchReader(file);
+            byte[] head = new byte[512];
+            int n;
+            try (InputStream in = Files.newInputStream(file)) {
+                n = in.readNBytes(head, 0, head.length);
+            }
+            if (n == 0) throw r.error("is empty");
+            if (n >= 4 && head[0] == 'P' && head[1] == 'K' && head[2] == 3 && head[3] == 4) return r.loadZip(select);
+            if (n >= 262 && new String(head, 257, 5, StandardCharsets.ISO_8859_1).equals("ustar")) {
+                throw r.error("is a tar archive, the torch.save format of PyTorch < 0.4, which Graft cannot read; "
+                        + "re-save it with a newer torch");
+            }
+            if (n >= 3 && (head[0] & 0xff) == 0x80 && (head[2] & 0xff) == 0x8a) return r.loadLegacy(select);
+            throw r.error("is not a PyTorch file (neither a torch.save zip archive nor a legacy torch.save pickle)");
+        } catch (IOException e) {
+            throw new GraftException("Cannot read " + file + ": " + e.getMessage() + ".", e);
+        }
+    }
+
+    private Object loadZip(UnaryOperator<Object> select) throws IOException {
+        ZipFile zip;
+        try {
+            zip = new ZipFile(file.toFile());
+        } catch (ZipException e) {
+            throw error("is a damaged zip archive (" + e.getMessage() + "), probably truncated");
+        }
+        try (zip) {
+            String prefix = null;
+            for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); ) {
+                String name = en.nextElement().getName();
+                if (name.equals("data.pkl") || name.endsWith("/data.pkl")) {
+                    prefix = name.substring(0, name.length() - "data.pkl".length());
+                    break;
+                }
+            }
+            if (prefix == null) throw error("is a zip archive without a data.pkl entry, so not a torch.save file");
+            ZipEntry order = zip.getEntry(prefix + "byteorder");
+            if (order != null && !new String(entryBytes(zip, order, Math.min(order.getSize(), 16)), StandardCharsets.US_ASCII).trim().equals("little")) {
+                throw error("stores big-endian tensors, which Graft does not read");
+            }
+            final String p = prefix;
+            storageBytes = ref -> {
+                ZipEntry e = zip.getEntry(p + "data/" + ref.key());
+                if (e == null) throw error("has no entry data/" + ref.key() + " for a storage its pickle refers to");
+                long need = ref.numel() * ref.dtype().size();
+                if (e.getSize() < need) {
+                    throw error("has storage data/" + ref.key() + " of " + e.getSize() + " bytes where the pickle expects " + need);
+                }
+                try {
+                    return entryBytes(zip, e, need);
+                } catch (IOException ex) {
+                    throw error("cannot be read at entry data/" + ref.key() + " (" + ex.getMessage() + ")");
+                }
+            };
+            ZipEntry pklEntry = zip.getEntry(prefix + "data.pkl");
+            byte[] pkl = entryBytes(zip, pklEntry, pklEntry.getSize());
+            Object obj = unpickle(new Unpickler(new java.io.ByteArrayInputStream(pkl), pkl.length, this::persistentLoad));
+            return resolve(select.apply(obj), "");
+        }
+    }
+
+    private Object loadLegacy(UnaryOperator<Object> select) throws IOException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            Unpickler u = new Unpickler(in, fileSize, this::persistentLoad);
+            if (!LEGACY_MAGIC.equals(unpickle(u))) throw error("is not a PyTorch file (wrong legacy magic number)");
+            if (!Long.valueOf(LEGACY_PROTOCOL).equals(unpickle(u))) throw error("uses an unknown legacy protocol version");
+            if (unpickle(u) instanceof Map<?, ?> info && Boolean.FALSE.equals(info.get("little_endian"))) {
+                throw error("stores big-endian tensors, which Graft does not read");
+            }
+            Object obj = unpickle(u);
+            Object keys = unpickle(u);
+            if (!(keys instanceof List<?> keyList)) throw error("has no list of storage keys after its pickle");
+            for (Object k : keyList) {
+                StorageRef ref = storages.get(String.valueOf(k));
+                if (ref == null) throw error("lists storage " + k + " that no tensor uses");
+                long numel = u.readRawLongLE();
+                long bytes = numel * ref.dtype().size();
+                if (numel < ref.numel() || bytes > fileSize - u.position() || numel > Integer.MAX_VALUE) {
+                    throw error("is truncated or corrupt: storage " + k + " claims " + numel + " elements of "
+                            + ref.dtype().torchName() + " but the file has " + (fileSize - u.position()) + " bytes left");
+                }
+                loaded.put(ref.key(), u.readRaw(bytes));
+            }
+            storageBytes = ref -> { throw error("has no data for storage " + ref.key()); };
+            return resolve(select.apply(obj), "");
+        } catch (PickleException e) {
+            throw error("is truncated or corrupt: " + e.getMessage());
+        }
+    }
+
+    private Object unpickle(Unpickler u) throws IOException {
+        try {
+            return u.load();
+        } catch (PickleException e) {
+            throw error("is truncated or corrupt: its pickle is unreadable (" + e.getMessage() + ")");
+        }
+    }
+
+    /** Persistent ids name storages: ('storage', type, key, location, numel[, view_metadata]). */
+    private Object persistentLoad(List<Object> pid) {
+        if (pid.size() < 5 || !"storage".equals(pid.get(0)) || !(pid.get(1) instanceof Global type)
+                || !(pid.get(4) instanceof Long numel)) {
+            throw error("has a persistent id that is not a torch storage: " + pid);
+        }
+        if (pid.size() > 5 && pid.get(5) != null) throw error("uses legacy storage views, which Graft does not read");
+        DType dtype = storageType(type);
+        String key = String.valueOf(pid.get(2));
+        if (numel < 0 || numel * dtype.size() > fileSize) {
+            throw error("is corrupt: storage " + key + " claims " + numel + " elements, more than the file holds");
+        }
+        StorageRef ref = new StorageRef(key, dtype, numel);
+        StorageRef old = storages.putIfAbsent(key, ref);
+        return old != null ? old : ref;
+    }
+
+    private DType storageType(Global type) {
+        if (type.module().startsWith("torch") && type.name().endsWith("UntypedStorage")) return DType.UINT8;
+        if (type.module().equals("torch")) {
+            for (DType d : DType.values()) if (d.torchStorage().equals(type.name())) return d;
+        }
+        throw error("holds storage type " + type.qualified() + ", which Graft does not read");
+    }
+
+    /** Replaces tensor references by materialized tensors, recursively; rejects unsupported objects. */
+    private Object resolve(Object o, String path) {
+        if (o instanceof TensorRef t) return materialize(t, path);
+        if (o instanceof Map<?, ?> m) {
+            LinkedHashMap<Object, Object> out = new LinkedHashMap<>();
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                out.put(e.getKey(), resolve(e.getValue(), path.isEmpty() ? String.valueOf(e.getKey()) : path + "." + e.getKey()));
+            }
+            return out;
+        }
+        if (o instanceof List<?> l) {
+            List<Object> out = new ArrayList<>(l.size());
+            for (int i = 0; i < l.size(); i++) out.add(resolve(l.get(i), path + "[" + i + "]"));
+            return out;
+        }
+        if (o instanceof Unsupported || o instanceof Global || o instanceof StorageRef) {
+            throw error("holds " + Unpickler.describe(o) + (path.isEmpty() ? "" : " at '" + path + "'")
+                    + ", which Graft does not read (only tensors, dicts, lists and plain values)");
+        }
+        return o;
+    }
+
+    private TensorData materialize(TensorRef t, String path) {
+        StorageRef s = t.storage();
+        long[] size = t.size(), stride = t.stride();
+        if (size.length != stride.length) throw error("has tensor '" + path + "' whose size and stride differ in length");
+        long numel = 1, last = t.offset();
+        for (int i = 0; i < size.length; i++) {
+            if (size[i] < 0 || stride[i] < 0) throw error("has tensor '" + path + "' with a negative size or stride");
+            numel *= size[i];
+            last += (size[i] - 1) * stride[i];
+        }
+        if (numel == 0) return new TensorData(s.dtype(), size, new byte[0]);
+        if (t.offset() < 0 || last >= s.numel()) {
+            throw error("is corrupt: tensor '" + path + "' reaches element " + last + " of storage " + s.key()
+                    + ", which holds " + s.numel());
+        }
+        byte[] src = loaded.computeIfAbsent(s.key(), k -> storageBytes.apply(s));
+        int es = s.dtype().size();
+        if (isContiguous(size, stride)) {
+            // The first tensor covering a whole storage takes its array; others copy, so no two tensors alias.
+            if (t.offset() == 0 && numel * es == src.length && handedOut.add(s.key())) {
+                return new TensorData(s.dtype(), size, src);
+            }
+            byte[] out = new byte[Math.toIntExact(numel * es)];
+            System.arraycopy(src, Math.toIntExact(t.offset() * es), out, 0, out.length);
+            return new TensorData(s.dtype(), size, out);
+        }
+        return new TensorData(s.dtype(), size, gather(src, es, t.offset(), size, stride, numel));
+    }
+
+    static boolean isContiguous(long[] size, long[] stride) {
+        long expected = 1;
+        for (int i = size.length - 1; i >= 0; i--) {
+            if (size[i] != 1 && stride[i] != expected) return false;
+            expected *= size[i];
+        }
+        return true;
+    }
+
+    /** Copies a strided view into row-major order, one innermost row at a time. */
+    static byte[] gather(byte[] src, int es, long offset, long[] size, long[] stride, long numel) {
+        byte[] out = new byte[Math.toIntExact(numel * es)];
+        int nd = size.length;
+        long inner = size[nd - 1], innerStride = stride[nd - 1];
+        long[] idx = new long[nd - 1];
+        int pos = 0;
+        for (long row = 0; row < numel / inner; row++) {
+            long base = offset;
+            for (int d = 0; d < nd - 1; d++) base += idx[d] * stride[d];
+            if (innerStride == 1) {
+                System.arraycopy(src, (int) (base * es), out, pos, (int) (inner * es));
+                pos += (int) (inner * es);
+            } else {
+                for (long j = 0; j < inner; j++, pos += es) {
+                    System.arraycopy(src, (int) ((base + j * innerStride) * es), out, pos, es);
+                }
+            }
+            for (int d = nd - 2; d >= 0 && ++idx[d] == size[d]; d--) idx[d] = 0;
+        }
+        return out;
+    }
+
+    /** The first {@code size} bytes of an entry, after checking the file can hold them. */
+    private byte[] entryBytes(ZipFile zip, ZipEntry e, long size) throws IOException {
+        // Deflate cannot expand more than ~1032x, so a larger claim is a lie that must not be allocated.
+        long limit = e.getMethod() == ZipEntry.STORED ? fileSize : fileSize * 1032;
+        if (size < 0 || size > limit || e.getSize() > limit || size > Integer.MAX_VALUE - 8) {
+            throw error("is corrupt: zip entry " + e.getName() + " claims " + e.getSize() + " bytes");
+        }
+        try (InputStream in = zip.getInputStream(e)) {
+            byte[] b = in.readNBytes((int) size);
+            if (b.length != size) throw error("is truncated inside zip entry " + e.getName());
+            return b;
+        } catch (ZipException ex) {
+            throw error("is corrupt at zip entry " + e.getName() + " (" + ex.getMessage() + ")");
+        }
+    }
+
+    private GraftException error(String what) {
+        return new GraftException("The file " + file + " " + what + ".");
+    }
+}

@@ -1,0 +1,112 @@
+package dev.graft.models;
+
+import dev.graft.GraftException;
+import dev.graft.io.TensorData;
+import dev.graft.io.WeightCache;
+import dev.graft.io.WeightFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds a model of the zoo with weights from wherever the user has them: {@code none}
+ * (random init), {@code imagenet} or a tag such as {@code IMAGENET1K_V2} (torchvision's
+ * published file, from the PyTorch cache or downloaded into it), a {@code .pth} or
+ * {@code .safetensors} file, or a Graft run directory. When the checkpoint's classifier
+ * has another number of classes than asked for, it is dropped with a notice and the new
+ * head keeps its fresh initialisation: that is transfer learning's first step.
+ */
+public final class Pretrained {
+    private Pretrained() {}
+
+    /** A model, what its weights were, and (for published or saved weights) its classes and preset. */
+    public record Loaded(ImageModel model, ModelSpec spec, String source, WeightsSpec weights,
+                         List<String> classes, boolean headReplaced) {}
+
+    /**
+     * @param numClasses classes of the new task; 0 keeps the checkpoint's own classifier
+     * @param notice     receives one line when a head is dropped
+     */
+    public static Loaded load(String arch, String weightsArg, int numClasses, boolean progress,
+                              java.util.function.Consumer<String> notice) {
+        ModelSpec spec = Zoo.get(arch);
+        String arg = weightsArg == null ? "none" : weightsArg;
+        if (arg.equalsIgnoreCase("none") || arg.equalsIgnoreCase("scratch")) {
+            return new Loaded(spec.build(numClasses > 0 ? numClasses : 1000), spec, "none", null, null, numClasses > 0);
+        }
+        WeightsSpec published = arg.equalsIgnoreCase("imagenet") || arg.equalsIgnoreCase("default")
+                ? spec.defaultWeights() : spec.weights(arg);
+        Map<String, TensorData> state;
+        String source;
+        List<String> classes = null;
+        if (published != null) {
+            Path file = WeightCache.standard().fetch(published.url(), published.fileName(), null, progress);
+            state = readState(spec, file);
+            source = published.name();
+            classes = Zoo.imagenetClasses();
+        } else {
+            Path p = Path.of(arg);
+            if (!Files.exists(p)) {
+                throw new GraftException("--weights '" + arg + "' is neither none, imagenet, a weights tag of " + arch
+                        + " nor an existing file or run directory.");
+            }
+            if (Files.isDirectory(p)) {
+                SavedModel saved = SavedModel.read(p);
+                if (!saved.arch().equals(spec.name())) {
+                    throw new GraftException("the run " + p + " holds a " + saved.arch() + ", not a " + arch + ".");
+                }
+                state = readState(spec, saved.weightsFile());
+                classes = saved.classes();
+            } else {
+                state = readState(spec, p);
+            }
+            source = p.toString();
+        }
+        return fit(spec, state, numClasses, source, published, classes, notice);
+    }
+
+    static Map<String, TensorData> readState(ModelSpec spec, Path file) {
+        return StateDictAdapters.adapt(spec.name(), WeightFiles.read(file));
+    }
+
+    private static Loaded fit(ModelSpec spec, Map<String, TensorData> state, int numClasses, String source,
+                              WeightsSpec published, List<String> classes, java.util.function.Consumer<String> notice) {
+        int fileClasses = classesIn(spec, state);
+        int want = numClasses > 0 ? numClasses : fileClasses;
+        ImageModel model = spec.build(want);
+        boolean dropHead = fileClasses != want;
+        if (dropHead) {
+            Map<String, TensorData> trimmed = new LinkedHashMap<>(state);
+            trimmed.keySet().removeIf(k -> under(k, spec.headPath()));
+            model.loadStateDict(trimmed, false).missingKeys().stream()
+                    .filter(k -> !under(k, spec.headPath())).findFirst().ifPresent(k -> {
+                        throw new GraftException("the weights from " + source + " do not fit " + spec.name()
+                                + ": missing key " + k + ".");
+                    });
+            notice.accept("the classifier of " + source + " has " + fileClasses + " classes, not " + want
+                    + ": it is replaced by a new one, the rest of the weights are kept.");
+        } else {
+            model.loadStateDict(state, true);
+        }
+        return new Loaded(model, spec, source, published, dropHead ? null : classes, dropHead);
+    }
+
+    /** Number of outputs of the checkpoint's final classifier layer (rows of its last weight). */
+    static int classesIn(ModelSpec spec, Map<String, TensorData> state) {
+        String last = null;
+        for (String k : state.keySet()) {
+            if (under(k, spec.headPath()) && k.endsWith(".weight")) last = k;
+        }
+        if (last == null) {
+            throw new GraftException("the weights have no classifier at '" + spec.headPath() + "': are they for "
+                    + spec.name() + "?");
+        }
+        return (int) state.get(last).shape()[0];
+    }
+
+    private static boolean under(String key, String prefix) {
+        return key.equals(prefix) || key.startsWith(prefix + ".");
+    }
+}

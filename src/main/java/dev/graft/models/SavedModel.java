@@ -1,0 +1,102 @@
+package dev.graft.models;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.graft.GraftException;
+import dev.graft.data.transforms.Interpolation;
+import dev.graft.data.transforms.Preset;
+import dev.graft.io.AtomicFiles;
+import dev.graft.io.Safetensors;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A trained model as a run directory holds it: {@code model.safetensors} (the full state dict
+ * with torchvision keys) and {@code model.json} (architecture, class names, inference preset,
+ * head, source weights). Everything needed to predict, in Java or in PyTorch.
+ */
+public record SavedModel(Path dir, String arch, List<String> classes, Preset preset, HeadSpec head, String sourceWeights) {
+    public static final String WEIGHTS = "model.safetensors";
+    public static final String META = "model.json";
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+
+    public Path weightsFile() { return dir.resolve(WEIGHTS); }
+
+    /** Builds the model and loads its weights (strict). */
+    public ImageModel load() {
+        ModelSpec spec = Zoo.get(arch);
+        ImageModel model = spec.build(classes.size());
+        if (!head.isLinear()) model.replace(spec.headPath(), head.build(spec.headInFeatures(), classes.size()));
+        model.loadStateDict(Safetensors.read(weightsFile()), true);
+        model.eval();
+        return model;
+    }
+
+    /** Writes model.safetensors and model.json atomically into {@code dir}. */
+    public static SavedModel write(Path dir, ImageModel model, String arch, List<String> classes, Preset preset,
+                                   HeadSpec head, String sourceWeights) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new GraftException("cannot create " + dir + ": " + e.getMessage(), e);
+        }
+        Map<String, String> meta = Map.of("format", "pt", "arch", arch);
+        Safetensors.write(dir.resolve(WEIGHTS), model.stateDict(), meta);
+        SavedModel saved = new SavedModel(dir, arch, List.copyOf(classes), preset, head, sourceWeights);
+        try {
+            byte[] json = GSON.toJson(saved.toJson()).getBytes(StandardCharsets.UTF_8);
+            AtomicFiles.write(dir.resolve(META), out -> out.write(json));
+        } catch (IOException e) {
+            throw new GraftException("cannot write " + dir.resolve(META) + ": " + e.getMessage(), e);
+        }
+        return saved;
+    }
+
+    public Map<String, Object> toJson() {
+        Map<String, Object> p = new LinkedHashMap<>();
+        p.put("resize", preset.resize());
+        p.put("crop", preset.crop());
+        p.put("interpolation", preset.interpolation().name().toLowerCase(java.util.Locale.ROOT));
+        p.put("mean", preset.mean());
+        p.put("std", preset.std());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("arch", arch);
+        m.put("classes", classes);
+        m.put("preset", p);
+        m.put("head", head.toString());
+        m.put("source_weights", sourceWeights);
+        return m;
+    }
+
+    /** Reads a run directory (or the model.json inside it). */
+    public static SavedModel read(Path path) {
+        Path dir = Files.isDirectory(path) ? path : path.getParent();
+        Path meta = dir.resolve(META);
+        if (!Files.isRegularFile(meta) || !Files.isRegularFile(dir.resolve(WEIGHTS))) {
+            throw new GraftException(path + " is not a Graft model: expected " + META + " and " + WEIGHTS + " in it.");
+        }
+        try {
+            JsonObject o = JsonParser.parseString(Files.readString(meta)).getAsJsonObject();
+            List<String> classes = new ArrayList<>();
+            o.getAsJsonArray("classes").forEach(c -> classes.add(c.getAsString()));
+            JsonObject p = o.getAsJsonObject("preset");
+            Preset preset = new Preset(p.get("resize").getAsInt(), p.get("crop").getAsInt(),
+                    Interpolation.parse(p.get("interpolation").getAsString()),
+                    GSON.fromJson(p.get("mean"), double[].class), GSON.fromJson(p.get("std"), double[].class));
+            String head = o.has("head") ? o.get("head").getAsString() : "linear";
+            String source = o.has("source_weights") && !o.get("source_weights").isJsonNull()
+                    ? o.get("source_weights").getAsString() : null;
+            return new SavedModel(dir, o.get("arch").getAsString(), classes, preset, HeadSpec.parse(head), source);
+        } catch (IOException | RuntimeException e) {
+            throw new GraftException(meta + " is not a readable model description: " + e.getMessage(), e);
+        }
+    }
+}
