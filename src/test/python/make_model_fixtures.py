@@ -28,6 +28,7 @@ import torchvision
 from PIL import Image
 from torchvision import transforms
 
+FIXTURE_VERSION = 2  # ModelFixtures.VERSION: older fixture directories are regenerated
 MEAN, STD = [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]
 DTYPES = {torch.float32: "F32", torch.int64: "I64"}
 
@@ -70,7 +71,7 @@ def default_preset(arch):
 def weights_meta(arch):
     """What torchvision 0.14 publishes about every weights entry of arch, for the zoo test."""
     enum = torchvision.models.get_model_weights(arch)
-    out = {"default": enum.DEFAULT.name, "num_params": sum(p.numel() for p in getattr(torchvision.models, arch)().parameters()),
+    out = {"fixture_version": FIXTURE_VERSION, "default": enum.DEFAULT.name, "num_params": sum(p.numel() for p in getattr(torchvision.models, arch)().parameters()),
            "weights": []}
     for w in enum:
         t = w.transforms()
@@ -121,15 +122,11 @@ def main():
         torch.save(model.state_dict(), os.path.join(out, f"{arch}.pth"))
         torch.save(model.state_dict(), os.path.join(out, f"{arch}-legacy.pth"),
                    _use_new_zipfile_serialization=False)
-        write_safetensors(os.path.join(out, f"{arch}.safetensors"), model.state_dict())
 
         if arch.startswith("densenet"):
             old = legacy_densenet_keys(model.state_dict())
             assert any(".norm.1." in k for k in old)
-            write_safetensors(os.path.join(out, f"{arch}-oldkeys.safetensors"), old)
             torch.save(old, os.path.join(out, f"{arch}-oldkeys-legacy.pth"), _use_new_zipfile_serialization=False)
-        with open(os.path.join(out, f"{arch}-meta.json"), "w") as f:
-            json.dump(weights_meta(arch), f, indent=1, allow_nan=True)
 
         resize, crop, interp = default_preset(arch)
         preset = transforms.Compose([transforms.Resize(resize, interpolation=interp), transforms.CenterCrop(crop),
@@ -156,6 +153,8 @@ def main():
                     expected["train_running_var." + name] = m.running_var.clone()
                     break
         write_safetensors(os.path.join(out, f"{arch}-expected.safetensors"), expected)
+        with open(os.path.join(out, f"{arch}-meta.json"), "w") as f:  # last: marks a complete set
+            json.dump(weights_meta(arch), f, indent=1, allow_nan=True)
         print(arch, "ok", flush=True)
 
 

@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import dev.graft.io.TensorData;
+import dev.graft.io.TorchFiles;
 import dev.graft.nn.BatchNorm2d;
 import dev.graft.nn.Dropout;
 import dev.graft.nn.Engine;
 import dev.graft.nn.Module;
 import dev.graft.nn.StochasticDepth;
 import dev.graft.nn.Tensors;
-import dev.graft.testutil.MiniSafetensors;
 import dev.graft.testutil.ModelFixtures;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,7 +24,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every architecture against torchvision: torchvision's random init with non-trivial
- * BatchNorm statistics, loaded from the file PyTorch wrote; eval logits at 224 px (through
+ * BatchNorm statistics, loaded from the files torch.save wrote (zip and legacy format); eval logits at 224 px (through
  * the default weights' preset, applied by torchvision) and 64 px, and a train-mode forward
  * (batch statistics, dropout and stochastic depth off), within 1e-4 of the largest logit,
  * with the same top-5. Also the state-dict keys in torchvision's order, the parameter count,
@@ -51,29 +51,37 @@ class ModelParityTest {
         try (ImageModel model = spec.build(1000)) {
             assertEquals(expected.get("num_params").buffer().getLong(0), model.parameterCount(), "torchvision's parameter count");
             assertEquals(spec.parameters(), model.parameterCount(), "parameter count in the zoo");
-            Map<String, TensorData> state = MiniSafetensors.read(dir.resolve(arch + ".safetensors"));
+            ZooTest.assertGroupsPartitionParameters(spec, model);
+            ZooTest.assertStochasticDepthAsTorchvision(arch, model);
+            Map<String, TensorData> state = TorchFiles.read(dir.resolve(arch + ".pth"));
             assertEquals(new ArrayList<>(state.keySet()), new ArrayList<>(model.stateDict().keySet()), "state-dict keys");
+            // the legacy file holds the very same tensors, so the logits below hold for both formats
+            assertEquals(state, TorchFiles.read(dir.resolve(arch + "-legacy.pth")), "legacy format reads the same");
             model.loadStateDict(state, true);
             state = null;
             checkForward(model, expected, arch);
         }
     }
 
-    /** The published DenseNet files have pre-0.4 key names and no num_batches_tracked; the zoo adapts them. */
+    /**
+     * The published DenseNet file is legacy format with pre-0.4 key names and no
+     * num_batches_tracked; the fixture is made the same way, and loads as the CLI loads it.
+     */
     @Test
-    void densenetLoadsLegacyKeyNames() throws Exception {
-        Path dir = ModelFixtures.forArch("densenet121");
-        Map<String, TensorData> old = MiniSafetensors.read(dir.resolve("densenet121-oldkeys.safetensors"));
+    void densenetLoadsPublishedStyleFile() throws Exception {
+        Path file = ModelFixtures.forArch("densenet121").resolve("densenet121-oldkeys-legacy.pth");
+        Map<String, TensorData> old = TorchFiles.read(file);
         assertTrue(old.containsKey("features.denseblock1.denselayer1.norm.1.weight"), "fixture has old keys");
-        ModelSpec spec = Zoo.get("densenet121");
-        try (ImageModel model = spec.build(1000)) {
-            var result = model.loadStateDict(spec.adaptStateDict(old), true);
-            assertTrue(result.unexpectedKeys().isEmpty());
-            Map<String, TensorData> expected = ModelFixtures.expected("densenet121");
+        assertTrue(old.keySet().stream().noneMatch(k -> k.endsWith("num_batches_tracked")));
+        assertEquals("features.denseblock1.denselayer1.norm1.weight",
+                DenseNet.remapLegacyKeys(Map.of("features.denseblock1.denselayer1.norm.1.weight", old.get(
+                        "features.denseblock1.denselayer1.norm.1.weight"))).keySet().iterator().next());
+        Map<String, TensorData> expected = ModelFixtures.expected("densenet121");
+        try (ImageModel model = Pretrained.load("densenet121", file.toString(), 0, false, m -> {}).model()) {
             model.eval();
             try (NDManager scope = Engine.newScope()) {
                 float[] got = model.forward(Tensors.fromData(expected.get("input0"), scope)).toFloatArray();
-                assertClose(got, expected.get("logits0").toFloats(), "densenet121 from old keys");
+                assertClose(got, expected.get("logits0").toFloats(), "densenet121 from old keys, legacy format");
             }
         }
     }
