@@ -10,7 +10,9 @@ import java.util.List;
 
 /**
  * The architectures Graft builds, by torchvision name ({@code resnet18}). Each entry knows
- * its head, layer groups and published weights; see {@link ModelSpec}.
+ * its head, layer groups and published weights (V1, then V2 where torchvision has it; the
+ * last is the default, as torchvision's {@code DEFAULT}); see {@link ModelSpec}. The numbers
+ * are torchvision's and are checked against its weights enums by {@code ZooTest}.
  */
 public final class Zoo {
     private static final LinkedHashMap<String, ModelSpec> MODELS = new LinkedHashMap<>();
@@ -23,8 +25,7 @@ public final class Zoo {
                 List.of(WeightsSpec.v1("resnet34", "resnet34-b627a593.pth", 73.314, 91.420, 3.664)), 21_797_672));
         add(new ModelSpec("resnet50", ResNet::resnet50, "fc", 2048, resnetGroups(),
                 List.of(WeightsSpec.v1("resnet50", "resnet50-0676ba61.pth", 76.130, 92.862, 4.089),
-                        new WeightsSpec("resnet50", "IMAGENET1K_V2", "resnet50-11ad3fa6.pth", 232, 224, "bilinear",
-                                80.858, 95.434, 4.089)), 25_557_032));
+                        WeightsSpec.v2("resnet50", "resnet50-11ad3fa6.pth", 80.858, 95.434, 4.089)), 25_557_032));
         add(new ModelSpec("vgg16", Vgg::vgg16, "classifier.6", 4096, Vgg.groups(false),
                 List.of(WeightsSpec.v1("vgg16", "vgg16-397923af.pth", 71.592, 90.382, 15.47)), 138_357_544));
         add(new ModelSpec("vgg16_bn", Vgg::vgg16Bn, "classifier.6", 4096, Vgg.groups(true),
