@@ -68,18 +68,18 @@ def default_preset(arch):
     return t.resize_size[0], t.crop_size[0], t.interpolation
 
 
-def weights_meta(arch):
-    """What torchvision 0.14 publishes about every weights entry of arch, for the zoo test."""
+def weights_meta(arch, model):
+    """What torchvision 0.14 publishes about every weights entry of arch, for the zoo test,
+    plus the parameter count and stochastic-depth probabilities of the built model."""
     enum = torchvision.models.get_model_weights(arch)
-    out = {"fixture_version": FIXTURE_VERSION, "default": enum.DEFAULT.name, "num_params": sum(p.numel() for p in getattr(torchvision.models, arch)().parameters()),
-           "weights": []}
+    out = {"fixture_version": FIXTURE_VERSION, "default": enum.DEFAULT.name,
+           "num_params": sum(p.numel() for p in model.parameters()), "weights": []}
     for w in enum:
         t = w.transforms()
         out["weights"].append({"tag": w.name, "file": w.url.rsplit("/", 1)[1], "num_params": w.meta["num_params"],
                                "acc1": w.meta["_metrics"]["ImageNet-1K"]["acc@1"],
                                "acc5": w.meta["_metrics"]["ImageNet-1K"]["acc@5"],
                                "resize": t.resize_size[0], "crop": t.crop_size[0], "interpolation": t.interpolation.value})
-    model = getattr(torchvision.models, arch)()
     out["stochastic_depth"] = [m.p for m in model.modules() if type(m).__name__ == "StochasticDepth"]
     return out
 
@@ -141,8 +141,8 @@ def main():
             small = torch.randn(2, 3, 64, 64, generator=gen)
             expected["small_input"] = small
             expected["small_logits"] = model(small)
-            # train-mode forward: batch statistics, but dropout / stochastic depth off
             expected["num_params"] = torch.tensor(sum(p.numel() for p in model.parameters()))
+            # train-mode forward: batch statistics, but dropout / stochastic depth off
             model.train()
             for m in model.modules():
                 if isinstance(m, torch.nn.Dropout) or type(m).__name__ == "StochasticDepth":
@@ -154,7 +154,7 @@ def main():
                     break
         write_safetensors(os.path.join(out, f"{arch}-expected.safetensors"), expected)
         with open(os.path.join(out, f"{arch}-meta.json"), "w") as f:  # last: marks a complete set
-            json.dump(weights_meta(arch), f, indent=1, allow_nan=True)
+            json.dump(weights_meta(arch, model), f, indent=1, allow_nan=True)
         print(arch, "ok", flush=True)
 
 
