@@ -81,14 +81,33 @@ public final class RandomResizedCrop implements ImageTransform {
         return resizedCrop(image, p[0], p[1], p[2], p[3], size, size, interpolation);
     }
 
+    /**
+     * This transform followed by {@code RandomHorizontalFlip(p)}, fused: the same output and
+     * the same random draws as {@code then(new RandomHorizontalFlip(p))}, but the mirroring
+     * happens inside the resize at no cost (the training hot path).
+     */
+    public ImageTransform withHorizontalFlip(double p) {
+        if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("flip probability must be in [0, 1], got " + p);
+        return (image, rng) -> {
+            int[] b = getParams(image.width(), image.height(), scale, ratio, rng);
+            boolean mirror = rng.nextDouble() < p;
+            return resizedCrop(image, b[0], b[1], b[2], b[3], size, size, interpolation, mirror);
+        };
+    }
+
     /** torchvision's {@code F.resized_crop} on a PIL image: crop (top i, left j, h, w), then resize. */
     public static RgbImage resizedCrop(RgbImage image, int i, int j, int h, int w,
                                        int outW, int outH, Interpolation interpolation) {
+        return resizedCrop(image, i, j, h, w, outW, outH, interpolation, false);
+    }
+
+    private static RgbImage resizedCrop(RgbImage image, int i, int j, int h, int w,
+                                        int outW, int outH, Interpolation interpolation, boolean mirror) {
         if (i < 0 || j < 0 || i + h > image.height() || j + w > image.width()) {
             // Boxes leaving the image need PIL's zero fill; take the general path.
             RgbImage crop = Crops.copyRegion(image, j, i, w, h);
-            return Resize.resize(crop, outW, outH, interpolation);
+            return Resampler.resizeRegion(crop, 0, 0, w, h, outW, outH, interpolation, mirror);
         }
-        return Resampler.resizeRegion(image, j, i, w, h, outW, outH, interpolation);
+        return Resampler.resizeRegion(image, j, i, w, h, outW, outH, interpolation, mirror);
     }
 }
