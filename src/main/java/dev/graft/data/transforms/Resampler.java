@@ -14,7 +14,15 @@ final class Resampler {
     private static final int PRECISION_BITS = 32 - 8 - 2;
     private static final int HALF = 1 << (PRECISION_BITS - 1);
 
+    private static final ThreadLocal<byte[][]> SCRATCH = ThreadLocal.withInitial(() -> new byte[1][]);
+
     private Resampler() {}
+
+    private static byte[] scratch(int n) {
+        byte[][] holder = SCRATCH.get();
+        if (holder[0] == null || holder[0].length < n) holder[0] = new byte[Math.max(n, 1 << 18)];
+        return holder[0];
+    }
 
     /** Coefficients for one axis: for each output index, first input index, count, weights. */
     private record Coeffs(int ksize, int[] bounds, int[] kk) {}
@@ -101,7 +109,8 @@ final class Resampler {
         int yFirst = needV ? vert.bounds[0] : 0;
         int yLast = needV ? vert.bounds[outH * 2 - 2] + vert.bounds[outH * 2 - 1] : ch;
         int rows = yLast - yFirst;
-        byte[] tmp = new byte[rows * outW * 3];
+        // The intermediate image is scratch when a vertical pass follows: reuse it per thread.
+        byte[] tmp = needV ? scratch(rows * outW * 3) : new byte[rows * outW * 3];
         horizontal(in, sw, x0, y0 + yFirst, rows, tmp, outW, hor, mirror);
         if (!needV) {
             return new RgbImage(outW, outH, tmp);
