@@ -63,6 +63,39 @@ final class JpegDecoder {
     private enum Space { GREY, YCC, RGB, CMYK, YCCK }
 
     static RgbImage decode(byte[] d) throws IOException {
+        return decode(d, null);
+    }
+
+    /** {width, height} from the frame header, without decoding. */
+    static int[] size(byte[] d) throws IOException {
+        Header h = header(d);
+        return new int[] {h.width, h.height};
+    }
+
+    /**
+     * The region (x, y, w, h) of the image, equal to cropping the full decode. For plain
+     * YCbCr files that end with their EOI marker, libjpeg stops after the region's last row and
+     * only the region is copied out; a file that might be truncated takes the full path, so
+     * truncation is still detected as in {@link #decode(byte[])}.
+     */
+    static RgbImage decodeRegion(byte[] d, int x, int y, int w, int h) throws IOException {
+        Header header = header(d);
+        boolean inside = x >= 0 && y >= 0 && w > 0 && h > 0 && x + w <= header.width && y + h <= header.height;
+        if (inside && header.plainYcc && endsWithEoi(d)) return decode(d, new java.awt.Rectangle(x, y, w, h));
+        RgbImage full = decode(d, null);
+        if (x < 0 || y < 0 || w <= 0 || h <= 0 || x + w > full.width() || y + h > full.height()) {
+            throw new IllegalArgumentException("region " + x + "," + y + " " + w + "x" + h + " outside the "
+                    + full.width() + "x" + full.height() + " image");
+        }
+        return ImageDecoder.crop(full, x, y, w, h);
+    }
+
+    private static boolean endsWithEoi(byte[] d) {
+        int n = d.length;
+        return n >= 4 && (d[n - 2] & 0xFF) == 0xFF && (d[n - 1] & 0xFF) == 0xD9;
+    }
+
+    private static RgbImage decode(byte[] d, java.awt.Rectangle region) throws IOException {
         Header header = header(d);
         Space space = header.space;
         ImageReader reader = READER.get();
@@ -85,10 +118,15 @@ final class JpegDecoder {
             if ((long) dw * dh > ImageDecoder.MAX_PIXELS) throw new IOException("JPEG too large (" + dw + "x" + dh + ")");
             if (header.plainYcc) {
                 // libjpeg's own (SIMD) YCbCr->RGB straight into our array: same tables, faster.
+                ImageReadParam param = reader.getDefaultReadParam();
+                if (region != null) {
+                    param.setSourceRegion(region);
+                    dw = region.width;
+                    dh = region.height;
+                }
                 direct = new byte[dw * dh * 3];
                 WritableRaster wr = Raster.createInterleavedRaster(new DataBufferByte(direct, direct.length),
                         dw, dh, dw * 3, 3, new int[] {0, 1, 2}, null);
-                ImageReadParam param = reader.getDefaultReadParam();
                 param.setDestination(new BufferedImage(RGB_MODEL, wr, false, null));
                 reader.read(0, param);
                 raster = null;
@@ -184,7 +222,7 @@ final class JpegDecoder {
      * The colour space and whether libjpeg may convert it for us: plain YCbCr (JFIF or ids
      * 1,2,3, no Adobe marker, no ICC profile, for which ImageIO would colour-manage).
      */
-    private record Header(Space space, boolean plainYcc) {}
+    private record Header(Space space, boolean plainYcc, int width, int height) {}
 
     /** libjpeg's default_decompress_parms colour-space guess, from the markers before SOF. */
     private static Header header(byte[] d) throws IOException {
@@ -211,18 +249,20 @@ final class JpegDecoder {
             } else if (marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC) {
                 int nc = d[s + 5] & 0xFF;
                 if (len < 8 + 3 * nc) throw new IOException("corrupt JPEG (bad frame header)");
-                if (nc == 1) return new Header(Space.GREY, false);
+                int fh = ((d[s + 1] & 0xFF) << 8) | (d[s + 2] & 0xFF);
+                int fw = ((d[s + 3] & 0xFF) << 8) | (d[s + 4] & 0xFF);
+                if (nc == 1) return new Header(Space.GREY, false, fw, fh);
                 if (nc == 3) {
                     int c0 = d[s + 6] & 0xFF;
                     int c1 = d[s + 9] & 0xFF;
                     int c2 = d[s + 12] & 0xFF;
                     boolean ids123 = c0 == 1 && c1 == 2 && c2 == 3;
                     boolean plain = !icc && adobe < 0 && (jfif || ids123);
-                    if (jfif) return new Header(Space.YCC, plain);
-                    if (adobe >= 0) return new Header(adobe == 0 ? Space.RGB : Space.YCC, false);
-                    return new Header(c0 == 'R' && c1 == 'G' && c2 == 'B' ? Space.RGB : Space.YCC, plain);
+                    if (jfif) return new Header(Space.YCC, plain, fw, fh);
+                    if (adobe >= 0) return new Header(adobe == 0 ? Space.RGB : Space.YCC, false, fw, fh);
+                    return new Header(c0 == 'R' && c1 == 'G' && c2 == 'B' ? Space.RGB : Space.YCC, plain, fw, fh);
                 }
-                if (nc == 4) return new Header(adobe == 0 || adobe < 0 ? Space.CMYK : Space.YCCK, false);
+                if (nc == 4) return new Header(adobe == 0 || adobe < 0 ? Space.CMYK : Space.YCCK, false, fw, fh);
                 throw new IOException("unsupported JPEG with " + nc + " components");
             }
             p += 2 + len;
