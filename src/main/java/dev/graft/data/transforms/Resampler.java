@@ -140,10 +140,14 @@ final class Resampler {
             int xmin = bounds[xx * 2];
             int xmax = bounds[xx * 2 + 1];
             int s = Math.max(0, Math.min(xmin, inSize - kw));
-            start[xx] = s;
+            start[xx] = s * 3;
             for (int x = 0; x < xmax; x++) {
                 w[xx * kw + xmin - s + x] = c.kk[xx * c.ksize + x];
             }
+        }
+        int[] outPos = new int[outW];
+        for (int xx = 0; xx < outW; xx++) {
+            outPos[xx] = 3 * (mirror ? outW - 1 - xx : xx);
         }
         // Two rows per sweep share the window and coefficient loads.
         int rowBytes = outW * 3;
@@ -153,10 +157,10 @@ final class Resampler {
             int nextBase = two ? rowBase + inW * 3 : rowBase;
             int rowOut = y * rowBytes;
             for (int xx = 0; xx < outW; xx++) {
-                int o = rowOut + 3 * (mirror ? outW - 1 - xx : xx);
+                int o = rowOut + outPos[xx];
                 int o2 = o + rowBytes;
-                int p = rowBase + start[xx] * 3;
-                int q = nextBase + start[xx] * 3;
+                int p = rowBase + start[xx];
+                int q = nextBase + start[xx];
                 int wb = xx * kw;
                 switch (kw) {
                         case 2 -> {
