@@ -123,6 +123,10 @@ def expect_decode(name, note):
     im = Image.open(path)
     mode = im.mode
     rgb = np.asarray(im.convert("RGB"))
+    if mode in ("RGBA", "LA"):
+        # PIL drops alpha without compositing: the colour of transparent pixels survives.
+        raw = np.asarray(im)
+        assert np.array_equal(rgb, raw[..., :3] if mode == "RGBA" else np.repeat(raw[..., :1], 3, axis=2)), name
     rgb.tofile(path + ".rgb")
     manifest["decode"].append({"file": name, "expected": name + ".rgb", "width": rgb.shape[1],
                                "height": rgb.shape[0], "pil_mode": mode, "note": note})

@@ -1,6 +1,5 @@
 package dev.graft.data;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -17,8 +16,8 @@ import java.nio.file.Path;
  * safe; decoders are per thread.
  */
 public final class ImageDecoder {
-    /** Refuse images above 2^28 pixels (PIL's decompression-bomb error is at 2 x 89.5M). */
-    static final long MAX_PIXELS = 1L << 28;
+    /** PIL refuses images above 2 x Image.MAX_IMAGE_PIXELS (DecompressionBombError); so do we. */
+    static final long MAX_PIXELS = 2L * 89_478_485;
 
     private ImageDecoder() {}
 
@@ -41,7 +40,7 @@ public final class ImageDecoder {
             if (PngDecoder.isPng(data)) return PngDecoder.decode(data);
             if (PnmDecoder.isPnm(data)) return PnmDecoder.decode(data);
             if (isWebp(data)) throw new IOException("WEBP images are not supported (convert to PNG or JPEG)");
-            return AwtConverter.decode(new ByteArrayInputStream(data));
+            return AwtConverter.decode(data);
         } catch (ArrayIndexOutOfBoundsException | NegativeArraySizeException e) {
             // Header fields that point past the data: a damaged file, not a bug to surface.
             throw new IOException("corrupt or truncated image");

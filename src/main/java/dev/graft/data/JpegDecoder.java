@@ -24,7 +24,10 @@ import javax.imageio.stream.ImageInputStream;
  * libjpeg's integer tables and libjpeg's rules for guessing the colour space from the
  * JFIF/Adobe markers and component ids, so results equal PIL's; CMYK follows PIL's
  * "CMYK;I" (Adobe inverted) reading and its CMYK->RGB formula. A file that ends before the
- * image data does is an error, as in PIL.
+ * image data does is an error, as in PIL. Measured: identical to PIL on every fixture
+ * (baseline 4:2:0, 4:2:2, 4:4:4, progressive, grey, CMYK, ICC-tagged). A JDK that bundles
+ * its own libjpeg 6b instead should give the same pixels (same islow IDCT, fancy upsampling
+ * and tables) but is slower.
  */
 final class JpegDecoder {
     private static final int[] CR_R = new int[256];
@@ -115,7 +118,7 @@ final class JpegDecoder {
             reader.addIIOReadWarningListener(listener);
             dw = reader.getWidth(0);
             dh = reader.getHeight(0);
-            if ((long) dw * dh > ImageDecoder.MAX_PIXELS) throw new IOException("JPEG too large (" + dw + "x" + dh + ")");
+            if ((long) dw * dh > ImageDecoder.MAX_PIXELS) throw new IOException("image too large (" + dw + "x" + dh + ", over PIL's limit)");
             if (header.plainYcc) {
                 // libjpeg's own (SIMD) YCbCr->RGB straight into our array: same tables, faster.
                 ImageReadParam param = reader.getDefaultReadParam();

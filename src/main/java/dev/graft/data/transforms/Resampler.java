@@ -70,11 +70,6 @@ final class Resampler {
         return s < 0 ? 0 : (s > 255 ? 255 : s);
     }
 
-    /** Resizes the whole image to outW x outH. */
-    static RgbImage resize(RgbImage src, int outW, int outH, Interpolation filter) {
-        return resizeRegion(src, 0, 0, src.width(), src.height(), outW, outH, filter, false);
-    }
-
     /**
      * Resizes the region (left x0, top y0, width cw, height ch) of src as Pillow would resize
      * {@code src.crop((x0, y0, x0+cw, y0+ch))}: the filter never reads outside the region.
