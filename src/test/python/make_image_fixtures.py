@@ -186,7 +186,9 @@ def other_format_cases():
     Image.fromarray(smooth(45, 31, 3, 13).astype(np.uint8), "RGB").save(os.path.join(OUT, "prog.jpg"), quality=75, progressive=True)
     expect_decode("prog.jpg", "jpeg progressive")
     from PIL import ImageCms
-    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    srgb = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    srgb[24:36] = bytes(12)  # creation date: zeroed so the fixture is reproducible
+    srgb = bytes(srgb)
     Image.fromarray(smooth(40, 30, 3, 14).astype(np.uint8), "RGB").save(os.path.join(OUT, "icc.jpg"), quality=85, icc_profile=srgb)
     expect_decode("icc.jpg", "jpeg with ICC profile (ignored by PIL)")
     photo.convert("L").save(os.path.join(OUT, "grey.jpg"), quality=85)
