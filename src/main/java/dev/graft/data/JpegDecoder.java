@@ -137,6 +137,9 @@ final class JpegDecoder {
                 raster = reader.readRaster(0, null);
             }
         } catch (IOException | RuntimeException e) {
+            if (e.getMessage() != null && e.getMessage().startsWith("image too large")) throw (IOException) e;
+            // A reader that failed inside libjpeg is not reused.
+            READER.remove();
             throw new IOException("corrupt JPEG (" + shortMessage(e) + ")");
         } finally {
             reader.removeAllIIOReadWarningListeners();
