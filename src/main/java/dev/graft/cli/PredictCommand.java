@@ -81,7 +81,7 @@ final class PredictCommand implements Callable<Integer> {
             if (arch == null || weights == null) {
                 throw new GraftException("give --model RUN, or --arch NAME with --weights imagenet|FILE.");
             }
-            Pretrained.Loaded loaded = Pretrained.load(arch, weights, 0, Console.interactive(), Console::warn);
+            Pretrained.Loaded loaded = Pretrained.load(arch, weights, null, Console.interactive(), Console::warn);
             net = loaded.model();
             preset = (loaded.weights() != null ? loaded.weights() : loaded.spec().defaultWeights()).preset();
             classes = loaded.classes() != null ? loaded.classes() : Zoo.imagenetClasses();

@@ -139,7 +139,7 @@ public final class TrainingRun {
 
         Rng.manualSeed(recipe.seed());
         String weights = strategy == Strategy.SCRATCH ? "none" : recipe.weights();
-        Pretrained.Loaded loaded = Pretrained.load(recipe.arch(), weights, classes.size(), true,
+        Pretrained.Loaded loaded = Pretrained.load(recipe.arch(), weights, classes, true,
                 n -> log.accept("note: " + n));
         ModelSpec spec = loaded.spec();
         var model = loaded.model();
