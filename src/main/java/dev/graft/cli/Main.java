@@ -51,7 +51,10 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    /** The command line, ready to {@code execute(args)}; flags of an earlier run (--debug, --quiet) are reset. */
     public static CommandLine commandLine() {
+        Console.debug = false;
+        Console.quiet = false;
         CommandLine cl = new CommandLine(new Main());
         for (Object sub : Commands.all()) cl.addSubcommand(sub);
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {

@@ -2,6 +2,7 @@ package dev.graft.cli;
 
 import com.google.gson.GsonBuilder;
 import dev.graft.GraftException;
+import dev.graft.data.ImageFolder;
 import dev.graft.data.transforms.Interpolation;
 import dev.graft.data.transforms.Preset;
 import dev.graft.eval.Predictor;
@@ -20,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -67,8 +69,29 @@ final class PredictCommand implements Callable<Integer> {
     @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Image files or folders of images.")
     List<Path> inputs;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    // A wrong combination of options is a usage error (exit 2), like an unknown option.
+    private void checkOptions() {
+        String problem = null;
+        if (model != null && (arch != null || weights != null)) {
+            problem = "give either --model RUN or --arch NAME --weights W, not both";
+        } else if (model == null && (arch == null || weights == null)) {
+            problem = "give --model RUN, or --arch NAME with --weights imagenet|FILE";
+        } else if (topk <= 0) {
+            problem = "--topk must be a positive number, not " + topk;
+        } else if (batchSize <= 0) {
+            problem = "--batch-size must be a positive number, not " + batchSize;
+        } else if (json && csv) {
+            problem = "give --json or --csv, not both";
+        }
+        if (problem != null) throw new CommandLine.ParameterException(spec.commandLine(), problem);
+    }
+
     @Override
     public Integer call() {
+        checkOptions();
         ImageModel net;
         List<String> classes;
         Preset preset;
@@ -78,9 +101,6 @@ final class PredictCommand implements Callable<Integer> {
             classes = saved.classes();
             preset = saved.preset();
         } else {
-            if (arch == null || weights == null) {
-                throw new GraftException("give --model RUN, or --arch NAME with --weights imagenet|FILE.");
-            }
             Pretrained.Loaded loaded = Pretrained.load(arch, weights, 0, Console.interactive(), Console::warn);
             net = loaded.model();
             preset = (loaded.weights() != null ? loaded.weights() : loaded.spec().defaultWeights()).preset();
@@ -139,17 +159,13 @@ final class PredictCommand implements Callable<Integer> {
         return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 
-    static final List<String> IMAGE_EXTENSIONS =
-            List.of(".jpg", ".jpeg", ".png", ".ppm", ".bmp", ".pgm", ".tif", ".tiff", ".webp");
-
     /** Files as given; folders become their image files, recursively, sorted. */
     static List<Path> expand(List<Path> inputs) {
         List<Path> out = new ArrayList<>();
         for (Path p : inputs) {
             if (Files.isDirectory(p)) {
                 try (Stream<Path> s = Files.walk(p)) {
-                    s.filter(Files::isRegularFile).filter(f -> IMAGE_EXTENSIONS.stream()
-                                    .anyMatch(e -> f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(e)))
+                    s.filter(Files::isRegularFile).filter(f -> ImageFolder.hasImageExtension(f.getFileName().toString()))
                             .sorted().forEach(out::add);
                 } catch (IOException e) {
                     throw new GraftException("cannot list " + p + ": " + e.getMessage(), e);
