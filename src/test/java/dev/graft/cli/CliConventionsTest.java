@@ -285,12 +285,39 @@ class CliConventionsTest {
     }
 
     @Test
-    void usageErrorsGoToStderrWithoutColour() {
+    void usageErrorsSayWhatAndWhereToLook() {
         CommandLine cl = Main.commandLine();
         assertNotNull(cl.getSubcommands().get("evaluate"));
         Out r = exec("evaluate", "--model");
         assertEquals(2, r.code());
         assertEquals("", r.out());
-        assertFalse(r.err().isEmpty());
+        List<String> lines = r.err().lines().toList();
+        assertEquals(2, lines.size(), r.err());
+        assertTrue(lines.get(0).startsWith("graft: ") && lines.get(0).contains("--model"), r.err());
+        assertEquals("Try 'graft evaluate --help' for more information.", lines.get(1));
+        Out typo = exec("evaluat");
+        assertEquals(2, typo.code());
+        assertTrue(typo.err().contains("graft evaluate"), typo.err());
+    }
+
+    @Test
+    void relativeMissingModelIsOneSentence() {
+        oneSentence(exec("predict", "--model", "no-such-run-dir", data.toString()), "no-such-run-dir");
+        oneSentence(exec("evaluate", "--model", "no-such-run-dir", data.toString()), "no-such-run-dir");
+    }
+
+    @Test
+    void evaluateLeavesOutAnUnreadableImageInsteadOfCountingAStandIn() throws IOException {
+        Path d = tmp.resolve("with-broken");
+        Random rnd = new Random(11);
+        for (String c : CLASSES) png(d.resolve(c).resolve("ok.png"), rnd);
+        Files.write(d.resolve("ant").resolve("zz-broken.png"), new byte[] {1, 2, 3});
+        Out r = exec("evaluate", "--model", run.toString(), d.toString(), "--json", "--workers", "1",
+                "--out", tmp.resolve("broken-out").toString());
+        assertEquals(0, r.code(), r.all());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        assertEquals(3, o.get("count").getAsInt(), "the broken image is not replaced by another one");
+        assertEquals(1, o.get("skipped").getAsInt());
+        assertTrue(r.err().contains("zz-broken.png"), r.err());
     }
 }
