@@ -21,6 +21,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -104,18 +107,36 @@ final class PredictCommand implements Callable<Integer> {
             Pretrained.Loaded loaded = Pretrained.load(arch, weights, 0, Console.interactive(), Console::warn);
             net = loaded.model();
             preset = (loaded.weights() != null ? loaded.weights() : loaded.spec().defaultWeights()).preset();
-            classes = loaded.classes() != null ? loaded.classes() : Zoo.imagenetClasses();
+            classes = loaded.classes() != null ? loaded.classes() : namesFor(loaded);
         }
         preset = new Preset(resize != null ? resize : preset.resize(), crop != null ? crop : preset.crop(),
                 interpolation != null ? Interpolation.parse(interpolation) : preset.interpolation(),
                 preset.mean(), preset.std());
         List<Path> images = expand(inputs);
-        List<Prediction> results;
-        try (net) {
-            results = new Predictor(net, classes, preset, batchSize).predict(images, topk, logits);
+        List<Prediction> results = new ArrayList<>();
+        boolean showProgress = Console.interactive() && images.size() > batchSize;
+        try (net; ProgressBar bar = showProgress ? new ProgressBarBuilder().setTaskName("predict")
+                .setInitialMax(images.size()).setUnit(" img", 1).showSpeed()
+                .setConsumer(new ConsoleProgressBarConsumer(System.err)).build() : null) {
+            Predictor predictor = new Predictor(net, classes, preset, batchSize);
+            for (int start = 0; start < images.size(); start += batchSize) {
+                List<Path> chunk = images.subList(start, Math.min(images.size(), start + batchSize));
+                results.addAll(predictor.predict(chunk, topk, logits));
+                if (bar != null) bar.stepBy(chunk.size());
+            }
         }
         print(results);
         return results.stream().anyMatch(p -> p.error() != null) ? 1 : 0;
+    }
+
+    // A bare weights file has no class names: ImageNet's fit a 1000-way head, others get indices.
+    private static List<String> namesFor(Pretrained.Loaded loaded) {
+        var head = loaded.model().namedParameters().get(loaded.spec().headPath() + ".weight");
+        long outputs = head == null ? -1 : head.array().getShape().get(0);
+        if (outputs == 1000) return Zoo.imagenetClasses();
+        Console.warn(loaded.source() + " has no class names" + (outputs > 0 ? " for its " + outputs + " classes" : "")
+                + ", so labels are class indices; with a run directory (--model RUN) they are names.");
+        return List.of();
     }
 
     private void print(List<Prediction> results) {

@@ -273,6 +273,18 @@ class CliConventionsTest {
     }
 
     @Test
+    void predictWithABareWeightsFileLabelsByIndexNotImagenet() {
+        Out r = exec("predict", "--arch", "resnet18", "--weights", run.resolve(SavedModel.WEIGHTS).toString(),
+                "--resize", "36", "--crop", "32", data.toString(), "--csv", "--topk", "3");
+        assertEquals(0, r.code(), r.all());
+        for (String line : r.out().lines().skip(1).toList()) {
+            String[] f = line.split(",");
+            assertEquals(f[2], f[3], "label of an unnamed class is its index: " + line);
+        }
+        assertTrue(r.err().contains("no class names"), r.err());
+    }
+
+    @Test
     void predictReportsAnUnreadableImageAndGoesOn() throws IOException {
         Path mixed = tmp.resolve("mixed");
         png(mixed.resolve("good.png"), new Random(9));
