@@ -12,9 +12,7 @@ import dev.graft.models.SavedModel;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -70,9 +68,7 @@ final class EvaluateCommand implements Callable<Integer> {
         try (ImageModel net = saved.load()) {
             Console.info("evaluating " + saved.arch() + " (" + saved.classes().size() + " classes) on "
                     + d.description() + ": " + d.dataset().size() + " images");
-            try (ProgressBar bar = Console.interactive() ? new ProgressBarBuilder().setTaskName("evaluate")
-                    .setInitialMax(d.dataset().size()).setUnit(" img", 1).showSpeed()
-                    .setConsumer(new ConsoleProgressBarConsumer(System.err)).build() : null) {
+            try (ProgressBar bar = Progress.bar("evaluate", d.dataset().size(), "img")) {
                 r = Evaluation.run(net, saved.classes(), saved.preset(), labelled, batchSize, threads, done -> {
                     if (bar != null) bar.stepTo(done);
                 });

@@ -21,9 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -114,10 +112,7 @@ final class PredictCommand implements Callable<Integer> {
                 preset.mean(), preset.std());
         List<Path> images = expand(inputs);
         List<Prediction> results = new ArrayList<>();
-        boolean showProgress = Console.interactive() && images.size() > batchSize;
-        try (net; ProgressBar bar = showProgress ? new ProgressBarBuilder().setTaskName("predict")
-                .setInitialMax(images.size()).setUnit(" img", 1).showSpeed()
-                .setConsumer(new ConsoleProgressBarConsumer(System.err)).build() : null) {
+        try (net; ProgressBar bar = images.size() > batchSize ? Progress.bar("predict", images.size(), "img") : null) {
             Predictor predictor = new Predictor(net, classes, preset, batchSize);
             for (int start = 0; start < images.size(); start += batchSize) {
                 List<Path> chunk = images.subList(start, Math.min(images.size(), start + batchSize));
