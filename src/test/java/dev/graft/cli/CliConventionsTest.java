@@ -190,11 +190,24 @@ class CliConventionsTest {
         assertEquals(0, p.code(), p.all());
         JsonArray preds = JsonParser.parseString(p.out()).getAsJsonObject().getAsJsonArray("predictions");
         int[][] confusion = new int[3][3];
+        Map<String, Double> topProbability = new HashMap<>();
         for (JsonElement e : preds) {
             JsonObject q = e.getAsJsonObject();
             String truth = Path.of(q.get("image").getAsString()).getParent().getFileName().toString();
-            String predicted = q.getAsJsonArray("top").get(0).getAsJsonObject().get("label").getAsString();
+            JsonObject best = q.getAsJsonArray("top").get(0).getAsJsonObject();
+            String predicted = best.get("label").getAsString();
             confusion[CLASSES.indexOf(truth)][CLASSES.indexOf(predicted)]++;
+            topProbability.put(Path.of(q.get("image").getAsString()).toAbsolutePath().toString(),
+                    best.get("probability").getAsDouble());
+        }
+        // and the same probabilities: the mistakes' confidences are predict's top-1 probabilities
+        JsonArray worst = o.getAsJsonArray("worst_mistakes");
+        assertEquals(9 - o.get("correct").getAsInt(), worst.size());
+        for (JsonElement e : worst) {
+            JsonObject w = e.getAsJsonObject();
+            Double p1 = topProbability.get(Path.of(w.get("source").getAsString()).toAbsolutePath().toString());
+            assertNotNull(p1, w.toString());
+            assertEquals(p1, w.get("confidence").getAsDouble(), 1e-5, w.toString());
         }
         for (int t = 0; t < 3; t++) {
             for (int k = 0; k < 3; k++) {
