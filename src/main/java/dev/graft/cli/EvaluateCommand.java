@@ -68,7 +68,7 @@ final class EvaluateCommand implements Callable<Integer> {
         try (ImageModel net = saved.load()) {
             Console.info("evaluating " + saved.arch() + " (" + saved.classes().size() + " classes) on "
                     + d.description() + ": " + d.dataset().size() + " images");
-            try (ProgressBar bar = Progress.bar("evaluate", d.dataset().size(), "img")) {
+            try (ProgressBar bar = ProgressBars.bar("evaluate", d.dataset().size(), "img")) {
                 r = Evaluation.run(net, saved.classes(), saved.preset(), labelled, batchSize, threads, done -> {
                     if (bar != null) bar.stepTo(done);
                 });

@@ -102,7 +102,7 @@ final class PredictCommand implements Callable<Integer> {
             classes = saved.classes();
             preset = saved.preset();
         } else {
-            Pretrained.Loaded loaded = Pretrained.load(arch, weights, 0, Console.interactive(), Console::warn);
+            Pretrained.Loaded loaded = Pretrained.load(arch, weights, null, Console.interactive(), Console::warn);
             net = loaded.model();
             preset = (loaded.weights() != null ? loaded.weights() : loaded.spec().defaultWeights()).preset();
             classes = loaded.classes() != null ? loaded.classes() : namesFor(loaded);
@@ -112,7 +112,7 @@ final class PredictCommand implements Callable<Integer> {
                 preset.mean(), preset.std());
         List<Path> images = expand(inputs);
         List<Prediction> results = new ArrayList<>();
-        try (net; ProgressBar bar = images.size() > batchSize ? Progress.bar("predict", images.size(), "img") : null) {
+        try (net; ProgressBar bar = images.size() > batchSize ? ProgressBars.bar("predict", images.size(), "img") : null) {
             Predictor predictor = new Predictor(net, classes, preset, batchSize);
             for (int start = 0; start < images.size(); start += batchSize) {
                 List<Path> chunk = images.subList(start, Math.min(images.size(), start + batchSize));

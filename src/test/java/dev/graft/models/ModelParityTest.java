@@ -78,7 +78,7 @@ class ModelParityTest {
                 DenseNet.remapLegacyKeys(Map.of("features.denseblock1.denselayer1.norm.1.weight", old.get(
                         "features.denseblock1.denselayer1.norm.1.weight"))).keySet().iterator().next());
         Map<String, TensorData> expected = ModelFixtures.expected("densenet121");
-        try (ImageModel model = Pretrained.load("densenet121", file.toString(), 0, false, m -> {}).model()) {
+        try (ImageModel model = Pretrained.load("densenet121", file.toString(), null, false, m -> {}).model()) {
             model.eval();
             try (NDManager scope = Engine.newScope()) {
                 float[] got = model.forward(Tensors.fromData(expected.get("input0"), scope)).toFloatArray();

@@ -29,7 +29,7 @@ class PresetParityTest {
         assertEquals(arch.equals("efficientnet_b0") ? "256/224 bicubic" : "232/224 bilinear", weights.presetDescription());
         List<Path> images = new ArrayList<>();
         for (int k = 0; k < 3; k++) images.add(dir.resolve(arch + "-img" + k + ".png"));
-        try (ImageModel model = Pretrained.load(arch, dir.resolve(arch + ".pth").toString(), 0, false, m -> {}).model()) {
+        try (ImageModel model = Pretrained.load(arch, dir.resolve(arch + ".pth").toString(), null, false, m -> {}).model()) {
             var out = new Predictor(model, Zoo.imagenetClasses(), weights.preset(), 1).predict(images, 5, true);
             for (int k = 0; k < 3; k++) {
                 float[] want = expected.get("logits" + k).toFloats();
