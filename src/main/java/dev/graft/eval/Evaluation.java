@@ -137,8 +137,8 @@ public final class Evaluation {
     }
 
     /**
-     * Writes {@code confusion_matrix.png}, {@code mistakes.png} (when there are mistakes) and
-     * {@code metrics.json} into {@code dir}, each atomically.
+     * Writes {@code confusion_matrix.png}, {@code mistakes.png} (when there are mistakes; an
+     * old one is removed otherwise) and {@code metrics.json} into {@code dir}, each atomically.
      */
     public static Written write(Result result, Path dir) {
         Metrics m = result.metrics();
@@ -148,6 +148,13 @@ public final class Evaluation {
         if (!result.mistakes().isEmpty()) {
             grid = dir.resolve(MISTAKES_PNG);
             Plots.writePng(Plots.predictionGrid(result.mistakes(), Plots.GRID_COLUMNS), grid);
+        } else {
+            try {
+                // a grid left from an earlier evaluation would show mistakes this one did not make
+                Files.deleteIfExists(dir.resolve(MISTAKES_PNG));
+            } catch (IOException e) {
+                throw new GraftException("cannot remove the old " + dir.resolve(MISTAKES_PNG) + ": " + e.getMessage(), e);
+            }
         }
         Path json = dir.resolve(METRICS_JSON);
         byte[] bytes = m.toJson().getBytes(StandardCharsets.UTF_8);

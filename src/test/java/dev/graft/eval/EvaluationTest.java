@@ -98,6 +98,16 @@ class EvaluationTest {
     }
 
     @Test
+    void aPerfectEvaluationRemovesAnOldMistakesGrid(@TempDir Path tmp) throws IOException {
+        Files.writeString(tmp.resolve(Evaluation.MISTAKES_PNG), "from an earlier evaluation");
+        Metrics perfect = Metrics.of(List.of("a", "b"), new int[] {0, 1}, new float[][] {{2, 1}, {1, 2}});
+        Evaluation.Written w = Evaluation.write(new Evaluation.Result(perfect, List.of(), List.of()), tmp);
+        assertNull(w.mistakesPng());
+        assertTrue(Files.notExists(tmp.resolve(Evaluation.MISTAKES_PNG)));
+        assertTrue(Files.exists(w.confusionPng()));
+    }
+
+    @Test
     void aClassTheModelDoesNotKnowIsOneSentence() {
         Dataset data = new dev.graft.data.InMemoryDataset("t", List.of("cat", "zebra"), 2, 2, 1, new byte[8],
                 new int[] {0, 1});
