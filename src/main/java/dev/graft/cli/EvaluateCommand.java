@@ -26,7 +26,7 @@ import picocli.CommandLine.Parameters;
                         + " fashion-mnist:DIR, mnist:DIR, cifar10:DIR (their test set). Classes are matched to the"
                         + " model's by name."},
         footer = {"", "Examples:", "  graft evaluate --model runs/resnet18-2026-11-23 my_images/",
-                "  graft evaluate --model runs/resnet18-2026-11-23 fashion-mnist:/data/fashion --json"})
+                "  graft evaluate --model runs/fmnist fashion-mnist:data/fashion --json"})
 final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "RUN", description = "A Graft run directory.")
     Path model;
@@ -38,17 +38,17 @@ final class EvaluateCommand implements Callable<Integer> {
             + " confusion_matrix, most_confused, ...).")
     boolean json;
 
-    @Option(names = "--batch-size", defaultValue = "32", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--workers", description = "Decoding threads (default: the number of cores).")
+    @Option(names = "--workers", paramLabel = "N", description = "Decoding threads (default: the number of cores).")
     Integer workers;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Where to write the images and metrics.json"
             + " (default: RUN/evaluation).")
     Path out;
 
-    @Option(names = "--top", defaultValue = "10", description = "Most confused pairs to print (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--top", paramLabel = "N", defaultValue = "10", description = "Most confused pairs to print (default: ${DEFAULT-VALUE}).")
     int top;
 
     @CommandLine.Spec
