@@ -42,8 +42,17 @@ final class CompareCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("runs", "compare-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmmss")));
         Comparison comparison = new Comparison(dir, Console::info, run -> run.listener(new Progress(run.recipe().epochs())));
-        Thread hook = new Thread(comparison::interrupt);
-        Runtime.getRuntime().addShutdownHook(hook);
+        Interrupts.run(comparison::interrupt, () -> {
+            trainAll(comparison, archs, weights, strategies);
+            return null;
+        });
+        Path html = comparison.write("Graft comparison on " + data);
+        System.out.print(comparison.table());
+        Console.info("report: " + html);
+        return 0;
+    }
+
+    private void trainAll(Comparison comparison, List<String> archs, List<String> weights, List<String> strategies) {
         for (String a : archs) {
             for (String w : weights) {
                 for (String s : strategies) {
@@ -56,15 +65,6 @@ final class CompareCommand implements Callable<Integer> {
                 }
             }
         }
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // Ctrl-C: the hook is running
-        }
-        Path html = comparison.write("Graft comparison on " + data);
-        System.out.print(comparison.table());
-        Console.info("report: " + html);
-        return 0;
     }
 
     private static List<String> split(String list, String dflt) {

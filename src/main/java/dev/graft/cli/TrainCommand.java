@@ -12,8 +12,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -56,28 +54,7 @@ final class TrainCommand implements Callable<Integer> {
         }
         Console.info("run directory: " + run.dir());
         run.listener(new Progress(run.recipe().epochs()));
-        CountDownLatch done = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            Console.info("\ninterrupted: stopping after this step; the last checkpoint is kept.");
-            run.interrupt();
-            try {
-                done.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException ignored) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        Runtime.getRuntime().addShutdownHook(hook);
-        TrainingRun.Outcome outcome;
-        try {
-            outcome = resume != null ? run.resume() : run.run();
-        } finally {
-            done.countDown();
-        }
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // the JVM is exiting after Ctrl-C; the hook is already running
-        }
+        TrainingRun.Outcome outcome = Interrupts.run(run::interrupt, resume != null ? run::resume : run::run);
         Fit.Result fit = outcome.fit();
         Console.info(fit.message());
         if (fit.status() == Fit.Status.INTERRUPTED) {
