@@ -52,7 +52,6 @@ final class TrainCommand implements Callable<Integer> {
             Recipe r = options.recipe(data);
             run = new TrainingRun(r, out != null ? out : defaultDir(r.arch()), Console::info);
         }
-        Console.info("run directory: " + run.dir());
         run.listener(new Progress(run.recipe().epochs()));
         TrainingRun.Outcome outcome = Interrupts.run(run::interrupt, resume != null ? run::resume : run::run);
         Fit.Result fit = outcome.fit();

@@ -153,6 +153,7 @@ public final class TrainingRun {
         } catch (IOException e) {
             throw new GraftException("cannot create the run directory " + dir + ": " + e.getMessage(), e);
         }
+        log.accept((resuming ? "resuming " : "run directory: ") + dir);
         if (!resuming) writeRunJson(data, loaded.source());
 
         Augment augment = Augment.parse(recipe.augment());
