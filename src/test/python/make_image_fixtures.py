@@ -22,7 +22,7 @@ from PIL import Image, ImageEnhance
 OUT = os.path.join(os.path.dirname(__file__), "..", "resources", "fixtures", "image")
 os.makedirs(OUT, exist_ok=True)
 manifest = {"decode": [], "resize": [], "resized_crop": [], "center_crop": [], "preset": [],
-            "jitter": [], "rrc_stats": []}
+            "jitter": [], "rrc_stats": [], "preset_u8": []}
 
 
 def smooth(w, h, c, seed, maxval=255):
@@ -123,6 +123,10 @@ def expect_decode(name, note):
     im = Image.open(path)
     mode = im.mode
     rgb = np.asarray(im.convert("RGB"))
+    if mode in ("RGBA", "LA"):
+        # PIL drops alpha without compositing: the colour of transparent pixels survives.
+        raw = np.asarray(im)
+        assert np.array_equal(rgb, raw[..., :3] if mode == "RGBA" else np.repeat(raw[..., :1], 3, axis=2)), name
     rgb.tofile(path + ".rgb")
     manifest["decode"].append({"file": name, "expected": name + ".rgb", "width": rgb.shape[1],
                                "height": rgb.shape[0], "pil_mode": mode, "note": note})
@@ -181,6 +185,12 @@ def other_format_cases():
     expect_decode("odd422.jpg", "jpeg 4:2:2 odd size")
     Image.fromarray(smooth(45, 31, 3, 13).astype(np.uint8), "RGB").save(os.path.join(OUT, "prog.jpg"), quality=75, progressive=True)
     expect_decode("prog.jpg", "jpeg progressive")
+    from PIL import ImageCms
+    srgb = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    srgb[24:36] = bytes(12)  # creation date: zeroed so the fixture is reproducible
+    srgb = bytes(srgb)
+    Image.fromarray(smooth(40, 30, 3, 14).astype(np.uint8), "RGB").save(os.path.join(OUT, "icc.jpg"), quality=85, icc_profile=srgb)
+    expect_decode("icc.jpg", "jpeg with ICC profile (ignored by PIL)")
     photo.convert("L").save(os.path.join(OUT, "grey.jpg"), quality=85)
     expect_decode("grey.jpg", "jpeg grey")
     photo.convert("CMYK").save(os.path.join(OUT, "cmyk.jpg"), quality=90)
@@ -261,6 +271,16 @@ def transform_cases():
         t.numpy().astype("<f4").tofile(os.path.join(OUT, n))
         manifest["preset"].append({"source": src, "resize": resize, "crop": crop, "interpolation": iname,
                                    "mean": mean, "std": std, "expected": n, "shape": list(t.shape)})
+    # The real ImageNet preset sizes (uint8 after resize 256 + centre crop 224): a 500x375
+    # photo-like JPEG (downscale) and the small PNG (upscale).
+    big = Image.fromarray(smooth(500, 375, 3, 41).astype(np.uint8), "RGB")
+    big.save(os.path.join(OUT, "photo500x375.jpg"), quality=85)
+    for src, iname in [("photo500x375.jpg", "bilinear"), ("src97x75.png", "bicubic")]:
+        img = Image.open(os.path.join(OUT, src)).convert("RGB")
+        out = T.CenterCrop(224)(T.Resize(256, interpolation=T.InterpolationMode(iname))(img))
+        n = f"preset8_{src.split('.')[0]}_256_224_{iname}.rgb"
+        manifest["preset_u8"].append({"source": src, "resize": 256, "crop": 224, "interpolation": iname,
+                                      **write_rgb(n, out)})
     # ColorJitter pieces with fixed factors.
     src = srcs["src37x23.png"]
     for fn, factors in [("brightness", [0.0, 0.37, 1.0, 1.61]), ("contrast", [0.0, 0.52, 1.43]),

@@ -13,6 +13,7 @@ Outputs, under src/test/resources/fixtures/io/:
   absurd.pth, absurd_legacy.pth
                      hand-made torch files whose storage claims 2**40 floats (must be
                      rejected without allocating)
+  view_legacy.pth    a hand-made legacy file whose tensor sits in a storage view
   expected.json      for every tensor: dtype, shape and the hex of its contiguous bytes
 Run: /usr/bin/python3 src/test/python/make_io_fixtures.py
 """
@@ -123,6 +124,34 @@ def absurd_files():
         f.write(struct.pack("<q", 2 ** 40) + struct.pack("<2f", 1.0, 2.0))
 
 
+class _ViewStorage:
+    pass
+
+
+class _ViewTensor:
+    """Pickles as torch 0.x did a tensor on a storage view: offset 1 into a 3-element view at 2."""
+    def __reduce__(self):
+        return torch._utils._rebuild_tensor, (_ViewStorage(), 1, (2,), (1,))
+
+
+class _ViewPickler(pickle.Pickler):
+    def persistent_id(self, obj):
+        if isinstance(obj, _ViewStorage):
+            return "storage", torch.FloatStorage, "0", "cpu", 6, ("v", 2, 3)
+        return None
+
+
+def legacy_view_file(path):
+    """A legacy file whose tensor lives in a storage view (view_metadata), as pre-1.0 torch wrote."""
+    with open(path, "wb") as f:
+        for obj in (0x1950a86a20f9469cfc6c, 1001, {"protocol_version": 1001, "little_endian": True}):
+            pickle.dump(obj, f, protocol=2)
+        _ViewPickler(f, protocol=2).dump(collections.OrderedDict(w=_ViewTensor()))
+        pickle.dump(["0"], f, protocol=2)
+        f.write(struct.pack("<q", 6) + struct.pack("<6f", 0.5, 1.5, 2.5, 3.5, 4.5, 5.5))
+    return torch.load(path)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     sd = state_dict()
@@ -159,7 +188,10 @@ def main():
     st["c.i32"] = torch.tensor([-1, 5], dtype=torch.int32)
     safetensors_by_hand(os.path.join(OUT, "hand.safetensors"), st, {"format": "pt", "source": "make_io_fixtures"})
 
-    expected = {"state": describe(sd), "checkpoint_state_dict": describe(small), "safetensors": describe(st),
+    view = legacy_view_file(os.path.join(OUT, "view_legacy.pth"))
+    assert view["w"].tolist() == [3.5, 4.5], view  # torch's own reading of the view
+
+    expected = {"state": describe(sd), "view_legacy": describe(view), "checkpoint_state_dict": describe(small), "safetensors": describe(st),
                 "safetensors_metadata": {"format": "pt", "source": "make_io_fixtures"}}
     with open(os.path.join(OUT, "expected.json"), "w") as f:
         json.dump(expected, f, indent=1)

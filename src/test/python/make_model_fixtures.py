@@ -7,12 +7,18 @@ legacy (pre-1.6) format, PNG inputs of several sizes, the inputs after the prese
 transforms, and the eval-mode logits; plus a train-mode forward at 64 px (batch
 statistics, dropout and stochastic depth off). Expected tensors go into a safetensors file.
 
+The preset is the one of torchvision's DEFAULT weights (EfficientNet-B0: bicubic; V2
+weights: resize 232). For densenet, also the state dict as the published files have it (old
+key names, no num_batches_tracked). `ARCH-meta.json` records torchvision's weights metadata.
+
 Usage: make_model_fixtures.py OUT_DIR ARCH [ARCH...]
 The files are large (a ResNet-50 state dict is 100 MB), so tests generate them into
 target/ on first use instead of committing them.
 """
+import collections
 import json
 import os
+import re
 import struct
 import sys
 
@@ -22,10 +28,7 @@ import torchvision
 from PIL import Image
 from torchvision import transforms
 
-PRESETS = {  # arch -> (resize, crop, interpolation)
-    "efficientnet_b0": (256, 224, transforms.InterpolationMode.BICUBIC),
-}
-DEFAULT_PRESET = (256, 224, transforms.InterpolationMode.BILINEAR)
+FIXTURE_VERSION = 2  # ModelFixtures.VERSION: older fixture directories are regenerated
 MEAN, STD = [0.485, 0.456, 0.406], [0.229, 0.224, 0.225]
 DTYPES = {torch.float32: "F32", torch.int64: "I64"}
 
@@ -59,6 +62,40 @@ def randomize_bn(model, gen):
             m.num_batches_tracked.fill_(7)
 
 
+def default_preset(arch):
+    """(resize, crop, interpolation) of torchvision's DEFAULT weights for arch."""
+    t = torchvision.models.get_model_weights(arch).DEFAULT.transforms()
+    return t.resize_size[0], t.crop_size[0], t.interpolation
+
+
+def weights_meta(arch, model):
+    """What torchvision 0.14 publishes about every weights entry of arch, for the zoo test,
+    plus the parameter count and stochastic-depth probabilities of the built model."""
+    enum = torchvision.models.get_model_weights(arch)
+    out = {"fixture_version": FIXTURE_VERSION, "default": enum.DEFAULT.name,
+           "num_params": sum(p.numel() for p in model.parameters()), "weights": []}
+    for w in enum:
+        t = w.transforms()
+        out["weights"].append({"tag": w.name, "file": w.url.rsplit("/", 1)[1], "num_params": w.meta["num_params"],
+                               "acc1": w.meta["_metrics"]["ImageNet-1K"]["acc@1"],
+                               "acc5": w.meta["_metrics"]["ImageNet-1K"]["acc@5"],
+                               "resize": t.resize_size[0], "crop": t.crop_size[0], "interpolation": t.interpolation.value})
+    out["stochastic_depth"] = [m.p for m in model.modules() if type(m).__name__ == "StochasticDepth"]
+    return out
+
+
+def legacy_densenet_keys(state):
+    """The state dict as the published densenet files have it: pre-0.4 key names
+    (denselayer1.norm.1.weight) and no num_batches_tracked."""
+    out = collections.OrderedDict()
+    for k, v in state.items():
+        if k.endswith("num_batches_tracked"):
+            continue
+        m = re.match(r"^(.*denselayer\d+\.(?:norm|relu|conv))((?:[12])\.(?:weight|bias|running_mean|running_var))$", k)
+        out[m.group(1) + "." + m.group(2) if m else k] = v
+    return out
+
+
 def test_images(gen):
     """Smooth random RGB images of several sizes (PNG keeps the pixels exact)."""
     images = []
@@ -85,9 +122,13 @@ def main():
         torch.save(model.state_dict(), os.path.join(out, f"{arch}.pth"))
         torch.save(model.state_dict(), os.path.join(out, f"{arch}-legacy.pth"),
                    _use_new_zipfile_serialization=False)
-        write_safetensors(os.path.join(out, f"{arch}.safetensors"), model.state_dict())
 
-        resize, crop, interp = PRESETS.get(arch, DEFAULT_PRESET)
+        if arch.startswith("densenet"):
+            old = legacy_densenet_keys(model.state_dict())
+            assert any(".norm.1." in k for k in old)
+            torch.save(old, os.path.join(out, f"{arch}-oldkeys-legacy.pth"), _use_new_zipfile_serialization=False)
+
+        resize, crop, interp = default_preset(arch)
         preset = transforms.Compose([transforms.Resize(resize, interpolation=interp), transforms.CenterCrop(crop),
                                      transforms.ToTensor(), transforms.Normalize(MEAN, STD)])
         expected = {}
@@ -100,6 +141,7 @@ def main():
             small = torch.randn(2, 3, 64, 64, generator=gen)
             expected["small_input"] = small
             expected["small_logits"] = model(small)
+            expected["num_params"] = torch.tensor(sum(p.numel() for p in model.parameters()))
             # train-mode forward: batch statistics, but dropout / stochastic depth off
             model.train()
             for m in model.modules():
@@ -111,6 +153,8 @@ def main():
                     expected["train_running_var." + name] = m.running_var.clone()
                     break
         write_safetensors(os.path.join(out, f"{arch}-expected.safetensors"), expected)
+        with open(os.path.join(out, f"{arch}-meta.json"), "w") as f:  # last: marks a complete set
+            json.dump(weights_meta(arch, model), f, indent=1, allow_nan=True)
         print(arch, "ok", flush=True)
 
 

@@ -51,9 +51,20 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    /** The command line, ready to {@code execute(args)}; flags of an earlier run (--debug, --quiet) are reset. */
     public static CommandLine commandLine() {
+        Console.debug = false;
+        Console.quiet = false;
         CommandLine cl = new CommandLine(new Main());
         for (Object sub : Commands.all()) cl.addSubcommand(sub);
+        // A usage mistake: the message and where to look, not the whole usage text (exit 2).
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine c = ex.getCommandLine();
+            Console.error(ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, System.err);
+            System.err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+            return c.getCommandSpec().exitCodeOnInvalidInput();
+        });
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             Throwable cause = ex;
             while (cause.getCause() != null && !(cause instanceof GraftException)) cause = cause.getCause();

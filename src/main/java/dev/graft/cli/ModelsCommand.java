@@ -1,8 +1,6 @@
 package dev.graft.cli;
 
-import dev.graft.models.ModelSpec;
-import dev.graft.models.WeightsSpec;
-import dev.graft.models.Zoo;
+import dev.graft.models.ModelTable;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,12 +15,8 @@ final class ModelsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        System.out.printf("%-20s %12s %7s %7s  %s%n", "arch", "params", "GFLOPs", "acc@1", "preset");
-        for (ModelSpec s : Zoo.all()) {
-            WeightsSpec w = s.defaultWeights();
-            System.out.printf("%-20s %,12d %7.3f %7.3f  %d/%d %s%n", s.name(), s.parameters(), w.gflops(), w.acc1(),
-                    w.resize(), w.crop(), w.interpolation());
-        }
+        ModelTable table = ModelTable.ofZoo();
+        System.out.print(json ? table.toJson() + "\n" : table.format());
         return 0;
     }
 }

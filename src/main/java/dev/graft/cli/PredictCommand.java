@@ -2,6 +2,7 @@ package dev.graft.cli;
 
 import com.google.gson.GsonBuilder;
 import dev.graft.GraftException;
+import dev.graft.data.ImageFolder;
 import dev.graft.data.transforms.Interpolation;
 import dev.graft.data.transforms.Preset;
 import dev.graft.eval.Predictor;
@@ -20,6 +21,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -67,8 +70,29 @@ final class PredictCommand implements Callable<Integer> {
     @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Image files or folders of images.")
     List<Path> inputs;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    // A wrong combination of options is a usage error (exit 2), like an unknown option.
+    private void checkOptions() {
+        String problem = null;
+        if (model != null && (arch != null || weights != null)) {
+            problem = "give either --model RUN or --arch NAME --weights W, not both";
+        } else if (model == null && (arch == null || weights == null)) {
+            problem = "give --model RUN, or --arch NAME with --weights imagenet|FILE";
+        } else if (topk <= 0) {
+            problem = "--topk must be a positive number, not " + topk;
+        } else if (batchSize <= 0) {
+            problem = "--batch-size must be a positive number, not " + batchSize;
+        } else if (json && csv) {
+            problem = "give --json or --csv, not both";
+        }
+        if (problem != null) throw new CommandLine.ParameterException(spec.commandLine(), problem);
+    }
+
     @Override
     public Integer call() {
+        checkOptions();
         ImageModel net;
         List<String> classes;
         Preset preset;
@@ -78,24 +102,36 @@ final class PredictCommand implements Callable<Integer> {
             classes = saved.classes();
             preset = saved.preset();
         } else {
-            if (arch == null || weights == null) {
-                throw new GraftException("give --model RUN, or --arch NAME with --weights imagenet|FILE.");
-            }
-            Pretrained.Loaded loaded = Pretrained.load(arch, weights, 0, Console.interactive(), Console::warn);
+            Pretrained.Loaded loaded = Pretrained.load(arch, weights, null, Console.interactive(), Console::warn);
             net = loaded.model();
             preset = (loaded.weights() != null ? loaded.weights() : loaded.spec().defaultWeights()).preset();
-            classes = loaded.classes() != null ? loaded.classes() : Zoo.imagenetClasses();
+            classes = loaded.classes() != null ? loaded.classes() : namesFor(loaded);
         }
         preset = new Preset(resize != null ? resize : preset.resize(), crop != null ? crop : preset.crop(),
                 interpolation != null ? Interpolation.parse(interpolation) : preset.interpolation(),
                 preset.mean(), preset.std());
         List<Path> images = expand(inputs);
-        List<Prediction> results;
-        try (net) {
-            results = new Predictor(net, classes, preset, batchSize).predict(images, topk, logits);
+        List<Prediction> results = new ArrayList<>();
+        try (net; ProgressBar bar = images.size() > batchSize ? ProgressBars.bar("predict", images.size(), "img") : null) {
+            Predictor predictor = new Predictor(net, classes, preset, batchSize);
+            for (int start = 0; start < images.size(); start += batchSize) {
+                List<Path> chunk = images.subList(start, Math.min(images.size(), start + batchSize));
+                results.addAll(predictor.predict(chunk, topk, logits));
+                if (bar != null) bar.stepBy(chunk.size());
+            }
         }
         print(results);
         return results.stream().anyMatch(p -> p.error() != null) ? 1 : 0;
+    }
+
+    // A bare weights file has no class names: ImageNet's fit a 1000-way head, others get indices.
+    private static List<String> namesFor(Pretrained.Loaded loaded) {
+        var head = loaded.model().namedParameters().get(loaded.spec().headPath() + ".weight");
+        long outputs = head == null ? -1 : head.array().getShape().get(0);
+        if (outputs == 1000) return Zoo.imagenetClasses();
+        Console.warn(loaded.source() + " has no class names" + (outputs > 0 ? " for its " + outputs + " classes" : "")
+                + ", so labels are class indices; with a run directory (--model RUN) they are names.");
+        return List.of();
     }
 
     private void print(List<Prediction> results) {
@@ -139,17 +175,13 @@ final class PredictCommand implements Callable<Integer> {
         return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
     }
 
-    static final List<String> IMAGE_EXTENSIONS =
-            List.of(".jpg", ".jpeg", ".png", ".ppm", ".bmp", ".pgm", ".tif", ".tiff", ".webp");
-
     /** Files as given; folders become their image files, recursively, sorted. */
     static List<Path> expand(List<Path> inputs) {
         List<Path> out = new ArrayList<>();
         for (Path p : inputs) {
             if (Files.isDirectory(p)) {
                 try (Stream<Path> s = Files.walk(p)) {
-                    s.filter(Files::isRegularFile).filter(f -> IMAGE_EXTENSIONS.stream()
-                                    .anyMatch(e -> f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(e)))
+                    s.filter(Files::isRegularFile).filter(f -> ImageFolder.hasImageExtension(f.getFileName().toString()))
                             .sorted().forEach(out::add);
                 } catch (IOException e) {
                     throw new GraftException("cannot list " + p + ": " + e.getMessage(), e);

@@ -7,8 +7,10 @@ import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.io.IOException;
-import java.io.InputStream;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * Formats decoded by ImageIO (BMP, TIFF, GIF) turned into RGB the way PIL's convert("RGB")
@@ -19,11 +21,29 @@ import javax.imageio.ImageIO;
 final class AwtConverter {
     private AwtConverter() {}
 
-    static RgbImage decode(InputStream in) throws IOException {
+    static RgbImage decode(byte[] data) throws IOException {
         BufferedImage img;
-        try {
-            img = ImageIO.read(in);
-        } catch (IOException | RuntimeException e) {
+        // Straight over the bytes: ImageIO's own stream factory may spill to a temp file.
+        try (ImageInputStream stream = new ByteArrayImageInputStream(data)) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(stream);
+            if (!readers.hasNext()) throw new IOException("not a recognised image format");
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(stream, true, true);
+                long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+                if (pixels > ImageDecoder.MAX_PIXELS) throw new IOException("image too large (over PIL's limit)");
+                img = reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException e) {
+            if (e.getMessage() != null && (e.getMessage().startsWith("not a recognised")
+                    || e.getMessage().startsWith("image too large"))) {
+                throw e;
+            }
+            throw new IOException("corrupt image (" + (e.getMessage() == null ? e.getClass().getSimpleName()
+                    : e.getMessage().lines().findFirst().orElse("")) + ")");
+        } catch (RuntimeException e) {
             throw new IOException("corrupt image (" + (e.getMessage() == null ? e.getClass().getSimpleName()
                     : e.getMessage().lines().findFirst().orElse("")) + ")");
         }

@@ -61,8 +61,9 @@ final class PngDecoder {
                         case 6 -> 4;
                         default -> throw new IOException("bad PNG colour type " + colorType);
                     };
-                    if (width <= 0 || height <= 0 || (long) width * height > ImageDecoder.MAX_PIXELS) {
-                        throw new IOException("bad PNG size " + width + "x" + height);
+                    if (width <= 0 || height <= 0) throw new IOException("bad PNG size " + width + "x" + height);
+                    if ((long) width * height > ImageDecoder.MAX_PIXELS) {
+                        throw new IOException("image too large (" + width + "x" + height + ", over PIL's limit)");
                     }
                     if (depth != 1 && depth != 2 && depth != 4 && depth != 8 && depth != 16) {
                         throw new IOException("bad PNG bit depth " + depth);
@@ -71,6 +72,11 @@ final class PngDecoder {
                     bpp = Math.max(1, bitsPerPixel / 8);
                     rowBytes = (int) (((long) width * bitsPerPixel + 7) / 8);
                     long total = interlace == 0 ? (long) (rowBytes + 1) * height : adam7Size(width, height, bitsPerPixel);
+                    // Deflate cannot expand more than 1032:1, so a header claiming more than the
+                    // file could hold is damaged: refuse before allocating for it.
+                    if (total > (long) d.length * 1040 || total > Integer.MAX_VALUE - 16) {
+                        throw new IOException("corrupt PNG (image data too short for " + width + "x" + height + ")");
+                    }
                     raw = new byte[(int) total];
                 } else if (type.equals("PLTE")) {
                     checkCrc(d, pos, len, type);

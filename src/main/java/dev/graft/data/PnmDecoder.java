@@ -23,7 +23,8 @@ final class PnmDecoder {
         int h = token(d, pos);
         boolean bitmap = kind == 1 || kind == 4;
         int maxval = bitmap ? 1 : token(d, pos);
-        if (w <= 0 || h <= 0 || (long) w * h > ImageDecoder.MAX_PIXELS) throw new IOException("bad PNM size " + w + "x" + h);
+        if (w <= 0 || h <= 0) throw new IOException("bad PNM size " + w + "x" + h);
+        if ((long) w * h > ImageDecoder.MAX_PIXELS) throw new IOException("image too large (" + w + "x" + h + ", over PIL's limit)");
         if (maxval <= 0 || maxval >= 65536) throw new IOException("bad PNM maxval " + maxval);
         pos[0]++; // the single whitespace byte before raw data
         boolean raw = kind >= 4;

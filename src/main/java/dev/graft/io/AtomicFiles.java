@@ -16,6 +16,8 @@ import java.nio.file.StandardOpenOption;
  * disk, and the temporary file is then renamed over the target in one step.
  */
 public final class AtomicFiles {
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
     private AtomicFiles() {}
 
     /** What writes the content; it may throw, in which case the target stays untouched. */
@@ -28,7 +30,7 @@ public final class AtomicFiles {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+        Path tmp = newTempFile(dir, "." + abs.getFileName(), ".tmp");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
                  OutputStream out = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(ch), 1 << 16)) {
@@ -43,6 +45,21 @@ public final class AtomicFiles {
             moveIntoPlace(tmp, abs);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Creates an empty, uniquely named file in {@code dir}. Unlike {@link Files#createTempFile}
+     * it gets the normal permissions (umask), since it becomes the user's file once renamed.
+     */
+    public static Path newTempFile(Path dir, String prefix, String suffix) throws IOException {
+        for (int attempt = 0; ; attempt++) {
+            String random = Long.toUnsignedString(RANDOM.nextLong(), 36);
+            try {
+                return Files.createFile(dir.resolve(prefix + "." + random + suffix));
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (attempt > 100) throw e;
+            }
         }
     }
 

@@ -176,7 +176,8 @@ public final class Safetensors {
             ByteBuffer b = ByteBuffer.allocate((int) (end - begin));
             if (!readFully(ch, b, dataStart + begin)) throw error(file, "is truncated inside tensor '" + name + "'");
             return new TensorData(dtype, shape, b.array());
-        } catch (IllegalArgumentException | IllegalStateException | NullPointerException
+        } catch (IllegalArgumentException | IllegalStateException | NullPointerException | ClassCastException
+                 | UnsupportedOperationException
                  | IndexOutOfBoundsException | ArithmeticException e) {
             throw error(file, "has a malformed header entry for tensor '" + name + "' (" + e.getMessage() + ")");
         }

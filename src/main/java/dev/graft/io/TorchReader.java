@@ -39,6 +39,7 @@ import java.util.zip.ZipFile;
 final class TorchReader {
     private static final BigInteger LEGACY_MAGIC = new BigInteger("1950a86a20f9469cfc6c", 16);
     private static final int LEGACY_PROTOCOL = 1001;
+    private static final long MAX_EXPANDED_BYTES = 64L << 20;
 
     private final Path file;
     private final long fileSize;
@@ -70,53 +71,58 @@ final class TorchReader {
                 throw r.error("is a tar archive, the torch.save format of PyTorch < 0.4, which Graft cannot read; "
                         + "re-save it with a newer torch");
             }
-            if (n >= 3 && (head[0] & 0xff) == 0x80 && (head[2] & 0xff) == 0x8a) return r.loadLegacy(select);
+            if ((head[0] & 0xff) == 0x80) return r.loadLegacy(select); // a pickle; its magic number decides
             throw r.error("is not a PyTorch file (neither a torch.save zip archive nor a legacy torch.save pickle)");
         } catch (IOException e) {
             throw new GraftException("Cannot read " + file + ": " + e.getMessage() + ".", e);
+        } catch (StackOverflowError e) {
+            // last line of defence against self-referencing objects in a damaged pickle
+            throw new GraftException("The file " + file + " is corrupt: its objects refer to themselves.");
         }
     }
 
     private Object loadZip(UnaryOperator<Object> select) throws IOException {
-        ZipFile zip;
-        try {
-            zip = new ZipFile(file.toFile());
-        } catch (ZipException e) {
+        // ZipFile reports bad entry names with IllegalArgumentException, the rest with ZipException.
+        try (ZipFile zip = new ZipFile(file.toFile())) {
+            return loadZip(zip, select);
+        } catch (ZipException | IllegalArgumentException e) {
             throw error("is a damaged zip archive (" + e.getMessage() + "), probably truncated");
         }
-        try (zip) {
-            String prefix = null;
-            for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); ) {
-                String name = en.nextElement().getName();
-                if (name.equals("data.pkl") || name.endsWith("/data.pkl")) {
-                    prefix = name.substring(0, name.length() - "data.pkl".length());
-                    break;
-                }
+    }
+
+    private Object loadZip(ZipFile zip, UnaryOperator<Object> select) throws IOException {
+        String prefix = null;
+        for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); ) {
+            String name = en.nextElement().getName();
+            if (name.equals("data.pkl") || name.endsWith("/data.pkl")) {
+                prefix = name.substring(0, name.length() - "data.pkl".length());
+                break;
             }
-            if (prefix == null) throw error("is a zip archive without a data.pkl entry, so not a torch.save file");
-            ZipEntry order = zip.getEntry(prefix + "byteorder");
-            if (order != null && !new String(entryBytes(zip, order, Math.min(order.getSize(), 16)), StandardCharsets.US_ASCII).trim().equals("little")) {
-                throw error("stores big-endian tensors, which Graft does not read");
-            }
-            final String p = prefix;
-            storageBytes = ref -> {
-                ZipEntry e = zip.getEntry(p + "data/" + ref.key());
-                if (e == null) throw error("has no entry data/" + ref.key() + " for a storage its pickle refers to");
-                long need = ref.numel() * ref.dtype().size();
-                if (e.getSize() < need) {
-                    throw error("has storage data/" + ref.key() + " of " + e.getSize() + " bytes where the pickle expects " + need);
-                }
-                try {
-                    return entryBytes(zip, e, need);
-                } catch (IOException ex) {
-                    throw error("cannot be read at entry data/" + ref.key() + " (" + ex.getMessage() + ")");
-                }
-            };
-            ZipEntry pklEntry = zip.getEntry(prefix + "data.pkl");
-            byte[] pkl = entryBytes(zip, pklEntry, pklEntry.getSize());
-            Object obj = unpickle(new Unpickler(new java.io.ByteArrayInputStream(pkl), pkl.length, this::persistentLoad));
-            return resolve(select.apply(obj), "");
         }
+        if (prefix == null) throw error("is a zip archive without a data.pkl entry, so not a torch.save file");
+        ZipEntry order = zip.getEntry(prefix + "byteorder"); // written by torch >= 2.1 only
+        if (order != null) {
+            String byteOrder = new String(entryBytes(zip, order, Math.min(order.getSize(), 16)), StandardCharsets.US_ASCII);
+            if (!byteOrder.trim().equals("little")) throw error("stores big-endian tensors, which Graft does not read");
+        }
+        final String p = prefix;
+        storageBytes = ref -> {
+            ZipEntry e = zip.getEntry(p + "data/" + ref.key());
+            if (e == null) throw error("has no entry data/" + ref.key() + " for a storage its pickle refers to");
+            long need = ref.numel() * ref.dtype().size();
+            if (e.getSize() < need) {
+                throw error("has storage data/" + ref.key() + " of " + e.getSize() + " bytes where the pickle expects " + need);
+            }
+            try {
+                return entryBytes(zip, e, need);
+            } catch (IOException ex) {
+                throw error("cannot be read at entry data/" + ref.key() + " (" + ex.getMessage() + ")");
+            }
+        };
+        ZipEntry pklEntry = zip.getEntry(prefix + "data.pkl");
+        byte[] pkl = entryBytes(zip, pklEntry, pklEntry.getSize());
+        Object obj = unpickle(new Unpickler(new java.io.ByteArrayInputStream(pkl), pkl.length, this::persistentLoad));
+        return resolve(select.apply(obj), "");
     }
 
     private Object loadLegacy(UnaryOperator<Object> select) throws IOException {
@@ -156,21 +162,28 @@ final class TorchReader {
         }
     }
 
-    /** Persistent ids name storages: ('storage', type, key, location, numel[, view_metadata]). */
+    /**
+     * Persistent ids name storages: ('storage', type, key, location, numel[, view_metadata]),
+     * where legacy files may give view_metadata = (view_key, offset, size), a window of the
+     * stored storage counted in elements.
+     */
     private Object persistentLoad(List<Object> pid) {
         if (pid.size() < 5 || !"storage".equals(pid.get(0)) || !(pid.get(1) instanceof Global type)
                 || !(pid.get(4) instanceof Long numel)) {
-            throw error("has a persistent id that is not a torch storage: " + pid);
+            throw error("has a persistent id that is not a torch storage");
         }
-        if (pid.size() > 5 && pid.get(5) != null) throw error("uses legacy storage views, which Graft does not read");
         DType dtype = storageType(type);
         String key = String.valueOf(pid.get(2));
-        if (numel < 0 || numel * dtype.size() > fileSize) {
+        if (numel < 0 || numel > fileSize / dtype.size()) {
             throw error("is corrupt: storage " + key + " claims " + numel + " elements, more than the file holds");
         }
-        StorageRef ref = new StorageRef(key, dtype, numel);
-        StorageRef old = storages.putIfAbsent(key, ref);
-        return old != null ? old : ref;
+        StorageRef root = storages.computeIfAbsent(key, k -> new StorageRef(k, dtype, numel));
+        if (pid.size() < 6 || pid.get(5) == null) return root;
+        if (!(pid.get(5) instanceof List<?> view) || view.size() != 3 || !(view.get(1) instanceof Long offset)
+                || !(view.get(2) instanceof Long size) || offset < 0 || size < 0 || offset + size > root.numel()) {
+            throw error("is corrupt: storage " + key + " has a view outside its " + root.numel() + " elements");
+        }
+        return new StorageRef(key, root.dtype(), root.numel(), offset, size);
     }
 
     private DType storageType(Global type) {
@@ -183,17 +196,24 @@ final class TorchReader {
 
     /** Replaces tensor references by materialized tensors, recursively; rejects unsupported objects. */
     private Object resolve(Object o, String path) {
+        return resolve(o, path, 0);
+    }
+
+    private Object resolve(Object o, String path, int depth) {
+        // A damaged pickle can make a list contain itself; real state dicts nest a few levels.
+        if (depth > 200) throw error("is corrupt: its objects nest more than 200 levels deep or contain themselves");
         if (o instanceof TensorRef t) return materialize(t, path);
         if (o instanceof Map<?, ?> m) {
             LinkedHashMap<Object, Object> out = new LinkedHashMap<>();
             for (Map.Entry<?, ?> e : m.entrySet()) {
-                out.put(e.getKey(), resolve(e.getValue(), path.isEmpty() ? String.valueOf(e.getKey()) : path + "." + e.getKey()));
+                String key = e.getKey() instanceof String || e.getKey() instanceof Long ? String.valueOf(e.getKey()) : "?";
+                out.put(e.getKey(), resolve(e.getValue(), path.isEmpty() ? key : path + "." + key, depth + 1));
             }
             return out;
         }
         if (o instanceof List<?> l) {
             List<Object> out = new ArrayList<>(l.size());
-            for (int i = 0; i < l.size(); i++) out.add(resolve(l.get(i), path + "[" + i + "]"));
+            for (int i = 0; i < l.size(); i++) out.add(resolve(l.get(i), path + "[" + i + "]", depth + 1));
             return out;
         }
         if (o instanceof Unsupported || o instanceof Global || o instanceof StorageRef) {
@@ -208,28 +228,41 @@ final class TorchReader {
         long[] size = t.size(), stride = t.stride();
         if (size.length != stride.length) throw error("has tensor '" + path + "' whose size and stride differ in length");
         long numel = 1, last = t.offset();
-        for (int i = 0; i < size.length; i++) {
-            if (size[i] < 0 || stride[i] < 0) throw error("has tensor '" + path + "' with a negative size or stride");
-            numel *= size[i];
-            last += (size[i] - 1) * stride[i];
+        try {
+            for (int i = 0; i < size.length; i++) {
+                if (size[i] < 0 || stride[i] < 0) throw error("has tensor '" + path + "' with a negative size or stride");
+                numel = Math.multiplyExact(numel, size[i]);
+                if (size[i] > 0) last = Math.addExact(last, Math.multiplyExact(size[i] - 1, stride[i]));
+            }
+            if (Math.multiplyExact(numel, s.dtype().size()) > Integer.MAX_VALUE - 8) throw new ArithmeticException();
+        } catch (ArithmeticException e) {
+            throw error("has tensor '" + path + "' of shape " + java.util.Arrays.toString(size)
+                    + ", too large for Graft (2 GB per tensor at most)");
         }
         if (numel == 0) return new TensorData(s.dtype(), size, new byte[0]);
-        if (t.offset() < 0 || last >= s.numel()) {
+        // Only stride-0 (expanded) views are larger than their storage; a damaged file must not
+        // make us allocate gigabytes from a few bytes, so such views are capped.
+        if (numel > s.viewNumel() && numel * s.dtype().size() > MAX_EXPANDED_BYTES) {
+            throw error("has tensor '" + path + "' that expands " + s.numel() + " stored elements to " + numel
+                    + ", more than Graft materializes (64 MiB)");
+        }
+        if (t.offset() < 0 || last >= s.viewNumel()) {
             throw error("is corrupt: tensor '" + path + "' reaches element " + last + " of storage " + s.key()
-                    + ", which holds " + s.numel());
+                    + ", which holds " + s.viewNumel());
         }
         byte[] src = loaded.computeIfAbsent(s.key(), k -> storageBytes.apply(s));
         int es = s.dtype().size();
+        long offset = s.viewOffset() + t.offset();
         if (isContiguous(size, stride)) {
             // The first tensor covering a whole storage takes its array; others copy, so no two tensors alias.
-            if (t.offset() == 0 && numel * es == src.length && handedOut.add(s.key())) {
+            if (offset == 0 && numel * es == src.length && handedOut.add(s.key())) {
                 return new TensorData(s.dtype(), size, src);
             }
             byte[] out = new byte[Math.toIntExact(numel * es)];
-            System.arraycopy(src, Math.toIntExact(t.offset() * es), out, 0, out.length);
+            System.arraycopy(src, Math.toIntExact(offset * es), out, 0, out.length);
             return new TensorData(s.dtype(), size, out);
         }
-        return new TensorData(s.dtype(), size, gather(src, es, t.offset(), size, stride, numel));
+        return new TensorData(s.dtype(), size, gather(src, es, offset, size, stride, numel));
     }
 
     static boolean isContiguous(long[] size, long[] stride) {

@@ -37,8 +37,13 @@ final class Unpickler {
     /** A tensor view of a storage, as {@code torch._utils._rebuild_tensor_v2} describes it. */
     record TensorRef(StorageRef storage, long offset, long[] size, long[] stride) {}
 
-    /** A storage named by a persistent id: key, element type, element count. */
-    record StorageRef(String key, DType dtype, long numel) {}
+    /**
+     * A storage named by a persistent id: key, element type and element count of the stored
+     * (root) storage, and the window of it this reference sees (old files have storage views).
+     */
+    record StorageRef(String key, DType dtype, long numel, long viewOffset, long viewNumel) {
+        StorageRef(String key, DType dtype, long numel) { this(key, dtype, numel, 0, numel); }
+    }
 
     /** Thrown for any malformed pickle; the caller adds the file name. */
     static final class PickleException extends Exception {
@@ -105,13 +110,13 @@ final class Unpickler {
                 case 0x85 -> push(tupleOf(popN(1)));
                 case 0x86 -> push(tupleOf(popN(2)));
                 case 0x87 -> push(tupleOf(popN(3)));
-                case 'a' -> { Object v = pop(); listAt(top()).add(v); }
-                case 'e' -> { List<Object> items = popMark(); listAt(top()).addAll(items); }
-                case 's' -> { Object v = pop(); Object k = pop(); dictAt(top()).put(k, v); }
+                case 'a' -> { Object v = pop(); appendable(top()).add(v); }
+                case 'e' -> { List<Object> items = popMark(); appendable(top()).addAll(items); }
+                case 's' -> { Object v = pop(); Object k = pop(); dictAt(top()).put(key(k), v); }
                 case 'u' -> {
                     List<Object> items = popMark();
                     Map<Object, Object> d = dictAt(top());
-                    for (int i = 0; i + 1 < items.size(); i += 2) d.put(items.get(i), items.get(i + 1));
+                    for (int i = 0; i + 1 < items.size(); i += 2) d.put(key(items.get(i)), items.get(i + 1));
                 }
                 case 'c' -> push(new Global(readLine(), readLine()));
                 case 0x93 -> { Object name = pop(); Object module = pop(); push(new Global(str(module), str(name))); }
@@ -144,7 +149,11 @@ final class Unpickler {
             case "collections.OrderedDict" -> {
                 LinkedHashMap<Object, Object> d = new LinkedHashMap<>();
                 if (!args.isEmpty() && args.get(0) instanceof List<?> pairs) {
-                    for (Object p : pairs) d.put(listAt(p).get(0), listAt(p).get(1));
+                    for (Object p : pairs) {
+                        List<Object> pair = listAt(p);
+                        if (pair.size() != 2) throw new PickleException("pickle builds an OrderedDict from a non-pair");
+                        d.put(key(pair.get(0)), pair.get(1));
+                    }
                 }
                 return d;
             }
@@ -155,6 +164,7 @@ final class Unpickler {
                 return new TensorRef(s, asLong(args.get(1)), longs(args.get(2)), longs(args.get(3)));
             }
             case "torch._utils._rebuild_parameter", "torch._utils._rebuild_parameter_with_state" -> {
+                if (args.isEmpty()) throw new PickleException(g.qualified() + " called without a tensor");
                 return args.get(0); // a Parameter is just its tensor in a state dict
             }
             case "torch.Size" -> {
@@ -172,10 +182,21 @@ final class Unpickler {
         throw new PickleException("pickle sets state on " + describe(target));
     }
 
+    /** Python-ish words for what a value is, for error messages. */
     static String describe(Object o) {
         if (o == null) return "None";
         if (o instanceof Global g) return "global " + g.qualified();
         if (o instanceof Unsupported u) return "an object of unsupported type " + u.global();
+        if (o instanceof TensorRef) return "a tensor";
+        if (o instanceof StorageRef) return "a storage";
+        if (o instanceof Map) return "a dict";
+        if (o instanceof ArrayList) return "a list";
+        if (o instanceof List) return "a tuple";
+        if (o instanceof Long || o instanceof BigInteger) return "an int";
+        if (o instanceof Double) return "a float";
+        if (o instanceof String) return "a string";
+        if (o instanceof Boolean) return "a bool";
+        if (o instanceof byte[]) return "bytes";
         return "a " + o.getClass().getSimpleName();
     }
 
@@ -218,6 +239,31 @@ final class Unpickler {
     static List<Object> listAt(Object o) throws PickleException {
         if (o instanceof List<?> l) return (List<Object>) l;
         throw new PickleException("pickle expects a list or tuple but has " + describe(o));
+    }
+
+    /**
+     * Dict keys must be hashable in Python; we accept scalars and tuples of scalars, which also
+     * keeps a damaged pickle from hashing a list that contains itself.
+     */
+    private static Object key(Object k) throws PickleException {
+        if (isScalar(k)) return k;
+        if (k instanceof List<?> t && !(k instanceof ArrayList)) {
+            for (Object x : t) if (!isScalar(x)) throw new PickleException("pickle has a dict key that is not hashable");
+            return k;
+        }
+        throw new PickleException("pickle has a dict key that is " + describe(k));
+    }
+
+    private static boolean isScalar(Object o) {
+        return o == null || o instanceof String || o instanceof Long || o instanceof BigInteger || o instanceof Double
+                || o instanceof Boolean;
+    }
+
+    /** Lists are ArrayLists; tuples are immutable and must not grow. */
+    @SuppressWarnings("unchecked")
+    private static List<Object> appendable(Object o) throws PickleException {
+        if (o instanceof ArrayList<?> l) return (List<Object>) l;
+        throw new PickleException("pickle appends to " + describe(o));
     }
 
     @SuppressWarnings("unchecked")

@@ -10,12 +10,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
+import java.net.URLConnection;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -82,9 +84,18 @@ public final class WeightCache {
         return Files.isRegularFile(p) ? Optional.of(p) : Optional.empty();
     }
 
+    /**
+     * The state dict behind a URL, from the cache or downloaded into it, like torch's
+     * {@code load_state_dict_from_url}; the file may be torch.save or safetensors.
+     */
+    public LinkedHashMap<String, TensorData> loadStateDictFromUrl(String url, boolean progress) {
+        return WeightFiles.read(fetch(url, progress));
+    }
+
     /** {@link #fetch(String, String, String, boolean)} with the file name taken from the URL and the hash from the name. */
     public Path fetch(String url, boolean progress) {
-        return fetch(url, url.substring(url.lastIndexOf('/') + 1), null, progress);
+        String path = url.replaceAll("[?#].*$", ""); // like torch: the basename of the URL's path
+        return fetch(url, path.substring(path.lastIndexOf('/') + 1), null, progress);
     }
 
     /**
@@ -103,7 +114,7 @@ public final class WeightCache {
         Path tmp = null;
         try {
             Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, fileName + ".", ".partial");
+            tmp = AtomicFiles.newTempFile(dir, fileName, ".partial");
             String sha = download(source, tmp, fileName, progress);
             if (expected != null && !sha.startsWith(expected)) {
                 throw failure(fileName, source, "its sha256 " + sha + " does not start with " + expected
@@ -128,17 +139,16 @@ public final class WeightCache {
         }
     }
 
-    /** Streams the URL into {@code tmp} and returns the sha256 hex of what arrived. */
+    /** Streams the URL (http, https, or file for a local mirror) into {@code tmp}; returns the sha256 hex. */
     private String download(String source, Path tmp, String fileName, boolean progress) throws IOException {
-        HttpURLConnection conn = (HttpURLConnection) URI.create(source).toURL().openConnection();
+        URLConnection conn = URI.create(source).toURL().openConnection();
         conn.setConnectTimeout(timeoutMillis);
         conn.setReadTimeout(timeoutMillis);
         conn.setRequestProperty("User-Agent", "graft");
         try {
-            int code = conn.getResponseCode();
-            if (code != HttpURLConnection.HTTP_OK) {
-                throw failure(fileName, source, "the server answered HTTP " + code
-                        + (conn.getResponseMessage() != null ? " " + conn.getResponseMessage() : ""));
+            if (conn instanceof HttpURLConnection http && http.getResponseCode() != HttpURLConnection.HTTP_OK) {
+                throw failure(fileName, source, "the server answered HTTP " + http.getResponseCode()
+                        + (http.getResponseMessage() != null ? " " + http.getResponseMessage() : ""));
             }
             long length = conn.getContentLengthLong();
             MessageDigest sha = sha256Digest();
@@ -151,6 +161,8 @@ public final class WeightCache {
                     sha.update(buf, 0, n);
                     if (bar != null) bar.stepBy(n);
                 }
+            } catch (java.io.FileNotFoundException e) {
+                throw failure(fileName, source, "there is no such file");
             } catch (IOException e) {
                 throw failure(fileName, source, "the transfer broke off after " + got + " bytes (" + e.getMessage() + ")");
             }
@@ -159,7 +171,7 @@ public final class WeightCache {
             }
             return HexFormat.of().formatHex(sha.digest());
         } finally {
-            conn.disconnect();
+            if (conn instanceof HttpURLConnection http) http.disconnect();
         }
     }
 

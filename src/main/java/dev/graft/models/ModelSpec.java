@@ -22,6 +22,15 @@ public record ModelSpec(
 
     public ImageModel build(int numClasses) { return builder.apply(numClasses); }
 
+    /**
+     * A state dict as this architecture's loader needs it (legacy DenseNet keys renamed);
+     * call it on every file before {@code loadStateDict}. See {@link StateDictAdapters}.
+     */
+    public java.util.Map<String, dev.graft.io.TensorData> adaptStateDict(
+            java.util.Map<String, dev.graft.io.TensorData> state) {
+        return StateDictAdapters.adapt(name, state);
+    }
+
     public WeightsSpec defaultWeights() { return weights.get(weights.size() - 1); }
 
     public WeightsSpec weights(String tag) {

@@ -26,11 +26,14 @@ public final class Pretrained {
                          List<String> classes, boolean headReplaced) {}
 
     /**
-     * @param numClasses classes of the new task; 0 keeps the checkpoint's own classifier
-     * @param notice     receives one line when a head is dropped
+     * @param targetClasses classes of the new task; the checkpoint's classifier is kept only when
+     *                      it was trained for the same classes (same names where it knows them).
+     *                      Null keeps the checkpoint's own classifier.
+     * @param notice        receives one line when a head is dropped
      */
-    public static Loaded load(String arch, String weightsArg, int numClasses, boolean progress,
+    public static Loaded load(String arch, String weightsArg, List<String> targetClasses, boolean progress,
                               java.util.function.Consumer<String> notice) {
+        int numClasses = targetClasses == null ? 0 : targetClasses.size();
         ModelSpec spec = Zoo.get(arch);
         String arg = weightsArg == null ? "none" : weightsArg;
         if (arg.equalsIgnoreCase("none") || arg.equalsIgnoreCase("scratch")) {
@@ -64,19 +67,19 @@ public final class Pretrained {
             }
             source = p.toString();
         }
-        return fit(spec, state, numClasses, source, published, classes, notice);
+        return fit(spec, state, targetClasses, source, published, classes, notice);
     }
 
     static Map<String, TensorData> readState(ModelSpec spec, Path file) {
         return StateDictAdapters.adapt(spec.name(), WeightFiles.read(file));
     }
 
-    private static Loaded fit(ModelSpec spec, Map<String, TensorData> state, int numClasses, String source,
+    private static Loaded fit(ModelSpec spec, Map<String, TensorData> state, List<String> target, String source,
                               WeightsSpec published, List<String> classes, java.util.function.Consumer<String> notice) {
         int fileClasses = classesIn(spec, state);
-        int want = numClasses > 0 ? numClasses : fileClasses;
+        int want = target != null ? target.size() : fileClasses;
         ImageModel model = spec.build(want);
-        boolean dropHead = fileClasses != want;
+        boolean dropHead = fileClasses != want || (target != null && classes != null && !classes.equals(target));
         if (dropHead) {
             Map<String, TensorData> trimmed = new LinkedHashMap<>(state);
             trimmed.keySet().removeIf(k -> under(k, spec.headPath()));
@@ -85,8 +88,8 @@ public final class Pretrained {
                         throw new GraftException("the weights from " + source + " do not fit " + spec.name()
                                 + ": missing key " + k + ".");
                     });
-            notice.accept("the classifier of " + source + " has " + fileClasses + " classes, not " + want
-                    + ": it is replaced by a new one, the rest of the weights are kept.");
+            notice.accept("the classifier of " + source + " was trained for " + fileClasses + " other classes: it is"
+                    + " replaced by a new one for " + want + " classes, the rest of the weights are kept.");
         } else {
             model.loadStateDict(state, true);
         }

@@ -78,7 +78,11 @@ public record SavedModel(Path dir, String arch, List<String> classes, Preset pre
 
     /** Reads a run directory (or the model.json inside it). */
     public static SavedModel read(Path path) {
-        Path dir = Files.isDirectory(path) ? path : path.getParent();
+        if (!Files.exists(path)) {
+            throw new GraftException(path + " does not exist; expected a Graft run directory with " + META + " and "
+                    + WEIGHTS + " in it.");
+        }
+        Path dir = Files.isDirectory(path) ? path : path.toAbsolutePath().getParent();
         Path meta = dir.resolve(META);
         if (!Files.isRegularFile(meta) || !Files.isRegularFile(dir.resolve(WEIGHTS))) {
             throw new GraftException(path + " is not a Graft model: expected " + META + " and " + WEIGHTS + " in it.");

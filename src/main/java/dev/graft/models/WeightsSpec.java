@@ -41,4 +41,12 @@ public record WeightsSpec(
     public static WeightsSpec v1(String arch, String file, double acc1, double acc5, double gflops) {
         return new WeightsSpec(arch, "IMAGENET1K_V1", file, 256, 224, "bilinear", acc1, acc5, gflops);
     }
+
+    /** torchvision's newer-recipe weights, evaluated with resize 232 and crop 224. */
+    public static WeightsSpec v2(String arch, String file, double acc1, double acc5, double gflops) {
+        return new WeightsSpec(arch, "IMAGENET1K_V2", file, 232, 224, "bilinear", acc1, acc5, gflops);
+    }
+
+    /** The preset as one line, e.g. {@code 256/224 bilinear}. */
+    public String presetDescription() { return resize + "/" + crop + " " + interpolation; }
 }

@@ -1,7 +1,6 @@
 package dev.graft.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,6 +64,11 @@ class ImageDecoderTest {
             {"header.jpg", Arrays.copyOf(jpg, 20), "truncated"},
             {"text.jpg", "this is not an image\n".getBytes(StandardCharsets.UTF_8), "not a recognised image"},
             {"x.webp", riff, "WEBP"},
+            {"half.bmp", Arrays.copyOf(ImageFixtures.bytes("rgb24.bmp"), 600), "corrupt"},
+            {"half.tif", Arrays.copyOf(ImageFixtures.bytes("rgb.tif"), 300), "corrupt"},
+            {"half.ppm", Arrays.copyOf(ImageFixtures.bytes("rgb.ppm"), 300), "truncated"},
+            {"claims.png", pngHeader(10000, 10000), "corrupt PNG"},
+            {"huge.png", pngHeader(20000, 20000), "too large"},
         };
         for (Object[] c : cases) {
             Path f = dir.resolve((String) c[0]);
@@ -76,11 +80,17 @@ class ImageDecoderTest {
         assertThrows(IOException.class, () -> ImageDecoder.decode(dir.resolve("missing.png")));
     }
 
-    @Test
-    void rgbaDropsAlphaWithoutCompositing() throws IOException {
-        // PIL's RGBA -> RGB keeps the colour of fully transparent pixels; the fixture proves it,
-        // this checks the fixture itself has transparent pixels with non-black colour.
-        RgbImage img = ImageDecoder.decode(ImageFixtures.DIR.resolve("rgba8_37x23.png"));
-        assertEquals(37 * 23 * 3, img.pixels().length);
+    /** A PNG signature and IHDR claiming the given size, then a tiny IDAT and IEND. */
+    private static byte[] pngHeader(int w, int h) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + 25 + 12 + 12);
+        b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
+        byte[] ihdr = java.nio.ByteBuffer.allocate(17).put("IHDR".getBytes(StandardCharsets.ISO_8859_1))
+                .putInt(w).putInt(h).put(new byte[] {8, 2, 0, 0, 0}).array();
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(ihdr);
+        b.putInt(13).put(ihdr).putInt((int) crc.getValue());
+        b.putInt(0).put("IDAT".getBytes(StandardCharsets.ISO_8859_1)).putInt(0);
+        b.putInt(0).put("IEND".getBytes(StandardCharsets.ISO_8859_1)).putInt(0);
+        return b.array();
     }
 }

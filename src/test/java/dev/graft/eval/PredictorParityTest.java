@@ -34,7 +34,7 @@ class PredictorParityTest {
         Path broken = Files.write(tmp.resolve("broken.png"), new byte[] {(byte) 0x89, 'P', 'N', 'G', 1, 2});
         images.add(broken);
         for (String file : new String[] {arch + ".pth", arch + "-legacy.pth"}) {
-            Pretrained.Loaded loaded = Pretrained.load(arch, dir.resolve(file).toString(), 0, false, m -> {});
+            Pretrained.Loaded loaded = Pretrained.load(arch, dir.resolve(file).toString(), null, false, m -> {});
             var preset = Zoo.get(arch).defaultWeights().preset();
             List<Predictor.Prediction> out = new Predictor(loaded.model(), Zoo.imagenetClasses(), preset, 2)
                     .predict(images, 5, true);

@@ -36,6 +36,11 @@ class TorchFilesTest {
     }
 
     @Test
+    void readsLegacyStorageViews() {
+        assertSameTensors(expected("view_legacy"), TorchFiles.read(file("view_legacy.pth")));
+    }
+
+    @Test
     void readsProtocol4Pickles() {
         assertSameTensors(expected("state"), TorchFiles.read(file("state_protocol4.pth")));
     }

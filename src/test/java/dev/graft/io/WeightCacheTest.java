@@ -41,6 +41,7 @@ class WeightCacheTest {
     private HttpServer server;
     private final AtomicInteger requests = new AtomicInteger();
     private String goodName;
+    private final String stateName = "state-" + WeightCache.sha256(IoFixtures.file("state.pth")).substring(0, 8) + ".pth";
     private WeightCache cache;
 
     @BeforeEach
@@ -65,8 +66,15 @@ class WeightCacheTest {
         requests.incrementAndGet();
         String name = ex.getRequestURI().getPath().substring("/models/".length());
         try (ex) {
-            if (name.equals(goodName) || name.equals("net-00000000.pth")) {
+            if (name.equals(stateName)) {
+                byte[] b = Files.readAllBytes(IoFixtures.file("state.pth"));
+                ex.sendResponseHeaders(200, b.length);
+                ex.getResponseBody().write(b);
+            } else if (name.equals(goodName) || name.equals("net-00000000.pth")) {
                 ex.sendResponseHeaders(200, WEIGHTS.length);
+                ex.getResponseBody().write(WEIGHTS);
+            } else if (name.equals("chunked-" + goodName)) {
+                ex.sendResponseHeaders(200, 0); // no Content-Length: the client cannot know the size
                 ex.getResponseBody().write(WEIGHTS);
             } else if (name.startsWith("cut-")) {
                 ex.sendResponseHeaders(200, WEIGHTS.length);
@@ -92,6 +100,32 @@ class WeightCacheTest {
         assertEquals(1, requests.get());
         assertEquals(p, cache.fetch("https://download.pytorch.org/models/" + goodName, true));
         assertEquals(1, requests.get(), "a cached file is not downloaded again");
+        assertOnlyFiles(goodName);
+    }
+
+    @Test
+    void loadsAStateDictFromAUrl() {
+        var sd = cache.loadStateDictFromUrl("https://example.org/weights/" + stateName, false);
+        IoFixtures.assertSameTensors(IoFixtures.expected("state"), sd);
+        assertOnlyFiles(stateName);
+    }
+
+    @Test
+    void downloadsWithoutContentLengthWithProgressBar() throws IOException {
+        String name = "chunked-" + goodName;
+        Path p = cache.fetch("https://download.pytorch.org/models/" + name, name, goodName.substring(4, 12), true);
+        assertArrayEquals(WEIGHTS, Files.readAllBytes(p));
+        assertOnlyFiles(name);
+    }
+
+    @Test
+    void aLocalMirrorWorksAsBaseUrl() throws IOException {
+        Path mirror = Files.createDirectories(cacheDir.resolve("mirror"));
+        Files.write(mirror.resolve(goodName), WEIGHTS);
+        cache = new WeightCache(cacheDir.resolve("hub/checkpoints"), mirror.toUri().toString());
+        assertArrayEquals(WEIGHTS, Files.readAllBytes(cache.fetch("https://x.org/" + goodName, false)));
+        GraftException e = assertThrows(GraftException.class, () -> cache.fetch("https://x.org/a-1234.pth", false));
+        assertTrue(e.getMessage().contains("no such file"), e.getMessage());
         assertOnlyFiles(goodName);
     }
 

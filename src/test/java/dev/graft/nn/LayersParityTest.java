@@ -9,7 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.graft.GraftException;
 import dev.graft.io.TensorData;
-import dev.graft.testutil.MiniSafetensors;
+import dev.graft.io.Safetensors;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,7 +25,7 @@ class LayersParityTest {
 
     @BeforeAll
     static void load() throws Exception {
-        fx = MiniSafetensors.read(Path.of("src/test/resources/fixtures/nn/layers.safetensors"));
+        fx = Safetensors.read(Path.of("src/test/resources/fixtures/nn/layers.safetensors"));
     }
 
     @BeforeEach

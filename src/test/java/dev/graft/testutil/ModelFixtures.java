@@ -6,6 +6,8 @@ import dev.graft.io.TensorData;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,20 +19,35 @@ import java.util.Map;
 public final class ModelFixtures {
     public static final Path DIR = Path.of("target", "model-fixtures");
     private static final String PYTHON = "/usr/bin/python3";
+    /** FIXTURE_VERSION in make_model_fixtures.py; fixtures of another version are regenerated. */
+    static final int VERSION = 2;
 
     private ModelFixtures() {}
 
     /** The fixture directory with the files for {@code arch}, generating them when absent. */
-    public static synchronized Path forArch(String arch) throws IOException, InterruptedException {
-        if (!Files.exists(DIR.resolve(arch + "-expected.safetensors"))) {
-            assumeTrue(torchAvailable(), "python3 with torch and torchvision is needed to make model fixtures "
-                    + "(apt-get install python3-torchvision)");
-            Files.createDirectories(DIR);
-            Process p = new ProcessBuilder(PYTHON, "src/test/python/make_model_fixtures.py", DIR.toString(), arch)
-                    .inheritIO().start();
-            if (p.waitFor() != 0) throw new IOException("make_model_fixtures.py failed for " + arch);
-        }
+    public static Path forArch(String arch) throws IOException, InterruptedException {
+        prepare(arch);
         return DIR;
+    }
+
+    /** Generates the fixtures of every arch that has none yet, in one Python run (torch imports once). */
+    public static synchronized void prepare(String... archs) throws IOException, InterruptedException {
+        List<String> missing = new ArrayList<>();
+        for (String arch : archs) if (!current(arch)) missing.add(arch);
+        if (missing.isEmpty()) return;
+        assumeTrue(torchAvailable(), "python3 with torch and torchvision is needed to make model fixtures "
+                + "(apt-get install python3-torchvision)");
+        Files.createDirectories(DIR);
+        List<String> cmd = new ArrayList<>(List.of(PYTHON, "src/test/python/make_model_fixtures.py", DIR.toString()));
+        cmd.addAll(missing);
+        Process p = new ProcessBuilder(cmd).inheritIO().start();
+        if (p.waitFor() != 0) throw new IOException("make_model_fixtures.py failed for " + missing);
+    }
+
+    /** The script writes {@code ARCH-meta.json} last, stamped with its fixture version. */
+    private static boolean current(String arch) throws IOException {
+        Path meta = DIR.resolve(arch + "-meta.json");
+        return Files.exists(meta) && Files.readString(meta).contains("\"fixture_version\": " + VERSION + ",");
     }
 
     public static boolean torchAvailable() {
@@ -44,7 +61,7 @@ public final class ModelFixtures {
     }
 
     public static Map<String, TensorData> expected(String arch) throws IOException, InterruptedException {
-        return MiniSafetensors.read(forArch(arch).resolve(arch + "-expected.safetensors"));
+        return dev.graft.io.Safetensors.read(forArch(arch).resolve(arch + "-expected.safetensors"));
     }
 
     /** max |a-b| / max |b|: the parity measure the issues ask for (relative to the largest logit). */

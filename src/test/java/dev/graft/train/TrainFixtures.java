@@ -8,7 +8,7 @@ import dev.graft.nn.Flatten;
 import dev.graft.nn.Linear;
 import dev.graft.nn.ReLU;
 import dev.graft.nn.Sequential;
-import dev.graft.testutil.MiniSafetensors;
+import dev.graft.io.Safetensors;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -23,7 +23,7 @@ final class TrainFixtures {
     private TrainFixtures() {}
 
     static synchronized Map<String, TensorData> all() throws IOException {
-        if (all == null) all = MiniSafetensors.read(DIR.resolve("train.safetensors"));
+        if (all == null) all = Safetensors.read(DIR.resolve("train.safetensors"));
         return all;
     }
 

@@ -21,7 +21,7 @@ public enum Augment {
         int size = preset.crop();
         Interpolation interp = preset.interpolation();
         return switch (this) {
-            case STANDARD -> new RandomResizedCrop(size, interp).then(new RandomHorizontalFlip());
+            case STANDARD -> new RandomResizedCrop(size, interp).withHorizontalFlip(0.5);
             case LIGHT -> new Resize(size, interp)
                     .then(new RandomCrop(size, size / 8))
                     .then(new RandomHorizontalFlip());

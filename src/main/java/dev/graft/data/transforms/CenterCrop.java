@@ -16,6 +16,7 @@ public final class CenterCrop implements ImageTransform {
         this(size, size);
     }
 
+    /** Note the order, width then height (torchvision's tuple is (h, w)). */
     public CenterCrop(int width, int height) {
         if (width <= 0 || height <= 0) {
             throw new IllegalArgumentException("CenterCrop size must be positive, got " + width + "x" + height);

@@ -1,6 +1,8 @@
 package dev.graft.data.transforms;
 
+import dev.graft.data.ImageDecoder;
 import dev.graft.data.RgbImage;
+import java.io.IOException;
 import java.util.SplittableRandom;
 
 /**
@@ -12,7 +14,7 @@ import java.util.SplittableRandom;
  * from the given {@link SplittableRandom}, not torch's generator, so boxes follow the same
  * distribution but not the same sequence as torchvision.
  */
-public final class RandomResizedCrop implements ImageTransform {
+public final class RandomResizedCrop implements EncodedImageTransform {
     private final int size;
     private final double[] scale;
     private final double[] ratio;
@@ -81,14 +83,63 @@ public final class RandomResizedCrop implements ImageTransform {
         return resizedCrop(image, p[0], p[1], p[2], p[3], size, size, interpolation);
     }
 
+    /**
+     * This transform followed by {@code RandomHorizontalFlip(p)}, fused: the same output and
+     * the same random draws as {@code then(new RandomHorizontalFlip(p))}, but the mirroring
+     * happens inside the resize at no cost (the training hot path).
+     */
+    public EncodedImageTransform withHorizontalFlip(double p) {
+        if (!(p >= 0 && p <= 1)) throw new IllegalArgumentException("flip probability must be in [0, 1], got " + p);
+        return new EncodedImageTransform() {
+            @Override
+            public RgbImage apply(RgbImage image, SplittableRandom rng) {
+                int[] b = getParams(image.width(), image.height(), scale, ratio, rng);
+                boolean mirror = rng.nextDouble() < p;
+                return resizedCrop(image, b[0], b[1], b[2], b[3], size, size, interpolation, mirror);
+            }
+
+            @Override
+            public RgbImage applyEncoded(byte[] encoded, SplittableRandom rng) throws IOException {
+                return RandomResizedCrop.this.applyEncoded(encoded, rng, true, p);
+            }
+        };
+    }
+
+    @Override
+    public RgbImage applyEncoded(byte[] encoded, SplittableRandom rng) throws IOException {
+        return applyEncoded(encoded, rng, false, 0.0);
+    }
+
+    /** Decodes only the drawn box (same draws as apply), then resizes it, mirrored if a flip is drawn. */
+    private RgbImage applyEncoded(byte[] encoded, SplittableRandom rng, boolean flip, double flipP)
+            throws IOException {
+        int[] wh = ImageDecoder.size(encoded);
+        if (wh == null) {
+            RgbImage image = ImageDecoder.decode(encoded);
+            wh = new int[] {image.width(), image.height()};
+            int[] b = getParams(wh[0], wh[1], scale, ratio, rng);
+            boolean mirror = flip && rng.nextDouble() < flipP;
+            return resizedCrop(image, b[0], b[1], b[2], b[3], size, size, interpolation, mirror);
+        }
+        int[] b = getParams(wh[0], wh[1], scale, ratio, rng);
+        boolean mirror = flip && rng.nextDouble() < flipP;
+        RgbImage box = ImageDecoder.decodeRegion(encoded, b[1], b[0], b[3], b[2]);
+        return Resampler.resizeRegion(box, 0, 0, b[3], b[2], size, size, interpolation, mirror);
+    }
+
     /** torchvision's {@code F.resized_crop} on a PIL image: crop (top i, left j, h, w), then resize. */
     public static RgbImage resizedCrop(RgbImage image, int i, int j, int h, int w,
                                        int outW, int outH, Interpolation interpolation) {
+        return resizedCrop(image, i, j, h, w, outW, outH, interpolation, false);
+    }
+
+    private static RgbImage resizedCrop(RgbImage image, int i, int j, int h, int w,
+                                        int outW, int outH, Interpolation interpolation, boolean mirror) {
         if (i < 0 || j < 0 || i + h > image.height() || j + w > image.width()) {
             // Boxes leaving the image need PIL's zero fill; take the general path.
             RgbImage crop = Crops.copyRegion(image, j, i, w, h);
-            return Resize.resize(crop, outW, outH, interpolation);
+            return Resampler.resizeRegion(crop, 0, 0, w, h, outW, outH, interpolation, mirror);
         }
-        return Resampler.resizeRegion(image, j, i, w, h, outW, outH, interpolation);
+        return Resampler.resizeRegion(image, j, i, w, h, outW, outH, interpolation, mirror);
     }
 }

@@ -60,7 +60,7 @@ public final class Resize implements ImageTransform {
     /** Pillow's {@code img.resize((width, height), filter)} on the whole image. */
     public static RgbImage resize(RgbImage image, int width, int height, Interpolation interpolation) {
         if (image.width() == width && image.height() == height) return image;
-        return Resampler.resize(image, width, height, interpolation);
+        return Resampler.resizeRegion(image, 0, 0, image.width(), image.height(), width, height, interpolation, false);
     }
 
     @Override

@@ -112,6 +112,25 @@ class RandomTransformsTest {
     }
 
     @Test
+    void fusedFlipEqualsCropThenFlip() {
+        RgbImage src = ImageFixtures.source("src97x75.png");
+        for (Interpolation interp : Interpolation.values()) {
+            RandomResizedCrop rrc = new RandomResizedCrop(40, SCALE, RATIO, interp);
+            ImageTransform fused = rrc.withHorizontalFlip(0.5);
+            ImageTransform chain = rrc.then(new RandomHorizontalFlip(0.5));
+            int sameWidth = 0;
+            for (long seed = 0; seed < 600; seed++) {
+                assertArrayEquals(chain.apply(src, new SplittableRandom(seed)).pixels(),
+                        fused.apply(src, new SplittableRandom(seed)).pixels(), "seed " + seed);
+                int[] p = RandomResizedCrop.getParams(97, 75, SCALE, RATIO, new SplittableRandom(seed));
+                if (p[3] == 40) sameWidth++;
+            }
+            // crops as wide as the output skip the horizontal pass: that path was exercised too
+            assertTrue(sameWidth > 0);
+        }
+    }
+
+    @Test
     void flipProbability() {
         RgbImage src = ImageFixtures.source("src37x23.png");
         assertSame(src, new RandomHorizontalFlip(0).apply(src, new SplittableRandom(1)));

@@ -70,6 +70,7 @@ class TransformParityTest {
 
     @Test
     void fullPresetMatchesTorchvisionTensor() {
+        double worst = 0;
         for (JsonElement e : ImageFixtures.cases("preset")) {
             JsonObject c = e.getAsJsonObject();
             double[] mean = new double[3];
@@ -89,7 +90,23 @@ class TransformParityTest {
                 maxDiff = Math.max(maxDiff, Math.abs(got[i + 7] - expected[i]));
             }
             assertTrue(maxDiff <= 1e-6, c.get("expected").getAsString() + ": max diff " + maxDiff);
+            worst = Math.max(worst, maxDiff);
         }
+        System.out.println("preset tensor max abs diff vs torchvision: " + worst);
+    }
+
+    @Test
+    void imagenetSizedPresetMatchesTorchvisionBytes() {
+        List<String> failures = new ArrayList<>();
+        for (JsonElement e : ImageFixtures.cases("preset_u8")) {
+            JsonObject c = e.getAsJsonObject();
+            Preset p = Preset.imagenet(c.get("resize").getAsInt(), c.get("crop").getAsInt(),
+                    Interpolation.parse(c.get("interpolation").getAsString()));
+            RgbImage got = p.evalTransform().apply(ImageFixtures.source(c.get("source").getAsString()), null);
+            check(failures, c.get("expected").getAsString(), got, ImageFixtures.rgb(c));
+        }
+        assertEquals(2, ImageFixtures.cases("preset_u8").size());
+        assertTrue(failures.isEmpty(), failures.toString());
     }
 
     @Test

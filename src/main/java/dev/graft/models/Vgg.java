@@ -1,0 +1,102 @@
+package dev.graft.models;
+
+import ai.djl.ndarray.NDArray;
+import dev.graft.nn.AdaptiveAvgPool2d;
+import dev.graft.nn.BatchNorm2d;
+import dev.graft.nn.Conv2d;
+import dev.graft.nn.Dropout;
+import dev.graft.nn.F;
+import dev.graft.nn.Init;
+import dev.graft.nn.Linear;
+import dev.graft.nn.MaxPool2d;
+import dev.graft.nn.Module;
+import dev.graft.nn.ReLU;
+import dev.graft.nn.Sequential;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+
+/**
+ * VGG as torchvision builds it ({@code torchvision/models/vgg.py}): {@code features} (3x3
+ * convolutions with bias, optionally each followed by BatchNorm, ReLU, max pools), an
+ * adaptive average pool to 7x7 (so any input of 32 px or more works) and a three-layer
+ * {@code classifier} whose last Linear ({@code classifier.6}) is the head.
+ */
+public class Vgg extends ImageModel {
+    /** A max pool in a configuration. */
+    static final int M = -1;
+    /** Configuration "D" (VGG16): channel counts and pools. */
+    static final int[] CFG_D = {64, 64, M, 128, 128, M, 256, 256, 256, M, 512, 512, 512, M, 512, 512, 512, M};
+
+    public Vgg(int[] cfg, boolean batchNorm, int numClasses, double dropout) {
+        register("features", makeLayers(cfg, batchNorm));
+        register("avgpool", new AdaptiveAvgPool2d(7, 7));
+        register("classifier", new Sequential(
+                new Linear(512 * 7 * 7, 4096), new ReLU(), new Dropout(dropout),
+                new Linear(4096, 4096), new ReLU(), new Dropout(dropout),
+                new Linear(4096, numClasses)));
+        for (Module m : namedModules().values()) {
+            if (m instanceof Conv2d c) {
+                c.weight().set(Init.kaimingNormalFanOut(c.weight().array().getShape()));
+                c.bias().set(Init.constant(c.bias().array().getShape(), 0f));
+            } else if (m instanceof Linear l) {
+                l.weight().set(Init.normal(l.weight().array().getShape(), 0, 0.01));
+                l.bias().set(Init.constant(l.bias().array().getShape(), 0f));
+            }
+        }
+    }
+
+    private static Sequential makeLayers(int[] cfg, boolean batchNorm) {
+        Sequential layers = new Sequential();
+        int in = 3;
+        for (int v : cfg) {
+            if (v == M) {
+                layers.add(new MaxPool2d(2, 2, 0));
+            } else {
+                layers.add(new Conv2d(in, v, 3, 1, 1, true));
+                if (batchNorm) layers.add(new BatchNorm2d(v));
+                layers.add(new ReLU());
+                in = v;
+            }
+        }
+        return layers;
+    }
+
+    /**
+     * Layer groups for the zoo: the convolutions (and norms) of each block between pools
+     * ({@code block1..block5}), the two hidden classifier layers, and the head.
+     */
+    static LinkedHashMap<String, List<String>> groups(boolean batchNorm) {
+        LinkedHashMap<String, List<String>> g = new LinkedHashMap<>();
+        List<String> block = new ArrayList<>();
+        int index = 0;
+        for (int v : CFG_D) {
+            if (v == M) {
+                g.put("block" + (g.size() + 1), List.copyOf(block));
+                block.clear();
+                index++;
+            } else {
+                block.add("features." + index);
+                if (batchNorm) block.add("features." + (index + 1));
+                index += batchNorm ? 3 : 2;
+            }
+        }
+        g.put("classifier", List.of("classifier.0", "classifier.3"));
+        g.put("head", List.of("classifier.6"));
+        return g;
+    }
+
+    @Override
+    public NDArray forwardFeatures(NDArray x) {
+        return F.flatten(call("avgpool", call("features", x)));
+    }
+
+    @Override
+    public NDArray forwardHead(NDArray features) {
+        return call("classifier", features);
+    }
+
+    public static Vgg vgg16(int numClasses) { return new Vgg(CFG_D, false, numClasses, 0.5); }
+
+    public static Vgg vgg16Bn(int numClasses) { return new Vgg(CFG_D, true, numClasses, 0.5); }
+}

@@ -1,0 +1,85 @@
+package dev.graft.train;
+
+import dev.graft.GraftException;
+import dev.graft.io.AtomicFiles;
+import dev.graft.report.CompareRow;
+import dev.graft.report.EpochRecord;
+import dev.graft.report.HtmlReport;
+import dev.graft.report.Plots;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Several training runs of one experiment, each with its own recipe and run directory under a
+ * common folder, summarised as a table ({@code compare.md}), one plot of validation accuracy
+ * per epoch for all ({@code compare.png}) and a report ({@code compare.html}): the seeds'
+ * "pretrained vs from scratch" and "ResNet-18 vs EfficientNet-B0" in one go.
+ */
+public final class Comparison {
+    private final Path dir;
+    private final Consumer<String> log;
+    private final Function<TrainingRun, TrainingRun> decorate;
+    private final List<CompareRow> rows = new ArrayList<>();
+    private final Map<String, List<EpochRecord>> curves = new LinkedHashMap<>();
+    private volatile TrainingRun current;
+
+    /** {@code decorate} can add listeners (progress) to each run before it starts. */
+    public Comparison(Path dir, Consumer<String> log, Function<TrainingRun, TrainingRun> decorate) {
+        this.dir = dir;
+        this.log = log;
+        this.decorate = decorate;
+    }
+
+    /** Trains one entry into {@code dir/name} and adds its row. */
+    public TrainingRun.Outcome add(String name, Recipe recipe) {
+        log.accept("== " + name);
+        TrainingRun run = decorate.apply(new TrainingRun(recipe, dir.resolve(name), log));
+        current = run;
+        TrainingRun.Outcome o = run.run();
+        rows.add(new CompareRow(name, recipe.arch(), recipe.weights(), recipe.strategy(), o.valAccuracy(), o.bestEpoch() + 1,
+                o.parameters(), o.trainSeconds(), o.imagesPerSecond()));
+        curves.put(name, o.epochs());
+        return o;
+    }
+
+    public void interrupt() {
+        TrainingRun r = current;
+        if (r != null) r.interrupt();
+    }
+
+    public List<CompareRow> rows() { return List.copyOf(rows); }
+
+    /** The table as markdown. */
+    public String table() {
+        StringBuilder b = new StringBuilder("| run | arch | weights | strategy | best val acc | best epoch | parameters"
+                + " | train time (s) | train img/s |\n|---|---|---|---|---|---|---|---|---|\n");
+        for (CompareRow r : rows) {
+            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.4f | %d | %,d | %.1f | %.0f |%n", r.name(),
+                    r.arch(), r.weights(), r.strategy(), r.bestValAccuracy(), r.bestEpoch(), r.parameters(),
+                    r.trainSeconds(), r.imagesPerSecond()));
+        }
+        return b.toString();
+    }
+
+    /** Writes compare.md, compare.png and compare.html into the comparison folder. */
+    public Path write(String title) {
+        try {
+            byte[] md = ("# " + title + "\n\n" + table()).getBytes(StandardCharsets.UTF_8);
+            AtomicFiles.write(dir.resolve("compare.md"), out -> out.write(md));
+        } catch (IOException e) {
+            throw new GraftException("cannot write " + dir.resolve("compare.md") + ": " + e.getMessage(), e);
+        }
+        Plots.writePng(Plots.compareValAccuracy(curves), dir.resolve("compare.png"));
+        Path html = dir.resolve("compare.html");
+        new HtmlReport().title(title).subtitle(dir.toString()).comparison(rows, curves).write(html);
+        return html;
+    }
+}

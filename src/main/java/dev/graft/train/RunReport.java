@@ -1,0 +1,98 @@
+package dev.graft.train;
+
+import dev.graft.data.DataSplits;
+import dev.graft.data.Dataset;
+import dev.graft.data.Loader;
+import dev.graft.data.RgbImage;
+import dev.graft.data.SkipList;
+import dev.graft.data.transforms.Augment;
+import dev.graft.data.transforms.ImageTransform;
+import dev.graft.data.transforms.Preset;
+import dev.graft.eval.Metrics;
+import dev.graft.eval.MetricsAccumulator;
+import dev.graft.eval.Mistake;
+import dev.graft.models.ImageModel;
+import dev.graft.models.SavedModel;
+import dev.graft.report.DataSummary;
+import dev.graft.report.EpochRecord;
+import dev.graft.report.HtmlReport;
+import dev.graft.report.PredictionTile;
+import dev.graft.report.RunSummary;
+import dev.graft.report.SkippedFile;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code report.html} of a training run: recipe, data, curves, and the final model's
+ * validation metrics, confusion matrix, a grid of validation predictions (the seeds'
+ * 24-image grid), the worst mistakes and a sample of augmented training images.
+ */
+final class RunReport {
+    static final int GRID = 24, AUGMENTED = 12;
+
+    private RunReport() {}
+
+    static Metrics write(Path dir, Recipe recipe, SavedModel saved, ImageModel model, DataSplits data, Loader val,
+                         Loader train, List<EpochRecord> epochs, SkipList skipped, Preset preset, Augment augment) {
+        Dataset valSet = data.val();
+        Predict.Predictions p = Predict.run(model, LoaderData.batches(val, 0));
+        MetricsAccumulator acc = new MetricsAccumulator(data.classes());
+        for (int i = 0; i < p.size(); i++) acc.add(p.labels()[i], p.row(i), valSet.source(i));
+        Metrics metrics = acc.result();
+
+        List<PredictionTile> grid = new ArrayList<>();
+        int[] predicted = p.predicted();
+        int step = Math.max(1, p.size() / GRID);
+        for (int i = 0; i < p.size() && grid.size() < GRID; i += step) {
+            RgbImage img = shown(valSet, i, preset.evalTransform(), null);
+            if (img != null) {
+                grid.add(new PredictionTile(img, data.classes().get(predicted[i]), data.classes().get(p.labels()[i])));
+            }
+        }
+        List<PredictionTile> mistakes = new ArrayList<>();
+        for (Mistake m : metrics.worstMistakes()) {
+            RgbImage img = shown(valSet, (int) m.index(), preset.evalTransform(), null);
+            if (img != null) mistakes.add(PredictionTile.fromMistake(m, data.classes(), img));
+        }
+        List<RgbImage> augmented = new ArrayList<>();
+        ImageTransform t = preset.trainTransform(augment);
+        Dataset trainSet = data.train();
+        for (int i = 0; i < Math.min(AUGMENTED, trainSet.size()); i++) {
+            RgbImage img = shown(trainSet, i * Math.max(1, trainSet.size() / AUGMENTED), t, recipe.seed());
+            if (img != null) augmented.add(img);
+        }
+
+        Map<String, Object> recipeTable = new LinkedHashMap<>();
+        com.google.gson.JsonParser.parseString(recipe.toJson()).getAsJsonObject().entrySet()
+                .forEach(e -> recipeTable.put(e.getKey(), e.getValue().isJsonNull() ? "" : e.getValue().toString()
+                        .replaceAll("^\"|\"$", "")));
+        List<SkippedFile> skippedFiles = skipped.entries().stream().map(e -> new SkippedFile(e.path(), e.reason())).toList();
+        new HtmlReport()
+                .title("Graft run: " + recipe.arch() + " on " + recipe.data())
+                .subtitle(dir.toString())
+                .summary(RunSummary.fromEpochs(recipe.arch(), saved.sourceWeights(), recipe.strategy(), epochs))
+                .recipe(recipeTable)
+                .data(new DataSummary(data.classes(), data.counts(), skippedFiles))
+                .epochs(epochs)
+                .metrics(metrics)
+                .confusionMatrix(data.classes(), metrics.confusionMatrix())
+                .predictions(grid)
+                .mistakes(mistakes)
+                .augmentedSamples(augmented)
+                .write(dir.resolve(TrainingRun.REPORT));
+        return metrics;
+    }
+
+    /** Sample {@code i} as the model saw it (uint8, before normalisation); null when unreadable. */
+    private static RgbImage shown(Dataset data, int i, ImageTransform t, Long seed) {
+        try {
+            return t.apply(data.image(i), Loader.sampleRandom(seed == null ? 0 : seed, 0, i));
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+}
