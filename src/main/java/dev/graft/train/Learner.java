@@ -34,8 +34,9 @@ import java.util.function.Function;
  * learner.save(Path.of("model.pth"));                      // torch.save(model.state_dict(), ...)
  * Predict.Predictions p = learner.predict(testBatches);
  * }</pre>
- * Defaults: cross-entropy, BatchNorm policy FROZEN, backbone learning-rate multiplier 0.1
- * for FINETUNE/PARTIAL, seed 0, best weights restored.
+ * Defaults: strategy FINETUNE, SGD lr 1e-3 momentum 0.9, cross-entropy, BatchNorm policy
+ * FROZEN, backbone learning-rate multiplier {@link Strategy#DEFAULT_BACKBONE_LR_MULT} (1),
+ * seed 0, best weights restored.
  */
 public final class Learner {
     /** Builds a schedule once the optimizer and the number of steps are known. */

@@ -21,8 +21,14 @@ import java.util.Map;
 public enum Strategy {
     HEAD, FINETUNE, PARTIAL, SCRATCH;
 
-    /** Graft's default backbone learning-rate multiplier for {@code FINETUNE}. */
-    public static final double DEFAULT_BACKBONE_LR_MULT = 0.1;
+    /**
+     * Graft's default backbone learning-rate multiplier for {@code FINETUNE}/{@code PARTIAL}:
+     * 1, the whole network at one rate as the PyTorch fine-tuning tutorial does. Measured on
+     * a Fashion-MNIST transfer (ResNet-18, 10 images per class, 2 seeds; see
+     * {@code TransferExperiment}): multiplier 1 reached 0.736/0.828 target accuracy, 0.1
+     * reached 0.674/0.738, 0.01 reached 0.644 (seed 0).
+     */
+    public static final double DEFAULT_BACKBONE_LR_MULT = 1.0;
 
     public static Strategy parse(String s) {
         try {

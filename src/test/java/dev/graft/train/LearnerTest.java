@@ -31,6 +31,7 @@ class LearnerTest {
         Learner learner = Learner.create("resnet18", 4)
                 .weights(imagenet)
                 .strategy(Strategy.FINETUNE)
+                .backboneLrMult(0.1)
                 .freezeEpochs(1)
                 .sgd(0.01, 0.9)
                 .stepLR(1, 0.5)
