@@ -16,7 +16,11 @@ import java.util.Map;
  * Not a unit test: the measurement behind Graft's training defaults. Fashion-MNIST demo
  * subset (400/100 per class), ResNet-18 at 32 px. Source task: classes 0-4, trained from
  * scratch. Target task: classes 5-9 with 10 training images per class, evaluated on the 500
- * test images of those classes. Prints the target accuracy of each strategy.
+ * test images of those classes. Prints the target accuracy of each strategy. All runs: SGD lr
+ * 0.01 momentum 0.9, StepLR(10, 0.1), 15 epochs, batch 10, Graft's defaults otherwise.
+ * Measured 2026-11-23 (2 seeds, final-epoch accuracy): scratch 0.795, head 0.559 (cached: the
+ * same), head with BN train 0.657, partial layer4 0.702 (BN train 0.676), finetune with
+ * backbone multiplier 1 0.782, 0.1 0.706, BN eval 0.633 (multiplier 0.1), freeze 2 epochs 0.721.
  * Run: java -cp target/classes:target/test-classes:$(deps) dev.graft.train.TransferExperiment [seeds]
  */
 public final class TransferExperiment {
@@ -46,7 +50,7 @@ public final class TransferExperiment {
         }
 
         String[] names = args.length > 2 ? args[2].split(",") : new String[] {"scratch", "head", "head_cached",
-                "head_bn_train", "partial_layer4", "partial_layer4_bn_train", "finetune", "finetune_mult_1",
+                "head_bn_train", "partial_layer4", "partial_layer4_bn_train", "finetune_mult_0.1", "finetune",
                 "finetune_bn_eval", "finetune_freeze2"};
         double[][] acc = new double[names.length][seeds];
         for (int s = 0; s < seeds; s++) {
@@ -65,7 +69,7 @@ public final class TransferExperiment {
                     case "head_bn_train" -> l.strategy(Strategy.HEAD).bn(BnPolicy.TRAIN);
                     case "partial_layer4_bn_train" -> l.strategy(Strategy.PARTIAL, "layer4").bn(BnPolicy.TRAIN);
                     case "finetune_bn_eval" -> l.strategy(Strategy.FINETUNE).bn(BnPolicy.EVAL);
-                    case "finetune_mult_1" -> l.strategy(Strategy.FINETUNE).backboneLrMult(1.0);
+                    case "finetune_mult_0.1" -> l.strategy(Strategy.FINETUNE).backboneLrMult(0.1);
                     case "finetune_mult_0.01" -> l.strategy(Strategy.FINETUNE).backboneLrMult(0.01);
                     case "partial_layer4" -> l.strategy(Strategy.PARTIAL, "layer4");
                     case "finetune_freeze2" -> l.strategy(Strategy.FINETUNE).freezeEpochs(2);
