@@ -36,7 +36,7 @@ DTYPES = {torch.float32: "F32", torch.int64: "I64"}
 def write_safetensors(path, tensors):
     header, blobs, offset = {}, [], 0
     for name, t in tensors.items():
-        t = t.contiguous()
+        t = t.detach().contiguous()
         data = t.numpy().tobytes()
         header[name] = {"dtype": DTYPES[t.dtype], "shape": list(t.shape),
                         "data_offsets": [offset, offset + len(data)]}

@@ -13,7 +13,6 @@ Usage: make_train_fixtures.py [OUT_DIR]   (default src/test/resources/fixtures/t
 import json
 import math
 import os
-import struct
 import sys
 
 import torch
@@ -21,28 +20,11 @@ import torch.nn as nn
 import torch.nn.functional as F
 from torch.optim import lr_scheduler
 
+from make_model_fixtures import write_safetensors
+
 OUT = sys.argv[1] if len(sys.argv) > 1 else "src/test/resources/fixtures/train"
 STEPS, N, C, H, W, CLASSES = 20, 8, 3, 16, 16, 4
-DTYPES = {torch.float32: "F32", torch.int64: "I64"}
 M32 = 0xFFFFFFFF
-
-
-def write_safetensors(path, tensors):
-    header, blobs, offset = {}, [], 0
-    for name, t in tensors.items():
-        t = t.detach().contiguous()
-        data = t.numpy().tobytes()
-        header[name] = {"dtype": DTYPES[t.dtype], "shape": list(t.shape),
-                        "data_offsets": [offset, offset + len(data)]}
-        blobs.append(data)
-        offset += len(data)
-    h = json.dumps(header, separators=(",", ":")).encode()
-    h += b" " * ((8 - len(h) % 8) % 8)
-    with open(path, "wb") as f:
-        f.write(struct.pack("<Q", len(h)))
-        f.write(h)
-        for b in blobs:
-            f.write(b)
 
 
 def hash32(x):

@@ -6,6 +6,9 @@ import dev.graft.io.WeightCache;
 import dev.graft.io.WeightFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import dev.graft.nn.Module;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,21 +82,43 @@ public final class Pretrained {
         int fileClasses = classesIn(spec, state);
         int want = target != null ? target.size() : fileClasses;
         ImageModel model = spec.build(want);
-        boolean dropHead = fileClasses != want || (target != null && classes != null && !classes.equals(target));
-        if (dropHead) {
-            Map<String, TensorData> trimmed = new LinkedHashMap<>(state);
-            trimmed.keySet().removeIf(k -> under(k, spec.headPath()));
-            model.loadStateDict(trimmed, false).missingKeys().stream()
-                    .filter(k -> !under(k, spec.headPath())).findFirst().ifPresent(k -> {
-                        throw new GraftException("the weights from " + source + " do not fit " + spec.name()
-                                + ": missing key " + k + ".");
-                    });
+        boolean otherClasses = fileClasses != want || (target != null && classes != null && !classes.equals(target));
+        Backbone b = loadBackbone(model, spec, state, otherClasses);
+        if (!b.droppedKeys().isEmpty()) {
             notice.accept("the classifier of " + source + " was trained for " + fileClasses + " other classes: it is"
                     + " replaced by a new one for " + want + " classes, the rest of the weights are kept.");
-        } else {
-            model.loadStateDict(state, true);
         }
-        return new Loaded(model, spec, source, published, dropHead ? null : classes, dropHead);
+        return new Loaded(model, spec, source, published, otherClasses ? null : classes, otherClasses);
+    }
+
+    /** What {@link #loadBackbone} did: the checkpoint's head entries it left out. */
+    public record Backbone(List<String> droppedKeys) {}
+
+    /**
+     * Loads a state dict into a model whose head may differ: entries under the head path are
+     * dropped when {@code dropHead} or when their shapes do not fit (the model keeps its fresh
+     * head); everything else must match exactly, with the usual key/shape error otherwise.
+     */
+    public static Backbone loadBackbone(Module model, ModelSpec spec, Map<String, TensorData> state, boolean dropHead) {
+        Map<String, TensorData> own = model.stateDict();
+        LinkedHashMap<String, TensorData> kept = new LinkedHashMap<>();
+        List<String> dropped = new ArrayList<>();
+        for (var e : state.entrySet()) {
+            String k = e.getKey();
+            TensorData mine = own.get(k);
+            boolean fits = mine != null && Arrays.equals(mine.shape(), e.getValue().shape());
+            if (under(k, spec.headPath()) && (dropHead || !fits)) dropped.add(k);
+            else kept.put(k, e.getValue());
+        }
+        own.forEach((k, v) -> {
+            if (under(k, spec.headPath())) kept.putIfAbsent(k, v);
+        });
+        if (kept.keySet().stream().allMatch(k -> under(k, spec.headPath()))) {
+            throw new GraftException("the weights share no layer with " + spec.name() + " outside its head '"
+                    + spec.headPath() + "'.");
+        }
+        model.loadStateDict(kept, true);
+        return new Backbone(dropped);
     }
 
     /** Number of outputs of the checkpoint's final classifier layer (rows of its last weight). */

@@ -1,17 +1,13 @@
 package dev.graft.train;
 
-import dev.graft.GraftException;
 import dev.graft.io.TensorData;
+import dev.graft.models.HeadSpec;
 import dev.graft.models.ModelSpec;
-import dev.graft.nn.Dropout;
+import dev.graft.models.Pretrained;
 import dev.graft.nn.Linear;
-import dev.graft.nn.LogSoftmax;
 import dev.graft.nn.Module;
-import dev.graft.nn.ReLU;
 import dev.graft.nn.Sequential;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -44,16 +40,8 @@ public final class Heads {
      * {@code logSoftmax} train it with {@link dev.graft.train.loss.NLLLoss}.
      */
     public static Sequential mlp(int in, int[] hidden, int classes, double dropout, boolean logSoftmax) {
-        Sequential s = new Sequential();
-        int width = in;
-        for (int h : hidden) {
-            s.add(new Linear(width, h)).add(new ReLU());
-            if (dropout > 0) s.add(new Dropout(dropout));
-            width = h;
-        }
-        s.add(new Linear(width, classes));
-        if (logSoftmax) s.add(new LogSoftmax());
-        return s;
+        Module head = new HeadSpec(Arrays.stream(hidden).boxed().toList(), dropout, logSoftmax).build(in, classes);
+        return head instanceof Sequential s ? s : new Sequential(head);
     }
 
     /** What {@link #loadBackbone} did: keys dropped because the head differs, and a notice for the user. */
@@ -61,28 +49,11 @@ public final class Heads {
 
     /**
      * Loads a state dict into a model whose head may differ (other class count, custom head):
-     * entries under the head path whose shapes or names do not fit are dropped with a notice;
+     * entries under the head path whose shapes do not fit are dropped with a notice;
      * everything else must match exactly.
      */
     public static Loaded loadBackbone(Module model, ModelSpec spec, Map<String, TensorData> state) {
-        Map<String, TensorData> own = model.stateDict();
-        LinkedHashMap<String, TensorData> kept = new LinkedHashMap<>();
-        List<String> dropped = new ArrayList<>();
-        String prefix = spec.headPath() + ".";
-        for (var e : state.entrySet()) {
-            String k = e.getKey();
-            TensorData mine = own.get(k);
-            boolean fits = mine != null && Arrays.equals(mine.shape(), e.getValue().shape());
-            if (k.startsWith(prefix) && !fits) dropped.add(k);
-            else kept.put(k, e.getValue());
-        }
-        for (String k : own.keySet()) {
-            if (k.startsWith(prefix) && !kept.containsKey(k)) kept.put(k, own.get(k));
-        }
-        if (kept.keySet().stream().noneMatch(k -> !k.startsWith(prefix))) {
-            throw new GraftException("the weights share no layer with the model outside its head '" + spec.headPath() + "'");
-        }
-        model.loadStateDict(kept, true);
+        List<String> dropped = Pretrained.loadBackbone(model, spec, state, false).droppedKeys();
         String notice = dropped.isEmpty() ? "" : "The weights' head (" + String.join(", ", dropped)
                 + ") does not fit this task and was replaced by a new one.";
         return new Loaded(dropped, notice);
