@@ -95,6 +95,7 @@ final class Html {
         .card .label { color:var(--muted); font-size:12px; text-transform:uppercase; letter-spacing:.05em; }
         .card .value { font-size:18px; font-weight:600; margin-top:2px; overflow-wrap:anywhere; }
         table { border-collapse:collapse; font-size:14px; margin:4px 0 8px; }
+        .wide { overflow-x:auto; max-width:100%; }
         th, td { border:1px solid var(--border); padding:5px 12px; text-align:left; vertical-align:top; }
         th { background:var(--soft); font-weight:600; }
         td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; white-space:nowrap; }

@@ -190,21 +190,22 @@ public final class HtmlReport {
     private String comparisonSection() {
         double best = compareRows.stream().mapToDouble(CompareRow::bestValAccuracy)
                 .filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN);
-        StringBuilder sb = new StringBuilder("<table>\n<tr><th>Run</th><th>Architecture</th>"
+        StringBuilder sb = new StringBuilder("<div class=\"wide\"><table>\n<tr><th>Run</th><th>Architecture</th>"
                 + "<th>Weights</th><th>Strategy</th><th class=\"num\">Best val accuracy</th>"
                 + "<th class=\"num\">Best epoch</th><th class=\"num\">Parameters</th>"
                 + "<th class=\"num\">Train time</th><th class=\"num\">Images/s</th></tr>\n");
         for (CompareRow r : compareRows) {
             sb.append(r.bestValAccuracy() == best ? "<tr class=\"best\">" : "<tr>")
-              .append("<td>").append(esc(r.name())).append("</td><td>").append(esc(r.arch()))
+              .append("<td><a href=\"").append(esc(r.name())).append("/report.html\">").append(esc(r.name()))
+              .append("</a></td><td>").append(esc(r.arch()))
               .append("</td><td>").append(esc(r.weights())).append("</td><td>")
               .append(esc(r.strategy())).append("</td>").append(num(Html.pct(r.bestValAccuracy())))
               .append(num(r.bestEpoch() < 0 ? "–" : String.valueOf(r.bestEpoch())))
               .append(num(Html.count(r.parameters()))).append(num(Html.duration(r.trainSeconds())))
               .append(num(Html.fixed(r.imagesPerSecond(), 1))).append("</tr>\n");
         }
-        sb.append("</table>\n<p class=\"note\">Every run used the same recipe and seed; the best "
-                + "validation accuracy is in bold.</p>\n");
+        sb.append("</table></div>\n<p class=\"note\">Every run used the same recipe and seed; the best "
+                + "validation accuracy is in bold. Each run's name links to its own report.</p>\n");
         if (compareRuns != null && !compareRuns.isEmpty()) {
             sb.append(Html.figure(Plots.compareValAccuracy(compareRuns),
                     "validation accuracy per epoch for each run", null));
