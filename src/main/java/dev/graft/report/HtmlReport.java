@@ -187,6 +187,12 @@ public final class HtmlReport {
         return sb.append("</div>\n").toString();
     }
 
+    /** A comparison's run names are the folders of their runs, next to the comparison report. */
+    private static String runLink(String name) {
+        if (name.contains("/") || name.contains(":") || name.startsWith(".")) return esc(name);
+        return "<a href=\"" + esc(name) + "/report.html\">" + esc(name) + "</a>";
+    }
+
     private String comparisonSection() {
         double best = compareRows.stream().mapToDouble(CompareRow::bestValAccuracy)
                 .filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN);
@@ -196,8 +202,7 @@ public final class HtmlReport {
                 + "<th class=\"num\">Train time</th><th class=\"num\">Images/s</th></tr>\n");
         for (CompareRow r : compareRows) {
             sb.append(r.bestValAccuracy() == best ? "<tr class=\"best\">" : "<tr>")
-              .append("<td><a href=\"").append(esc(r.name())).append("/report.html\">").append(esc(r.name()))
-              .append("</a></td><td>").append(esc(r.arch()))
+              .append("<td>").append(runLink(r.name())).append("</td><td>").append(esc(r.arch()))
               .append("</td><td>").append(esc(r.weights())).append("</td><td>")
               .append(esc(r.strategy())).append("</td>").append(num(Html.pct(r.bestValAccuracy())))
               .append(num(r.bestEpoch() < 0 ? "–" : String.valueOf(r.bestEpoch())))
