@@ -1,6 +1,7 @@
 package dev.graft.data;
 
 import java.io.IOException;
+import dev.graft.io.AtomicFiles;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,15 +70,6 @@ public final class SkipList {
     public void writeTo(Path skippedTxt) throws IOException {
         StringBuilder sb = new StringBuilder();
         for (Entry e : entries()) sb.append(e.path()).append('\t').append(e.reason()).append('\n');
-        Path abs = skippedTxt.toAbsolutePath();
-        Path dir = abs.getParent();
-        if (dir != null) Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, abs.getFileName().toString(), ".tmp");
-        try {
-            Files.writeString(tmp, sb, StandardCharsets.UTF_8);
-            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFiles.write(skippedTxt, sb.toString().getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -159,7 +159,7 @@ public final class Evaluation {
         Path json = dir.resolve(METRICS_JSON);
         byte[] bytes = m.toJson().getBytes(StandardCharsets.UTF_8);
         try {
-            AtomicFiles.write(json, out -> out.write(bytes));
+            AtomicFiles.write(json, bytes);
         } catch (IOException e) {
             throw new GraftException("cannot write " + json + ": " + e.getMessage(), e);
         }

@@ -26,6 +26,10 @@ public final class AtomicFiles {
         void writeTo(OutputStream out) throws IOException;
     }
 
+    public static void write(Path target, byte[] bytes) throws IOException {
+        write(target, out -> out.write(bytes));
+    }
+
     public static void write(Path target, Body body) throws IOException {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();

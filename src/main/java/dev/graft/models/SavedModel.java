@@ -53,7 +53,7 @@ public record SavedModel(Path dir, String arch, List<String> classes, Preset pre
         SavedModel saved = new SavedModel(dir, arch, List.copyOf(classes), preset, head, sourceWeights);
         try {
             byte[] json = GSON.toJson(saved.toJson()).getBytes(StandardCharsets.UTF_8);
-            AtomicFiles.write(dir.resolve(META), out -> out.write(json));
+            AtomicFiles.write(dir.resolve(META), json);
         } catch (IOException e) {
             throw new GraftException("cannot write " + dir.resolve(META) + ": " + e.getMessage(), e);
         }

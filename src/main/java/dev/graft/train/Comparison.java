@@ -73,7 +73,7 @@ public final class Comparison {
     public Path write(String title) {
         try {
             byte[] md = ("# " + title + "\n\n" + table()).getBytes(StandardCharsets.UTF_8);
-            AtomicFiles.write(dir.resolve("compare.md"), out -> out.write(md));
+            AtomicFiles.write(dir.resolve("compare.md"), md);
         } catch (IOException e) {
             throw new GraftException("cannot write " + dir.resolve("compare.md") + ": " + e.getMessage(), e);
         }

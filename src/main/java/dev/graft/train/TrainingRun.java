@@ -280,7 +280,7 @@ public final class TrainingRun {
         String json = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeSpecialFloatingPointValues()
                 .create().toJson(run);
         try {
-            AtomicFiles.write(dir.resolve(RUN_JSON), out -> out.write(json.getBytes(StandardCharsets.UTF_8)));
+            AtomicFiles.write(dir.resolve(RUN_JSON), json.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new GraftException("cannot write " + dir.resolve(RUN_JSON) + ": " + e.getMessage(), e);
         }
