@@ -1,11 +1,10 @@
 package dev.graft.data;
 
-import java.io.IOException;
 import dev.graft.io.AtomicFiles;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
