@@ -3,6 +3,7 @@ package dev.graft.cli;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import dev.graft.data.Dataset;
+import dev.graft.data.Subset;
 import dev.graft.data.SkipList;
 import dev.graft.eval.ConfusedPair;
 import dev.graft.eval.Evaluation;
@@ -48,6 +49,10 @@ final class EvaluateCommand implements Callable<Integer> {
             + " (default: RUN/evaluation).")
     Path out;
 
+    @Option(names = "--classes", split = ",", description = "Evaluate only on these classes of DATA"
+            + " (e.g. the classes a model was trained on).")
+    List<String> classes;
+
     @Option(names = "--top", paramLabel = "N", defaultValue = "10", description = "Most confused pairs to print (default: ${DEFAULT-VALUE}).")
     int top;
 
@@ -62,6 +67,8 @@ final class EvaluateCommand implements Callable<Integer> {
                 "--workers must be 0 or more, not " + workers);
         SavedModel saved = SavedModel.read(model);
         Evaluation.Data d = Evaluation.data(data);
+        if (classes != null) d = new Evaluation.Data(Subset.ofClasses(d.dataset(), classes), d.description()
+                + ", classes " + String.join(", ", classes));
         Dataset labelled = Evaluation.byModelClasses(d.dataset(), saved.classes()); // fails before the model loads
         int threads = workers != null ? workers : Runtime.getRuntime().availableProcessors();
         Evaluation.Result r;
