@@ -69,7 +69,13 @@ final class EvaluateCommand implements Callable<Integer> {
         Evaluation.Data d = Evaluation.data(data);
         if (classes != null) d = new Evaluation.Data(Subset.ofClasses(d.dataset(), classes), d.description()
                 + ", classes " + String.join(", ", classes));
-        Dataset labelled = Evaluation.byModelClasses(d.dataset(), saved.classes()); // fails before the model loads
+        Dataset labelled;
+        try {
+            labelled = Evaluation.byModelClasses(d.dataset(), saved.classes()); // fails before the model loads
+        } catch (dev.graft.GraftException e) {
+            if (classes != null) throw e;
+            throw new dev.graft.GraftException(e.getMessage().replaceAll("\\.$", "") + "; --classes evaluates on a subset.");
+        }
         int threads = workers != null ? workers : Runtime.getRuntime().availableProcessors();
         Evaluation.Result r;
         try (ImageModel net = saved.load()) {

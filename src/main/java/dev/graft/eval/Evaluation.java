@@ -228,8 +228,7 @@ public final class Evaluation {
         }
         if (!unknown.isEmpty()) {
             throw new GraftException("the data has class" + (unknown.size() > 1 ? "es " : " ")
-                    + quoted(unknown) + " that the model does not know; its classes are " + quoted(modelClasses)
-                    + " (--classes picks a subset of the data).");
+                    + quoted(unknown) + " that the model does not know; its classes are " + quoted(modelClasses) + ".");
         }
         return new Relabelled(data, modelClasses, map);
     }
