@@ -17,11 +17,31 @@ import dev.graft.nn.Parameter;
 public enum BnPolicy {
     FROZEN, TRAIN, EVAL;
 
+    /** The recipe's default BatchNorm setting: {@link #forStrategy} picks the policy. */
+    public static final String AUTO = "auto";
+
+    /**
+     * Graft's default for a strategy (what {@code --bn auto} resolves to): see
+     * {@code bench/transfer-defaults.md} for the measurement. {@code SCRATCH} must use batch
+     * statistics (its running statistics are the initial 0/1), so never {@code EVAL}.
+     */
+    public static BnPolicy forStrategy(Strategy s) {
+        return switch (s) {
+            case SCRATCH -> TRAIN;
+            case HEAD, PARTIAL, FINETUNE -> FROZEN;
+        };
+    }
+
+    /** Parses a recipe's {@code bn}: {@code auto} (or null) resolves to {@link #forStrategy}. */
+    public static BnPolicy resolve(String bn, Strategy s) {
+        return bn == null || bn.trim().equalsIgnoreCase(AUTO) ? forStrategy(s) : parse(bn);
+    }
+
     public static BnPolicy parse(String s) {
         try {
             return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new dev.graft.GraftException("unknown BatchNorm policy '" + s + "'; use frozen, train or eval");
+            throw new dev.graft.GraftException("unknown BatchNorm policy '" + s + "'; use auto, frozen, train or eval");
         }
     }
 
