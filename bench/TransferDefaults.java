@@ -75,7 +75,12 @@ public final class TransferDefaults {
                 long t = System.nanoTime();
                 Learner l = configure(configs[i], target.size(), s, pre);
                 l.fit(data(few, Augment.LIGHT, batchSize(configs[i]), s));
-                acc[i][s] = Evaluation.run(l.model(), target, preset, targetTest, 250, 2, x -> { }).metrics().accuracy();
+                try {
+                    acc[i][s] = Evaluation.run(l.model(), target, preset, targetTest, 250, 2, x -> { }).metrics().accuracy();
+                } catch (dev.graft.GraftException e) { // NaN scores: diverged, counted as chance level
+                    System.out.println("seed " + s + " " + configs[i] + " DIVERGED: " + e.getMessage());
+                    acc[i][s] = 1.0 / target.size();
+                }
                 secs[i] += (System.nanoTime() - t) / 1e9 / seeds;
                 System.out.printf(Locale.ROOT, "seed %d %-28s target test acc %.4f (%.0f s)%n", s, configs[i], acc[i][s],
                         (System.nanoTime() - t) / 1e9);
