@@ -28,8 +28,9 @@ import picocli.CommandLine.Option;
  * A ResNet-18 is pretrained from scratch on five Fashion-MNIST classes (T-shirt, trouser,
  * pullover, sandal, bag); its weights then start models for the five other classes (dress,
  * coat, shirt, sneaker, ankle boot) with only a few labelled images per class: from scratch,
- * frozen backbone with a new head, and fine-tuned, each with Graft's defaults for its
- * strategy, and each evaluated on the official test images of those classes. Uses the full data set when Debian's dataset-fashion-mnist is installed,
+ * frozen backbone with a new head, fine-tuned, and partial (layer4), each with Graft's
+ * defaults for its strategy (lr 0.01: these runs have only 60 steps), and each evaluated on
+ * the official test images of those classes ({@code demo.md}). Uses the full data set when Debian's dataset-fashion-mnist is installed,
  * else the 2 MB subset shipped inside Graft.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
