@@ -29,7 +29,7 @@ public enum BnPolicy {
      * Measured (bench/transfer-defaults.md, ResNet-18, 10 images per class, 3 seeds):
      * fine-tuning everything with batch statistics collapsed (0.30-0.34 target accuracy,
      * 5 classes) where running statistics reached 0.69; partial layer4 did better with
-     * batch statistics in layer4 (0.72 against 0.64). Keeping pretrained statistics when
+     * batch statistics in layer4 (0.72 against 0.64, multiplier 1). Keeping pretrained statistics when
      * fine-tuning on small batches is also Keras' advice and what detection models do
      * (FrozenBatchNorm); the PyTorch tutorial trains them, which suits large batches.
      */
