@@ -18,7 +18,8 @@ final class RecipeOptions {
     @Option(names = "--unfreeze-from", paramLabel = "GROUP", description = "With --strategy partial: first trainable layer group, e.g. layer4.")
     String unfreezeFrom;
 
-    @Option(names = "--bn", description = "BatchNorm of frozen layers: frozen (default, keep ImageNet statistics) or train.")
+    @Option(names = "--bn", description = "BatchNorm: auto (default: train for scratch, frozen for head/partial, eval for finetune),"
+            + " frozen (frozen layers keep their statistics), train (batch statistics) or eval (running statistics).")
     String bn;
 
     @Option(names = "--backbone-lr-mult", description = "Backbone learning rate as a fraction of --lr for finetune/partial (default: 0.1).")

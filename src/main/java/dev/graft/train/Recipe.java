@@ -49,7 +49,7 @@ public record Recipe(
 
     /** The defaults for training {@code arch} on {@code data}. */
     public static Recipe defaults(String data, String arch) {
-        return new Recipe(data, arch, "imagenet", "finetune", null, "frozen", Strategy.DEFAULT_BACKBONE_LR_MULT, 0,
+        return new Recipe(data, arch, "imagenet", "finetune", null, BnPolicy.AUTO, Strategy.DEFAULT_BACKBONE_LR_MULT, 0,
                 "linear", 10, 16, 224, "standard", "sgd", 0.001, 0.9, 0, "step", 7, 0.1, 0, 0, 0, 0,
                 Runtime.getRuntime().availableProcessors(), 0.2, 0, null, false, 0);
     }

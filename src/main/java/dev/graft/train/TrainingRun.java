@@ -216,7 +216,7 @@ public final class TrainingRun {
     }
 
     private Learner configure(Learner l, Strategy strategy, HeadSpec head, Augment augment, DataSplits data) {
-        l.strategy(strategy, recipe.unfreezeFrom()).bn(BnPolicy.parse(recipe.bn()))
+        l.strategy(strategy, recipe.unfreezeFrom()).bn(BnPolicy.resolve(recipe.bn(), strategy))
                 .backboneLrMult(recipe.backboneLrMult()).freezeEpochs(recipe.freezeEpochs())
                 .epochs(recipe.epochs()).seed(recipe.seed()).patience(recipe.patience());
         double lr = recipe.lr(), wd = recipe.weightDecay();
