@@ -34,9 +34,9 @@ import java.util.function.Function;
  * learner.save(Path.of("model.pth"));                      // torch.save(model.state_dict(), ...)
  * Predict.Predictions p = learner.predict(testBatches);
  * }</pre>
- * Defaults: strategy FINETUNE, SGD lr 1e-3 momentum 0.9, cross-entropy, BatchNorm policy
- * FROZEN, backbone learning-rate multiplier {@link Strategy#DEFAULT_BACKBONE_LR_MULT} (1),
- * seed 0, best weights restored.
+ * Defaults: strategy FINETUNE, SGD lr 1e-3 momentum 0.9, cross-entropy, the BatchNorm policy
+ * measured best for the strategy ({@link BnPolicy#forStrategy}), backbone learning-rate
+ * multiplier {@link Strategy#DEFAULT_BACKBONE_LR_MULT} (0.1), seed 0, best weights restored.
  */
 public final class Learner {
     /** Builds a schedule once the optimizer and the number of steps are known. */
@@ -48,7 +48,7 @@ public final class Learner {
     private final ModelSpec spec;
     private Strategy strategy = Strategy.FINETUNE;
     private String unfreezeFrom;
-    private BnPolicy bn = BnPolicy.FROZEN;
+    private BnPolicy bn; // null: Graft's measured default per strategy (BnPolicy.forStrategy)
     private double lr = 1e-3, backboneLrMult = Strategy.DEFAULT_BACKBONE_LR_MULT;
     private Function<List<ParamGroup>, Optimizer> optimizerFactory = g -> new SGD(g, 1e-3, 0.9);
     private ScheduleFactory scheduleFactory;
@@ -196,7 +196,8 @@ public final class Learner {
         if (freezeEpochs > 0 && strategy == Strategy.HEAD) {
             throw new GraftException("freeze epochs only make sense with the finetune or partial strategy");
         }
-        (freezeEpochs > 0 ? Strategy.HEAD : strategy).apply(model, spec, unfreezeFrom, bn);
+        Strategy first = freezeEpochs > 0 ? Strategy.HEAD : strategy;
+        first.apply(model, spec, unfreezeFrom, bnFor(first));
         Optimizer optimizer = optimizerFactory.apply(strategy.paramGroups(model, spec, lr, backboneLrMult));
         fit = new Fit(model, optimizer, loss).epochs(epochs).seed(seed).patience(patience);
         if (scheduleFactory != null) {
@@ -216,7 +217,7 @@ public final class Learner {
                 public void epochStart(int epoch, Fit f) {
                     // >= rather than ==: a run resumed after the switch must unfreeze too
                     if (epoch >= freezeEpochs && !unfrozen) {
-                        strategy.apply(model, spec, unfreezeFrom, bn);
+                        strategy.apply(model, spec, unfreezeFrom, bnFor(strategy));
                         unfrozen = true;
                     }
                 }
@@ -247,6 +248,8 @@ public final class Learner {
         listeners.forEach(fit::listener);
         return fit.run(data);
     }
+
+    private BnPolicy bnFor(Strategy s) { return bn != null ? bn : BnPolicy.forStrategy(s); }
 
     /** Outputs for every sample of the batches, in eval mode. */
     public Predict.Predictions predict(Iterable<Batch> batches) { return Predict.run(model, batches); }
