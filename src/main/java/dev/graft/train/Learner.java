@@ -196,8 +196,8 @@ public final class Learner {
         if (freezeEpochs > 0 && strategy == Strategy.HEAD) {
             throw new GraftException("freeze epochs only make sense with the finetune or partial strategy");
         }
-        Strategy first = freezeEpochs > 0 ? Strategy.HEAD : strategy;
-        first.apply(model, spec, unfreezeFrom, bnFor(first));
+        Strategy initial = freezeEpochs > 0 ? Strategy.HEAD : strategy;
+        initial.apply(model, spec, unfreezeFrom, bnFor(initial));
         Optimizer optimizer = optimizerFactory.apply(strategy.paramGroups(model, spec, lr, backboneLrMult));
         fit = new Fit(model, optimizer, loss).epochs(epochs).seed(seed).patience(patience);
         if (scheduleFactory != null) {
