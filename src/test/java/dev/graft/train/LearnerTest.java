@@ -68,7 +68,8 @@ class LearnerTest {
     /** With a shuffling Loader the cache follows the loader's order: same head, same accuracies. */
     @Test
     void featureCacheWithALoaderEqualsRecomputing() {
-        var all = dev.graft.data.IdxDataset.load(TransferExperiment.DEMO, true, TransferExperiment.C, "fashion");
+        var all = dev.graft.data.IdxDataset.load(java.nio.file.Path.of("src/main/resources/dev/graft/demo"), true,
+                dev.graft.data.IdxDataset.FASHION_CLASSES, "fashion");
         var train = dev.graft.data.Subset.perClass(all, 3, 1);
         var val = dev.graft.data.Subset.perClass(all, 1, 2);
         float[][] fc = new float[2][];
