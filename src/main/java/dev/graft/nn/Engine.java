@@ -35,6 +35,7 @@ public final class Engine {
         if (r == null) {
             synchronized (Engine.class) {
                 if (root == null) {
+                    NativeTuning.apply();
                     System.setProperty("ai.djl.offline", "true");
                     System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
                     System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
