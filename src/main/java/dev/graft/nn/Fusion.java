@@ -92,28 +92,28 @@ public final class Fusion {
         return new FoldedConv2d(conv, Engine.root().create(w2, ws), Engine.root().create(b2, new Shape(out)));
     }
 
-    /** A convolution with folded BatchNorm weights; not a parameter of the model (eval only). */
+    /**
+     * A convolution with folded BatchNorm weights, registered as frozen parameters (so casts
+     * and {@link Module#close()} reach them); eval only.
+     */
     static final class FoldedConv2d extends Module {
         private final Conv2d source;
-        private final NDArray weight, bias;
+        private final Parameter weight, bias;
 
         FoldedConv2d(Conv2d source, NDArray weight, NDArray bias) {
             this.source = source;
-            this.weight = weight;
-            this.bias = bias;
+            this.weight = parameter("weight", weight);
+            this.bias = parameter("bias", bias);
+            this.weight.setTrainable(false);
+            this.bias.setTrainable(false);
         }
 
         @Override
         public NDArray forward(NDArray x) {
             if (isTraining()) throw new IllegalStateException("a model with folded BatchNorm runs in eval mode only");
             long s = source.stride, p = source.padding, d = source.dilation;
-            return F.conv2d(x, weight, bias, new long[] {s, s}, new long[] {p, p}, new long[] {d, d}, source.groups);
-        }
-
-        @Override
-        public void close() {
-            weight.close();
-            bias.close();
+            return F.conv2d(x, weight.array(), bias.array(), new long[] {s, s}, new long[] {p, p}, new long[] {d, d},
+                    source.groups);
         }
     }
 }
