@@ -6,6 +6,8 @@
 # Usage: bench/compare-pytorch.sh [THREADS] [ITERATIONS] [REPEATS]
 #   ITERATIONS: timed batches per model run (default 10); the data pipeline runs ITERATIONS
 #   seconds, frozen-backbone training 10 epochs of 200 images. Takes ~10 min with defaults.
+# TORCH_ENV="OMP_WAIT_POLICY=PASSIVE" runs the PyTorch side with the OpenMP wait policy Graft
+# sets for itself (dev.graft.nn.NativeTuning), to separate that setting from the rest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 threads=${1:-$(nproc)}
@@ -26,7 +28,7 @@ row() {
   local label=$1 key=$2 gargs=$3 pcmd=$4 g p gi="" pi="" gm="" pm=""
   for _ in $(seq "$repeats"); do
     g=$(bin/graft --threads "$threads" -q bench $gargs --json)
-    p=$($pcmd)
+    p=$(env ${TORCH_ENV:-GRAFT_BENCH=1} $pcmd)
     gi=$(best "$gi" "$(echo "$g" | field "$key")"); pi=$(best "$pi" "$(echo "$p" | field "$key")")
     gm=$(best "$gm" "$(echo "$g" | field peak_rss_mb)"); pm=$(best "$pm" "$(echo "$p" | field peak_rss_mb)")
   done
@@ -52,5 +54,5 @@ row "resnet18 frozen backbone, 200 img x 10 epochs (feature cache vs recompute)"
   "--mode frozen --arch resnet18 --samples 200 --epochs 10 --batch-size 16" \
   "$py bench/pytorch_frozen.py --arch resnet18 --samples 200 --epochs 10 --batch-size 16 --threads $threads"
 echo
-echo "threads: $threads, iterations: $iters, best of $repeats alternating runs each, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores;" \
+echo "threads: $threads, iterations: $iters, PyTorch env: ${TORCH_ENV:-default}, best of $repeats alternating runs each, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores;" \
   "load average before: $load_before, after: $(cut -d' ' -f1-3 /proc/loadavg)"
