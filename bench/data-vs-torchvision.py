@@ -27,8 +27,25 @@ def cpu_seconds(loader):
             pass
     return total
 
+import resource
+
 import torch
 from torchvision import datasets, transforms
+
+
+def max_worker_rss_kb(loader):
+    """Peak RSS (VmHWM) of the largest live DataLoader worker, in kB."""
+    it = getattr(loader, "_iterator", None)
+    peak = 0
+    for w in getattr(it, "_workers", []) or []:
+        try:
+            with open(f"/proc/{w.pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmHWM:"):
+                        peak = max(peak, int(line.split()[1]))
+        except OSError:
+            pass
+    return peak
 
 
 def main():
@@ -66,7 +83,10 @@ def main():
                                       "images_per_cpu_second": round(images / cpu, 1), "images": images,
                                       "seconds": round(s, 3), "cpu_seconds": round(cpu, 3),
                                       "workers": a.workers, "image_size": a.image_size,
-                                      "batch_size": a.batch_size, "torch": torch.__version__}))
+                                      "batch_size": a.batch_size, "torch": torch.__version__,
+                                      # main process plus the largest worker seen so far
+                                      "peak_rss_mb": (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+                                                      + max_worker_rss_kb(loader)) // 1024}))
                     return
 
 

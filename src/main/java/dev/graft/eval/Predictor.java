@@ -10,6 +10,7 @@ import dev.graft.data.transforms.Preset;
 import dev.graft.data.transforms.ToTensorNormalize;
 import dev.graft.models.ImageModel;
 import dev.graft.nn.Engine;
+import dev.graft.nn.Fusion;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,8 +48,13 @@ public final class Predictor {
 
     public List<Prediction> predict(List<Path> images, int topk, boolean keepLogits) {
         List<Prediction> out = new ArrayList<>();
-        for (int start = 0; start < images.size(); start += batchSize) {
-            out.addAll(predictBatch(images.subList(start, Math.min(images.size(), start + batchSize)), topk, keepLogits));
+        model.eval();
+        // BatchNorm folded into the convolutions while predicting: same logits within 1e-6
+        // relative, one pass less over every activation; the model is restored afterwards
+        try (Fusion.Folded folded = Fusion.foldBatchNorm(model)) {
+            for (int start = 0; start < images.size(); start += batchSize) {
+                out.addAll(predictBatch(images.subList(start, Math.min(images.size(), start + batchSize)), topk, keepLogits));
+            }
         }
         return out;
     }

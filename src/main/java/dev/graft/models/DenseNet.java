@@ -40,7 +40,7 @@ public class DenseNet extends ImageModel {
 
         @Override
         public NDArray forward(NDArray x) {
-            for (Module m : children().values()) x = m.forward(x);
+            for (Module m : children().values()) x = run(m, x);
             return x;
         }
     }

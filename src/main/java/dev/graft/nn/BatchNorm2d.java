@@ -51,7 +51,13 @@ public class BatchNorm2d extends Module {
     @Override
     public NDArray forward(NDArray x) {
         boolean batchStats = usesBatchStatistics();
-        if (batchStats) numBatchesTracked.array().addi(1);
+        if (batchStats) {
+            // the 1 lives in the input's scope: a scalar made by addi(Number) would belong to
+            // the buffer's (root) manager and pile up there, one per layer and step
+            try (NDArray one = x.getManager().create(1L)) {
+                numBatchesTracked.array().addi(one);
+            }
+        }
         return F.batchNorm(x, runningMean.array(), runningVar.array(), weight.array(), bias.array(),
                 batchStats, momentum, eps);
     }

@@ -35,6 +35,7 @@ public final class Engine {
         if (r == null) {
             synchronized (Engine.class) {
                 if (root == null) {
+                    NativeTuning.apply();
                     System.setProperty("ai.djl.offline", "true");
                     System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
                     System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
@@ -49,6 +50,12 @@ public final class Engine {
 
     /** A new scope for short-lived arrays: close it at the end of a step or batch. */
     public static NDManager newScope() { return root().newSubManager(); }
+
+    /**
+     * Gives the C allocator's free memory back to the system, so resident memory shows what is
+     * in use (the allocator keeps freed memory for reuse otherwise); false where unsupported.
+     */
+    public static boolean releaseFreeMemory() { return NativeTuning.trim(); }
 
     /** Version of the native library, for provenance. */
     public static String version() {

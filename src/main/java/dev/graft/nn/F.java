@@ -38,11 +38,25 @@ public final class F {
 
     public static NDArray sigmoid(NDArray x) { return JniUtils.sigmoid((PtNDArray) x); }
 
-    public static NDArray silu(NDArray x) { return x.mul(sigmoid(x)); }
+    // libtorch's fused silu/hardswish kernels are not reachable through DJL's JNI, so these are
+    // composed; where no gradient will flow through x (inference, a frozen backbone) the
+    // product is taken in place, one activation-sized allocation and pass fewer. Under
+    // autograd the out-of-place form is kept: sigmoid's backward needs its own output intact.
+
+    public static NDArray silu(NDArray x) {
+        return noGrad(x) ? sigmoid(x).muli(x) : x.mul(sigmoid(x));
+    }
 
     public static NDArray hardsigmoid(NDArray x) { return x.div(6f).addi(0.5f).clip(0f, 1f); }
 
-    public static NDArray hardswish(NDArray x) { return x.mul(hardsigmoid(x)); }
+    public static NDArray hardswish(NDArray x) {
+        return noGrad(x) ? hardsigmoid(x).muli(x) : x.mul(hardsigmoid(x));
+    }
+
+    /** True when no gradient can flow through {@code x}: grad mode off, or x needs none. */
+    static boolean noGrad(NDArray x) {
+        return !JniUtils.isGradMode() || !JniUtils.requiresGrad((PtNDArray) x);
+    }
 
     public static NDArray maxPool2d(NDArray x, long[] kernel, long[] stride, long[] padding, boolean ceilMode) {
         return JniUtils.maxPool((PtNDArray) x, new Shape(kernel), new Shape(stride), new Shape(padding), ceilMode);

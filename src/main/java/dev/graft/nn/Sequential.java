@@ -19,7 +19,7 @@ public class Sequential extends Module {
 
     @Override
     public NDArray forward(NDArray x) {
-        for (Module m : children().values()) x = m.forward(x);
+        for (Module m : children().values()) x = run(m, x);
         return x;
     }
 }
