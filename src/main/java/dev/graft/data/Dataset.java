@@ -1,6 +1,8 @@
 package dev.graft.data;
 
+import dev.graft.data.transforms.ImageTransform;
 import java.io.IOException;
+import java.util.SplittableRandom;
 import java.util.List;
 
 /**
@@ -21,6 +23,14 @@ public interface Dataset {
 
     /** Decoded RGB pixels of sample {@code i}; IOException (with a reason) when unreadable. */
     RgbImage image(int i) throws IOException;
+
+    /**
+     * Sample {@code i} decoded and transformed: {@code t.apply(image(i), rng)}. File-backed
+     * datasets may take a shortcut with the same result (decoding only a random crop's rows).
+     */
+    default RgbImage image(int i, ImageTransform t, SplittableRandom rng) throws IOException {
+        return t.apply(image(i), rng);
+    }
 
     /** Where sample {@code i} comes from (a file path, or {@code file#record}) for messages. */
     String source(int i);

@@ -1,7 +1,10 @@
 package dev.graft.data;
 
 import dev.graft.GraftException;
+import dev.graft.data.transforms.EncodedImageTransform;
+import dev.graft.data.transforms.ImageTransform;
 import java.io.IOException;
+import java.util.SplittableRandom;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -183,6 +186,17 @@ public final class ImageFolder implements Dataset {
     @Override
     public RgbImage image(int i) throws IOException {
         return ImageDecoder.decode(files.get(i));
+    }
+
+    @Override
+    public RgbImage image(int i, ImageTransform t, SplittableRandom rng) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(files.get(i));
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new IOException("file not found", e);
+        }
+        return EncodedImageTransform.decodeAndApply(t, bytes, rng);
     }
 
     @Override

@@ -338,9 +338,9 @@ public final class Loader implements AutoCloseable {
                 try {
                     if (cancelled || closed || error != null) return;
                     int idx = order[start + slot];
-                    Decoded d = readable(idx);
+                    Decoded d = readable(idx, () -> sampleRandom(seed, epoch, idx));
                     int used = d.index();
-                    RgbImage img = transform.apply(d.image(), sampleRandom(seed, epoch, idx));
+                    RgbImage img = d.image();
                     float[] out = ensureData(img.width(), img.height());
                     labels[slot] = dataset.label(used);
                     indices[slot] = used;
@@ -368,14 +368,14 @@ public final class Loader implements AutoCloseable {
 
     private record Decoded(int index, RgbImage image) {}
 
-    // The first index at or after idx (wrapping) whose image decodes, with its image.
-    private Decoded readable(int idx) {
+    // The first index at or after idx (wrapping) whose image decodes, transformed with idx's randomness.
+    private Decoded readable(int idx, java.util.function.Supplier<SplittableRandom> rng) {
         int n = dataset.size();
         for (int k = 0; k < n; k++) {
             int j = (idx + k) % n;
             if (bad.containsKey(j)) continue;
             try {
-                return new Decoded(j, dataset.image(j));
+                return new Decoded(j, dataset.image(j, transform, rng.get()));
             } catch (Exception e) {
                 // A read cut short by an interrupt says nothing about the file.
                 if (Thread.currentThread().isInterrupted() || e instanceof ClosedByInterruptException

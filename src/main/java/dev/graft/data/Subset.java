@@ -1,5 +1,8 @@
 package dev.graft.data;
 
+import dev.graft.data.transforms.ImageTransform;
+import java.util.SplittableRandom;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -116,6 +119,11 @@ public final class Subset implements Dataset {
     @Override
     public RgbImage image(int i) throws IOException {
         return base.image(indices[i]);
+    }
+
+    @Override
+    public RgbImage image(int i, ImageTransform t, SplittableRandom rng) throws IOException {
+        return base.image(indices[i], t, rng);
     }
 
     @Override

@@ -62,4 +62,28 @@ class ImageFolderTest {
         assertEquals(2, f.size()); // a/sub/x.jpg and b/y.jpg; the loop is not entered
         assertTrue(f.file(0).endsWith("a/sub/x.jpg"));
     }
+
+    /** The loader's shortcut (decode only the random crop's rows) gives what decode-then-transform gives. */
+    @Test
+    void encodedShortcutEqualsDecodeThenTransform() throws IOException {
+        Path root = tmp.resolve("shortcut");
+        Path fixtures = Path.of("src/test/resources/fixtures/image");
+        int n = 0;
+        try (var files = Files.list(fixtures)) {
+            for (Path jpg : files.filter(p -> p.toString().endsWith(".jpg")).sorted().toList()) {
+                Path dir = Files.createDirectories(root.resolve(n % 2 == 0 ? "a" : "b"));
+                Files.copy(jpg, dir.resolve(jpg.getFileName()));
+                n++;
+            }
+        }
+        ImageFolder ds = new ImageFolder(root);
+        var t = new dev.graft.data.transforms.RandomResizedCrop(24).withHorizontalFlip(0.5);
+        for (int i = 0; i < ds.size(); i++) {
+            for (long seed = 0; seed < 4; seed++) {
+                RgbImage fast = ds.image(i, t, new java.util.SplittableRandom(seed));
+                RgbImage slow = t.apply(ds.image(i), new java.util.SplittableRandom(seed));
+                org.junit.jupiter.api.Assertions.assertArrayEquals(slow.pixels(), fast.pixels(), ds.source(i));
+            }
+        }
+    }
 }

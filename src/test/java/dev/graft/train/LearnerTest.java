@@ -88,7 +88,9 @@ class LearnerTest {
         assertTrue(TrainParityTest.relativeError(fc[1], fc[0]) < 1e-5);
         for (int e = 0; e < 3; e++) {
             assertEquals(results[0].history().get(e).val().accuracy(), results[1].history().get(e).val().accuracy());
-            assertEquals(results[0].history().get(e).train().loss(), results[1].history().get(e).train().loss(), 1e-5);
+            double loss = results[0].history().get(e).train().loss();
+            // cached features come from the BatchNorm-folded backbone: equal up to float rounding
+            assertEquals(loss, results[1].history().get(e).train().loss(), 1e-5 * Math.max(1, Math.abs(loss)));
         }
     }
 
