@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -41,7 +42,7 @@ class MemoryGrowthTest {
         // The arrays the engine holds must not change at all.
         long base = rows.get(1)[1];
         long[] last = {rows.get(7)[1], rows.get(8)[1], rows.get(9)[1]};
-        java.util.Arrays.sort(last);
+        Arrays.sort(last);
         assertTrue(last[1] <= base * 1.05, "RSS settles at " + last[1] + " MB after epochs 8-10, more than 5% above the "
                 + base + " MB after epoch 2");
         for (int e = 2; e < 10; e++) {
