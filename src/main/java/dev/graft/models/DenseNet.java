@@ -114,11 +114,6 @@ public class DenseNet extends ImageModel {
         return F.flatten(F.adaptiveAvgPool2d(out, 1, 1));
     }
 
-    @Override
-    public NDArray forwardHead(NDArray features) {
-        return call("classifier", features);
-    }
-
     public static DenseNet densenet121(int numClasses) {
         return new DenseNet(32, new int[] {6, 12, 24, 16}, 64, 4, numClasses);
     }

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import dev.graft.nn.AdaptiveAvgPool2d;
 import dev.graft.nn.BatchNorm2d;
 import dev.graft.nn.Dropout;
-import dev.graft.nn.F;
 import dev.graft.nn.Linear;
 import dev.graft.nn.Module;
 import dev.graft.nn.Sequential;
@@ -77,16 +76,6 @@ public class EfficientNet extends ImageModel {
         register("avgpool", new AdaptiveAvgPool2d(1));
         register("classifier", new Sequential(new Dropout(dropout), new Linear(lastOut, numClasses)));
         TorchvisionInit.mobileStyle(this, true);
-    }
-
-    @Override
-    public NDArray forwardFeatures(NDArray x) {
-        return F.flatten(call("avgpool", call("features", x)));
-    }
-
-    @Override
-    public NDArray forwardHead(NDArray features) {
-        return call("classifier", features);
     }
 
     public static EfficientNet efficientnetB0(int numClasses) { return new EfficientNet(B0, 0.2, 0.2, numClasses); }

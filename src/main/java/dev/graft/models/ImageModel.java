@@ -1,6 +1,7 @@
 package dev.graft.models;
 
 import ai.djl.ndarray.NDArray;
+import dev.graft.nn.F;
 import dev.graft.nn.Module;
 
 /**
@@ -10,11 +11,18 @@ import dev.graft.nn.Module;
  * can be computed once and cached; {@code forward = forwardHead(forwardFeatures(x))}.
  */
 public abstract class ImageModel extends Module {
-    /** Pooled, flattened features: the input of the classifier module. */
-    public abstract NDArray forwardFeatures(NDArray x);
+    /**
+     * Pooled, flattened features: the input of the classifier module. The default is
+     * torchvision's common layout, {@code flatten(avgpool(features(x)))}.
+     */
+    public NDArray forwardFeatures(NDArray x) {
+        return F.flatten(call("avgpool", call("features", x)));
+    }
 
-    /** The classifier module on pooled features. */
-    public abstract NDArray forwardHead(NDArray features);
+    /** The classifier module on pooled features (default: the child {@code classifier}). */
+    public NDArray forwardHead(NDArray features) {
+        return call("classifier", features);
+    }
 
     @Override
     public NDArray forward(NDArray x) {

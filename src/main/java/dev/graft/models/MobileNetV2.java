@@ -66,10 +66,5 @@ public class MobileNetV2 extends ImageModel {
         return F.flatten(F.adaptiveAvgPool2d(call("features", x), 1, 1));
     }
 
-    @Override
-    public NDArray forwardHead(NDArray features) {
-        return call("classifier", features);
-    }
-
     public static MobileNetV2 mobilenetV2(int numClasses) { return new MobileNetV2(numClasses, 0.2); }
 }

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import dev.graft.nn.AdaptiveAvgPool2d;
 import dev.graft.nn.BatchNorm2d;
 import dev.graft.nn.Dropout;
-import dev.graft.nn.F;
 import dev.graft.nn.Hardsigmoid;
 import dev.graft.nn.Hardswish;
 import dev.graft.nn.Linear;
@@ -87,16 +86,6 @@ public class MobileNetV3 extends ImageModel {
         int newV = Math.max(divisor, (int) (v + divisor / 2.0) / divisor * divisor);
         if (newV < 0.9 * v) newV += divisor;
         return newV;
-    }
-
-    @Override
-    public NDArray forwardFeatures(NDArray x) {
-        return F.flatten(call("avgpool", call("features", x)));
-    }
-
-    @Override
-    public NDArray forwardHead(NDArray features) {
-        return call("classifier", features);
     }
 
     public static MobileNetV3 mobilenetV3Large(int numClasses) { return new MobileNetV3(LARGE, 1280, numClasses, 0.2); }

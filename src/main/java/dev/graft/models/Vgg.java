@@ -1,11 +1,9 @@
 package dev.graft.models;
 
-import ai.djl.ndarray.NDArray;
 import dev.graft.nn.AdaptiveAvgPool2d;
 import dev.graft.nn.BatchNorm2d;
 import dev.graft.nn.Conv2d;
 import dev.graft.nn.Dropout;
-import dev.graft.nn.F;
 import dev.graft.nn.Init;
 import dev.graft.nn.Linear;
 import dev.graft.nn.MaxPool2d;
@@ -84,16 +82,6 @@ public class Vgg extends ImageModel {
         g.put("classifier", List.of("classifier.0", "classifier.3"));
         g.put("head", List.of("classifier.6"));
         return g;
-    }
-
-    @Override
-    public NDArray forwardFeatures(NDArray x) {
-        return F.flatten(call("avgpool", call("features", x)));
-    }
-
-    @Override
-    public NDArray forwardHead(NDArray features) {
-        return call("classifier", features);
     }
 
     public static Vgg vgg16(int numClasses) { return new Vgg(CFG_D, false, numClasses, 0.5); }
