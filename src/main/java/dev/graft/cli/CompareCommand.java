@@ -20,8 +20,9 @@ import picocli.CommandLine.Parameters;
  * validation accuracy per epoch for all of them.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Train every combination of --arch, --weights and --strategy (comma lists) with one recipe",
-                "and seed; print a table and write compare.md, compare.png and compare.html."},
+        description = {"Train several architectures, weights or strategies with one recipe and compare them.",
+                "Every combination of --arch, --weights and --strategy (comma lists) is trained with the same",
+                "recipe and seed; prints a table and writes compare.md, compare.png and compare.html."},
         footer = {"", "Examples:", "  graft compare data/dogs_vs_cats --arch resnet18 --weights imagenet,none --epochs 10",
                 "  graft compare photos/ --arch resnet18,efficientnet_b0 --strategy head,finetune"})
 final class CompareCommand implements Callable<Integer> {
