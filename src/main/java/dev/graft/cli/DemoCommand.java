@@ -34,9 +34,9 @@ import picocli.CommandLine.Option;
  * else the 2 MB subset shipped inside Graft.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Pretrain on 5 Fashion-MNIST classes, transfer to the other 5 with few labels, and compare",
-                "scratch / frozen head / fine-tune / partial (layer4) in a table and a report. Offline, about",
-                "3-4 minutes on 2 cores."},
+        description = {"Transfer learning end to end on Fashion-MNIST, offline, in about 2 minutes on 2 cores.",
+                "Pretrains on 5 classes, transfers to the other 5 with few labels, and compares scratch /",
+                "frozen head / fine-tune / partial (layer4) in a table and reports."},
         footer = {"", "Examples:", "  graft demo", "  graft demo --per-class 20 --out runs/demo20"})
 final class DemoCommand implements Callable<Integer> {
     static final Path DEBIAN = Path.of("/usr/share/datasets/fashion-mnist");
