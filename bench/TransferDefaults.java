@@ -136,15 +136,8 @@ public final class TransferDefaults {
     }
 
     static LoaderData data(Dataset d, Augment aug, int batch, long seed) {
-        float[] mean = f(preset.mean()), std = f(preset.std());
         Loader tl = Loader.builder(d).transform(preset.trainTransform(aug)).batchSize(batch).shuffle(true).seed(seed)
-                .workers(1).normalize(mean, std).build();
+                .workers(1).normalize(preset.normalizer()).build();
         return new LoaderData(tl, null);
-    }
-
-    static float[] f(double[] d) {
-        float[] r = new float[d.length];
-        for (int i = 0; i < d.length; i++) r[i] = (float) d[i];
-        return r;
     }
 }

@@ -2,6 +2,7 @@ package dev.graft.data;
 
 import dev.graft.GraftException;
 import dev.graft.data.transforms.ImageTransform;
+import dev.graft.data.transforms.ToTensorNormalize;
 import java.io.InterruptedIOException;
 import java.nio.channels.ClosedByInterruptException;
 import java.util.ArrayDeque;
@@ -36,10 +37,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * again. Only when no image at all can be read does the loader throw.
  */
 public final class Loader implements AutoCloseable {
-    /** ImageNet mean and std, torchvision's defaults for its pretrained weights. */
-    public static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
-    public static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
-
     private final Dataset dataset;
     private final ImageTransform transform;
     private final int batchSize;
@@ -48,7 +45,7 @@ public final class Loader implements AutoCloseable {
     private final long seed;
     private final int workers;
     private final int prefetch;
-    private final float[][] lut; // per channel: uint8 value -> normalized float
+    private final ToTensorNormalize normalize;
     private final SkipList skipped;
     private final ExecutorService pool;
     private final ConcurrentHashMap<Integer, Boolean> bad = new ConcurrentHashMap<>();
@@ -64,7 +61,7 @@ public final class Loader implements AutoCloseable {
         this.seed = b.seed;
         this.workers = b.workers;
         this.prefetch = b.prefetch > 0 ? b.prefetch : 2;
-        this.lut = normalizeTable(b.mean, b.std);
+        this.normalize = b.normalize;
         this.skipped = b.skipped != null ? b.skipped : new SkipList();
         this.buffers = new ArrayBlockingQueue<>(this.prefetch + 2);
         if (workers > 0) {
@@ -93,8 +90,7 @@ public final class Loader implements AutoCloseable {
         private long seed = 0;
         private int workers = Runtime.getRuntime().availableProcessors();
         private int prefetch = 2;
-        private float[] mean = IMAGENET_MEAN;
-        private float[] std = IMAGENET_STD;
+        private ToTensorNormalize normalize = ToTensorNormalize.imagenet();
         private SkipList skipped;
 
         private Builder(Dataset dataset) {
@@ -141,10 +137,9 @@ public final class Loader implements AutoCloseable {
             return this;
         }
 
-        /** Per-channel mean and std applied after scaling to [0, 1] (torchvision Normalize). */
-        public Builder normalize(float[] mean, float[] std) {
-            this.mean = mean.clone();
-            this.std = std.clone();
+        /** ToTensor + Normalize at the end of every sample (default: ImageNet statistics). */
+        public Builder normalize(ToTensorNormalize n) {
+            this.normalize = n;
             return this;
         }
 
@@ -344,7 +339,7 @@ public final class Loader implements AutoCloseable {
                     float[] out = ensureData(img.width(), img.height());
                     labels[slot] = dataset.label(used);
                     indices[slot] = used;
-                    toNormalizedChw(img, lut, out, slot * 3 * img.width() * img.height());
+                    normalize.apply(img, out, slot * 3 * img.width() * img.height());
                 } catch (Throwable t) {
                     if (error == null) error = t;
                 } finally {
@@ -389,26 +384,5 @@ public final class Loader implements AutoCloseable {
             }
         }
         throw new GraftException("None of the " + n + " images could be read; see the skipped list for the reasons.");
-    }
-
-    private static float[][] normalizeTable(float[] mean, float[] std) {
-        if (mean.length != 3 || std.length != 3) throw new IllegalArgumentException("mean and std need 3 values");
-        float[][] t = new float[3][256];
-        for (int c = 0; c < 3; c++) {
-            for (int v = 0; v < 256; v++) t[c][v] = ((float) v / 255f - mean[c]) / std[c];
-        }
-        return t;
-    }
-
-    // ToTensor + Normalize in float32, as torchvision computes them, via a per-channel table.
-    private static void toNormalizedChw(RgbImage img, float[][] lut, float[] out, int offset) {
-        byte[] px = img.pixels();
-        int plane = img.width() * img.height();
-        float[] r = lut[0], g = lut[1], b = lut[2];
-        for (int p = 0, q = 0; p < plane; p++, q += 3) {
-            out[offset + p] = r[px[q] & 0xff];
-            out[offset + plane + p] = g[px[q + 1] & 0xff];
-            out[offset + 2 * plane + p] = b[px[q + 2] & 0xff];
-        }
     }
 }

@@ -93,7 +93,7 @@ public final class Evaluation {
         boolean wasTraining = net.isTraining();
         net.eval();
         try (Loader loader = Loader.builder(data).transform(eval).batchSize(batchSize).shuffle(false)
-                .workers(workers).normalize(floats(preset.mean()), floats(preset.std())).skipList(skipped).build()) {
+                .workers(workers).normalize(preset.normalizer()).skipList(skipped).build()) {
             int position = 0;
             for (Batch b : loader.epoch(0)) {
                 float[] logits;
@@ -241,11 +241,6 @@ public final class Evaluation {
         return sb.toString();
     }
 
-    private static float[] floats(double[] v) {
-        float[] f = new float[v.length];
-        for (int i = 0; i < v.length; i++) f[i] = (float) v[i];
-        return f;
-    }
 
     // The same samples under another class list: label k of the base becomes map[k].
     private record Relabelled(Dataset base, List<String> classes, int[] map) implements Dataset {

@@ -157,11 +157,10 @@ public final class TrainingRun {
         if (!resuming) writeRunJson(data, loaded.source());
 
         Augment augment = Augment.parse(recipe.augment());
-        float[] mean = floats(preset.mean()), std = floats(preset.std());
         Loader train = Loader.builder(data.train()).transform(preset.trainTransform(augment)).batchSize(recipe.batchSize())
-                .shuffle(true).seed(recipe.seed()).workers(recipe.workers()).normalize(mean, std).skipList(skipped).build();
+                .shuffle(true).seed(recipe.seed()).workers(recipe.workers()).normalize(preset.normalizer()).skipList(skipped).build();
         Loader val = Loader.builder(data.val()).transform(preset.evalTransform()).batchSize(recipe.batchSize())
-                .shuffle(false).seed(recipe.seed()).workers(recipe.workers()).normalize(mean, std).skipList(skipped).build();
+                .shuffle(false).seed(recipe.seed()).workers(recipe.workers()).normalize(preset.normalizer()).skipList(skipped).build();
 
         List<EpochRecord> epochs = new ArrayList<>();
         if (resuming && Files.exists(dir.resolve(METRICS))) epochs.addAll(MetricsCsv.read(dir.resolve(METRICS)));
@@ -292,11 +291,5 @@ public final class TrainingRun {
         } catch (IOException e) {
             throw new GraftException("cannot write " + dir.resolve(SKIPPED) + ": " + e.getMessage(), e);
         }
-    }
-
-    static float[] floats(double[] d) {
-        float[] f = new float[d.length];
-        for (int i = 0; i < d.length; i++) f[i] = (float) d[i];
-        return f;
     }
 }
