@@ -39,23 +39,19 @@ public final class F {
     public static NDArray sigmoid(NDArray x) { return JniUtils.sigmoid((PtNDArray) x); }
 
     // libtorch's fused silu/hardswish kernels are not reachable through DJL's JNI, so these are
-    // composed; where no gradient will flow through x (inference, a frozen backbone) the
-    // product is taken in place, one activation-sized allocation and pass fewer. Under
-    // autograd the out-of-place form is kept: sigmoid's backward needs its own output intact.
+    // composed; with grad mode off (inference, cached features) the product is taken in place,
+    // one activation-sized allocation and pass fewer. With grad mode on the out-of-place form
+    // is kept even where x needs no gradient: DJL's requiresGrad answers false for every
+    // non-leaf tensor, so it cannot tell, and sigmoid's backward needs its output intact.
 
     public static NDArray silu(NDArray x) {
-        return noGrad(x) ? sigmoid(x).muli(x) : x.mul(sigmoid(x));
+        return JniUtils.isGradMode() ? x.mul(sigmoid(x)) : sigmoid(x).muli(x);
     }
 
     public static NDArray hardsigmoid(NDArray x) { return x.div(6f).addi(0.5f).clip(0f, 1f); }
 
     public static NDArray hardswish(NDArray x) {
-        return noGrad(x) ? hardsigmoid(x).muli(x) : x.mul(hardsigmoid(x));
-    }
-
-    /** True when no gradient can flow through {@code x}: grad mode off, or x needs none. */
-    static boolean noGrad(NDArray x) {
-        return !JniUtils.isGradMode() || !JniUtils.requiresGrad((PtNDArray) x);
+        return JniUtils.isGradMode() ? x.mul(hardsigmoid(x)) : hardsigmoid(x).muli(x);
     }
 
     public static NDArray maxPool2d(NDArray x, long[] kernel, long[] stride, long[] padding, boolean ceilMode) {
