@@ -7,6 +7,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import dev.graft.GraftException;
 import dev.graft.models.ImageModel;
+import dev.graft.models.ModelSpec;
 import dev.graft.models.Zoo;
 import dev.graft.nn.Engine;
 import dev.graft.nn.Fusion;
@@ -20,71 +21,66 @@ import java.util.Map;
  * train = forward, cross-entropy, backward and an SGD step of the whole model; infer =
  * forward in eval mode without gradients, with BatchNorm folded into the convolutions (as
  * {@code Predictor} runs it). Warm-up iterations are not timed. Only fp32 runs: {@code bf16} is
- * refused with a reason (see {@link #run}).
+ * refused with a reason (see {@link #run}). The arithmetic rate uses torchvision's published
+ * cost of the architecture (multiply-adds at 224 px, scaled by the image area) and the usual
+ * count of a training step as three forward passes.
  */
 public final class ModelBench {
     private ModelBench() {}
 
-    public record Result(String arch, String mode, String precision, int batchSize, int imageSize, int iterations,
-                         int threads, double imagesPerSecond, double msPerBatch, long peakRssMb, int foldedBatchNorms,
-                         double logitRelativeError, double top1Agreement) {
+    /** What to run; {@code channelsLast} false runs PyTorch's default NCHW layout. */
+    public record Setup(String arch, boolean train, int batchSize, int imageSize, int iterations, int warmup,
+                        String precision, boolean foldBatchNorm, boolean channelsLast) {}
+
+    public record Result(Setup setup, int threads, double imagesPerSecond, double msPerBatch, long peakRssMb,
+                         int foldedBatchNorms, double gflopPerSecond) {
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("arch", arch);
-            m.put("mode", mode);
-            m.put("precision", precision);
-            m.put("batch_size", batchSize);
-            m.put("image_size", imageSize);
-            m.put("iterations", iterations);
+            m.put("arch", setup.arch());
+            m.put("mode", setup.train() ? "train" : "infer");
+            m.put("precision", setup.precision());
+            m.put("memory_format", setup.channelsLast() ? "channels_last" : "nchw");
+            m.put("batch_size", setup.batchSize());
+            m.put("image_size", setup.imageSize());
+            m.put("iterations", setup.iterations());
             m.put("threads", threads);
             m.put("images_per_second", imagesPerSecond);
             m.put("ms_per_batch", msPerBatch);
+            m.put("gflop_per_second", gflopPerSecond);
             m.put("peak_rss_mb", peakRssMb);
             m.put("folded_batchnorms", foldedBatchNorms);
-            if (!Double.isNaN(logitRelativeError)) {
-                m.put("logit_relative_error_vs_fp32", logitRelativeError);
-                m.put("top1_agreement_vs_fp32", top1Agreement);
-            }
             return m;
         }
     }
 
-    public static Result run(String arch, boolean train, int batchSize, int imageSize, int iterations, int warmup) {
-        return run(arch, train, batchSize, imageSize, iterations, warmup, "fp32", true);
-    }
-
-    /**
-     * @param precision "fp32" or "bf16" (inference only)
-     * @param fold      fold BatchNorm into convolutions for inference
-     */
-    public static Result run(String arch, boolean train, int batchSize, int imageSize, int iterations, int warmup,
-                             String precision, boolean fold) {
-        switch (precision) {
+    public static Result run(Setup s) {
+        switch (s.precision()) {
             case "fp32" -> { }
             // DJL 0.36's bridge maps no bfloat16 type: creating or casting to one aborts the
             // JVM inside libdjl_torch (measured), so bf16 cannot be offered safely yet
             case "bf16" -> throw new GraftException("--precision bf16 is not available: the DJL 0.36 bridge to libtorch "
                     + "cannot create bfloat16 tensors; use fp32.");
-            default -> throw new GraftException("--precision must be fp32 or bf16, not '" + precision + "'.");
+            default -> throw new GraftException("--precision must be fp32 or bf16, not '" + s.precision() + "'.");
         }
         Engine.root();
         if (JniUtils.getNumThreads() != Engine.threads()) {
             throw new IllegalStateException("libtorch runs " + JniUtils.getNumThreads() + " threads, not the "
                     + Engine.threads() + " asked for");
         }
-        try (ImageModel model = Zoo.get(arch).build(1000)) {
-            model.train(train);
+        ModelSpec spec = Zoo.get(s.arch());
+        try (ImageModel model = spec.build(1000)) {
+            model.train(s.train());
+            model.setChannelsLast(s.channelsLast());
             List<Parameter> params = model.trainableParameters();
-            int[] labels = new int[batchSize];
-            for (int i = 0; i < batchSize; i++) labels[i] = (i * 37) % 1000;
-            Fusion.Folded folded = !train && fold ? Fusion.foldBatchNorm(model) : null;
-            double err = Double.NaN, agree = Double.NaN;
+            int[] labels = new int[s.batchSize()];
+            for (int i = 0; i < labels.length; i++) labels[i] = (i * 37) % 1000;
+            Fusion.Folded folded = !s.train() && s.foldBatchNorm() ? Fusion.foldBatchNorm(model) : null;
             long start = 0;
-            for (int it = 0; it < warmup + iterations; it++) {
-                if (it == warmup) start = System.nanoTime();
+            for (int it = 0; it < s.warmup() + s.iterations(); it++) {
+                if (it == s.warmup()) start = System.nanoTime();
                 try (NDManager scope = Engine.newScope()) {
-                    NDArray x = scope.randomNormal(new Shape(batchSize, 3, imageSize, imageSize));
-                    if (train) {
+                    NDArray x = scope.randomNormal(new Shape(s.batchSize(), 3, s.imageSize(), s.imageSize()));
+                    if (s.train()) {
                         trainStep(model, params, x, scope.create(labels));
                     } else {
                         model.forward(x).toFloatArray();
@@ -92,10 +88,11 @@ public final class ModelBench {
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            int pairs = folded == null ? 0 : folded.pairs();
-            return new Result(arch, train ? "train" : "infer", precision, batchSize, imageSize, iterations,
-                    JniUtils.getNumThreads(), iterations * batchSize / seconds, seconds * 1000 / iterations,
-                    Memory.peakRssMb(), pairs, err, agree);
+            double imagesPerSecond = s.iterations() * s.batchSize() / seconds;
+            double gflopPerImage = 2 * spec.defaultWeights().gflops() * Math.pow(s.imageSize() / 224.0, 2)
+                    * (s.train() ? 3 : 1);
+            return new Result(s, JniUtils.getNumThreads(), imagesPerSecond, seconds * 1000 / s.iterations(),
+                    Memory.peakRssMb(), folded == null ? 0 : folded.pairs(), imagesPerSecond * gflopPerImage);
         }
     }
 

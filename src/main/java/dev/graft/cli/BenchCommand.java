@@ -56,6 +56,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-fold", description = "Infer without folding BatchNorm into the convolutions.")
     boolean noFold;
 
+    @Option(names = "--nchw", description = "Run PyTorch's default NCHW memory layout instead of channels-last.")
+    boolean nchw;
+
     @Option(names = "--data", description = "Data mode: a folder of class folders of images.")
     Path data;
 
@@ -80,16 +83,13 @@ final class BenchCommand implements Callable<Integer> {
         String line;
         switch (mode) {
             case "train", "infer" -> {
-                ModelBench.Result r = ModelBench.run(arch, mode.equals("train"), batchSize, imageSize, iterations, warmup,
-                        precision, !noFold);
+                ModelBench.Result r = ModelBench.run(new ModelBench.Setup(arch, mode.equals("train"), batchSize,
+                        imageSize, iterations, warmup, precision, !noFold, !nchw));
                 out = r.toMap();
-                line = String.format("%s %s (%s) batch %d at %d px, %d threads: %.1f images/s (%.0f ms/batch), peak RSS %d MB",
-                        r.arch(), r.mode(), r.precision(), r.batchSize(), r.imageSize(), r.threads(), r.imagesPerSecond(),
-                        r.msPerBatch(), r.peakRssMb());
-                if (r.precision().equals("bf16")) {
-                    line += String.format("; bf16 logits vs fp32: relative error %.2e, top-1 agreement %.0f%%",
-                            r.logitRelativeError(), 100 * r.top1Agreement());
-                }
+                line = String.format("%s %s (%s, %s) batch %d at %d px, %d threads: %.1f images/s (%.0f ms/batch, "
+                                + "%.0f GFLOP/s), peak RSS %d MB", arch, mode, precision,
+                        nchw ? "nchw" : "channels_last", batchSize, imageSize, r.threads(), r.imagesPerSecond(),
+                        r.msPerBatch(), r.gflopPerSecond(), r.peakRssMb());
             }
             case "data" -> {
                 if (data == null) throw new ParameterException(spec.commandLine(), "--mode data needs --data DIR");

