@@ -1,6 +1,7 @@
 package dev.graft.models;
 
 import ai.djl.ndarray.NDArray;
+import dev.graft.nn.Conv2d;
 import dev.graft.nn.F;
 import dev.graft.nn.Module;
 import dev.graft.nn.Tensors;
@@ -20,7 +21,12 @@ public abstract class ImageModel extends Module {
      * libtorch's oneDNN convolutions and its BatchNorm, pooling and elementwise kernels run
      * 1.2-1.7x faster on channels-last data on CPU (bench/RESULTS.md).
      */
-    public void setChannelsLast(boolean on) { channelsLast = on; }
+    public void setChannelsLast(boolean on) {
+        channelsLast = on;
+        for (Module m : namedModules().values()) {
+            if (m instanceof Conv2d conv) conv.weight().setChannelsLast(on);
+        }
+    }
 
     public boolean channelsLast() { return channelsLast; }
 

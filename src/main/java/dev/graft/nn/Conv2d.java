@@ -3,7 +3,11 @@ package dev.graft.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 
-/** {@code nn.Conv2d} with square kernel, stride, padding and dilation, groups and optional bias. */
+/**
+ * {@code nn.Conv2d} with square kernel, stride, padding and dilation, groups and optional bias.
+ * The weight is kept in channels-last memory layout, as the activations are (see
+ * {@link dev.graft.models.ImageModel#setChannelsLast}).
+ */
 public class Conv2d extends Module {
     public final int inChannels, outChannels, kernel, stride, padding, dilation, groups;
     private final Parameter weight;
@@ -19,6 +23,7 @@ public class Conv2d extends Module {
         this.groups = groups;
         Shape w = new Shape(out, in / groups, kernel, kernel);
         this.weight = parameter("weight", Init.defaultWeight(w));
+        this.weight.setChannelsLast(true);
         this.bias = bias ? parameter("bias", Init.defaultBias(w, out)) : null;
     }
 

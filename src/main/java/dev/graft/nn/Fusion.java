@@ -103,6 +103,7 @@ public final class Fusion {
         FoldedConv2d(Conv2d source, NDArray weight, NDArray bias) {
             this.source = source;
             this.weight = parameter("weight", weight);
+            this.weight.setChannelsLast(source.weight().channelsLast());
             this.bias = parameter("bias", bias);
             this.weight.setTrainable(false);
             this.bias.setTrainable(false);

@@ -1,6 +1,7 @@
 package dev.graft.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 
@@ -12,6 +13,7 @@ import ai.djl.pytorch.jni.JniUtils;
 public final class Parameter {
     private NDArray array;
     private boolean trainable = true;
+    private boolean channelsLast;
 
     Parameter(NDArray array) {
         set(array);
@@ -19,12 +21,40 @@ public final class Parameter {
 
     public NDArray array() { return array; }
 
-    /** Replaces the value; the old array is closed. */
+    /** Replaces the value (taking ownership of it); the old array is closed. */
     public void set(NDArray value) {
+        if (channelsLast) value = relayout(value, true);
         if (array != null && array != value) array.close();
         array = value;
         array.setRequiresGradient(trainable);
     }
+
+    /**
+     * Keeps this 4-D convolution weight in channels-last memory layout, now and after every
+     * {@link #set}: a convolution on channels-last activations then converts neither its weight
+     * in the forward pass nor its weight gradient in the backward pass. Same values.
+     */
+    public void setChannelsLast(boolean on) {
+        if (channelsLast == on) return;
+        channelsLast = on;
+        NDArray value = array;
+        array = null;
+        set(on ? value : relayout(value, false));
+    }
+
+    /** A fresh (non-view) copy of {@code value} in the given layout; {@code value} is closed. */
+    private static NDArray relayout(NDArray value, boolean channelsLast) {
+        NDManager owner = value.getManager();
+        try (NDManager scope = owner.newSubManager()) {
+            value.attach(scope);
+            NDArray out = channelsLast ? Tensors.channelsLast(value).duplicate()
+                    : value.reshape(-1).reshape(value.getShape()).duplicate(); // reshape(-1) copies in NCHW order
+            out.attach(owner);
+            return out;
+        }
+    }
+
+    public boolean channelsLast() { return channelsLast; }
 
     public boolean trainable() { return trainable; }
 
