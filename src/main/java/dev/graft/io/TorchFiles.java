@@ -74,21 +74,29 @@ public final class TorchFiles {
             throw new GraftException("Cannot write " + file + ": " + e.getMessage() + ".", e);
         }
         String archive = stem(file);
+        LinkedHashMap<String, byte[]> records = new LinkedHashMap<>();
+        records.put("data.pkl", pkl);
+        records.put("byteorder", "little".getBytes(StandardCharsets.US_ASCII));
+        List<TensorData> storages = pickler.storages();
+        for (int i = 0; i < storages.size(); i++) records.put("data/" + i, storages.get(i).data());
+        records.put("version", "3\n".getBytes(StandardCharsets.US_ASCII));
         try {
-            AtomicFiles.write(file, raw -> {
-                CountingStream counting = new CountingStream(raw);
-                try (ZipOutputStream zip = new ZipOutputStream(counting)) {
-                    entry(zip, counting, archive + "/data.pkl", pkl);
-                    entry(zip, counting, archive + "/byteorder", "little".getBytes(StandardCharsets.US_ASCII));
-                    List<TensorData> storages = pickler.storages();
-                    for (int i = 0; i < storages.size(); i++) {
-                        entry(zip, counting, archive + "/data/" + i, storages.get(i).data());
-                    }
-                    entry(zip, counting, archive + "/version", "3\n".getBytes(StandardCharsets.US_ASCII));
-                }
-            });
+            AtomicFiles.write(file, raw -> writeArchive(raw, archive, records));
         } catch (IOException e) {
             throw new GraftException("Cannot write " + file + ": " + e.getMessage() + ".", e);
+        }
+    }
+
+    /**
+     * Writes a PyTorch zip archive: each record stored uncompressed under {@code prefix/} with its
+     * data on a 64-byte boundary, as torch.save and torch.jit.save lay them out.
+     */
+    public static void writeArchive(OutputStream out, String prefix, Map<String, byte[]> records) throws IOException {
+        CountingStream counting = new CountingStream(out);
+        try (ZipOutputStream zip = new ZipOutputStream(counting)) {
+            for (Map.Entry<String, byte[]> r : records.entrySet()) {
+                entry(zip, counting, prefix + "/" + r.getKey(), r.getValue());
+            }
         }
     }
 

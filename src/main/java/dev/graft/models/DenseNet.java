@@ -110,7 +110,7 @@ public class DenseNet extends ImageModel {
 
     @Override
     protected NDArray pooledFeatures(NDArray x) {
-        NDArray out = F.relu(call("features", x));
+        NDArray out = F.relu_(call("features", x));
         return F.flatten(F.adaptiveAvgPool2d(out, 1, 1));
     }
 

@@ -40,7 +40,7 @@ public class ResNet extends ImageModel {
             NDArray out = call("relu", call("bn1", call("conv1", x)));
             out = call("bn2", call("conv2", out));
             NDArray identity = hasDownsample ? call("downsample", x) : x;
-            return F.relu(out.addi(identity));
+            return F.relu_(out.addi(identity));
         }
     }
 
@@ -67,7 +67,7 @@ public class ResNet extends ImageModel {
             out = call("relu", call("bn2", call("conv2", out)));
             out = call("bn3", call("conv3", out));
             NDArray identity = hasDownsample ? call("downsample", x) : x;
-            return F.relu(out.addi(identity));
+            return F.relu_(out.addi(identity));
         }
     }
 

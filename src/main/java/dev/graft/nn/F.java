@@ -34,25 +34,24 @@ public final class F {
 
     public static NDArray relu(NDArray x) { return JniUtils.relu((PtNDArray) x); }
 
-    public static NDArray relu6(NDArray x) { return x.clip(0f, 6f); }
+    /**
+     * ReLU in place, as torchvision's {@code ReLU(inplace=True)}: no new activation. Returns x
+     * (a new handle to it). Only on a value nothing else needs unchanged.
+     */
+    public static NDArray relu_(NDArray x) { return ScriptOps.relu_(x); }
+
+    /** ReLU6 in place ({@code hardtanh_(x, 0, 6)}, torchvision's {@code ReLU6(inplace=True)}). */
+    public static NDArray relu6_(NDArray x) { return ScriptOps.relu6_(x); }
 
     public static NDArray sigmoid(NDArray x) { return JniUtils.sigmoid((PtNDArray) x); }
 
-    // libtorch's fused silu/hardswish kernels are not reachable through DJL's JNI, so these are
-    // composed; with grad mode off (inference, cached features) the product is taken in place,
-    // one activation-sized allocation and pass fewer. With grad mode on the out-of-place form
-    // is kept even where x needs no gradient: DJL's requiresGrad answers false for every
-    // non-leaf tensor, so it cannot tell, and sigmoid's backward needs its output intact.
+    // libtorch's fused kernels, reached through ScriptOps (DJL's JNI has none of them)
 
-    public static NDArray silu(NDArray x) {
-        return JniUtils.isGradMode() ? x.mul(sigmoid(x)) : sigmoid(x).muli(x);
-    }
+    public static NDArray silu(NDArray x) { return ScriptOps.silu(x); }
 
-    public static NDArray hardsigmoid(NDArray x) { return x.div(6f).addi(0.5f).clip(0f, 1f); }
+    public static NDArray hardsigmoid(NDArray x) { return ScriptOps.hardsigmoid(x); }
 
-    public static NDArray hardswish(NDArray x) {
-        return JniUtils.isGradMode() ? x.mul(hardsigmoid(x)) : hardsigmoid(x).muli(x);
-    }
+    public static NDArray hardswish(NDArray x) { return ScriptOps.hardswish(x); }
 
     public static NDArray maxPool2d(NDArray x, long[] kernel, long[] stride, long[] padding, boolean ceilMode) {
         return JniUtils.maxPool((PtNDArray) x, new Shape(kernel), new Shape(stride), new Shape(padding), ceilMode);
