@@ -10,7 +10,6 @@ import dev.graft.models.ImageModel;
 import dev.graft.models.ModelSpec;
 import dev.graft.models.Zoo;
 import dev.graft.nn.Engine;
-import dev.graft.nn.Fusion;
 import dev.graft.nn.Parameter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,8 +19,8 @@ import java.util.Map;
  * Throughput of a model on random data, as {@code graft bench --mode train|infer} reports it:
  * train = forward, cross-entropy, backward and an SGD step of the whole model; infer =
  * forward in eval mode without gradients, with BatchNorm folded into the convolutions (as
- * {@code Predictor} runs it). Warm-up iterations are not timed. Only fp32 runs: {@code bf16} is
- * refused with a reason (see {@link #run}). The arithmetic rate uses torchvision's published
+ * {@code Predictor} runs it). Warm-up iterations are not timed. Inference can run in bfloat16
+ * ({@code --precision bf16}); then the logits of one batch are compared with float32's. The arithmetic rate uses torchvision's published
  * cost of the architecture (multiply-adds at 224 px, scaled by the image area) and the usual
  * count of a training step as three forward passes.
  */
@@ -33,7 +32,7 @@ public final class ModelBench {
                         String precision, boolean foldBatchNorm, boolean channelsLast) {}
 
     public record Result(Setup setup, int threads, double imagesPerSecond, double msPerBatch, long peakRssMb,
-                         int foldedBatchNorms, double gflopPerSecond) {
+                         double gflopPerSecond, double logitRelativeError, double top1Agreement) {
         public Map<String, Object> toMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("arch", setup.arch());
@@ -48,33 +47,39 @@ public final class ModelBench {
             m.put("ms_per_batch", msPerBatch);
             m.put("gflop_per_second", gflopPerSecond);
             m.put("peak_rss_mb", peakRssMb);
-            m.put("folded_batchnorms", foldedBatchNorms);
+            m.put("batchnorm_folded", !setup.train() && setup.foldBatchNorm());
+            if (!Double.isNaN(logitRelativeError)) {
+                m.put("logit_relative_error_vs_fp32", logitRelativeError);
+                m.put("top1_agreement_vs_fp32", top1Agreement);
+            }
             return m;
         }
     }
 
     public static Result run(Setup s) {
-        switch (s.precision()) {
-            case "fp32" -> { }
-            // DJL 0.36's bridge maps no bfloat16 type: creating or casting to one aborts the
-            // JVM inside libdjl_torch (measured), so bf16 cannot be offered safely yet
-            case "bf16" -> throw new GraftException("--precision bf16 is not available: the DJL 0.36 bridge to libtorch "
-                    + "cannot create bfloat16 tensors; use fp32.");
+        boolean bf16 = switch (s.precision()) {
+            case "fp32" -> false;
+            case "bf16" -> true;
             default -> throw new GraftException("--precision must be fp32 or bf16, not '" + s.precision() + "'.");
-        }
+        };
+        if (bf16 && s.train()) throw new GraftException("--precision bf16 is for inference (--mode infer); training runs fp32.");
         Engine.root();
         if (JniUtils.getNumThreads() != Engine.threads()) {
             throw new IllegalStateException("libtorch runs " + JniUtils.getNumThreads() + " threads, not the "
                     + Engine.threads() + " asked for");
         }
         ModelSpec spec = Zoo.get(s.arch());
-        try (ImageModel model = spec.build(1000)) {
+        try (ImageModel model = spec.build(1000); NDManager probeScope = Engine.newScope()) {
             model.train(s.train());
             model.setChannelsLast(s.channelsLast());
             List<Parameter> params = model.trainableParameters();
             int[] labels = new int[s.batchSize()];
             for (int i = 0; i < labels.length; i++) labels[i] = (i * 37) % 1000;
-            Fusion.Folded folded = !s.train() && s.foldBatchNorm() ? Fusion.foldBatchNorm(model) : null;
+            // bf16: the same probe batch through the float32 model first, to measure what bf16 changes
+            NDArray probe = probeScope.randomNormal(new Shape(s.batchSize(), 3, s.imageSize(), s.imageSize()));
+            float[] fp32Logits = bf16 ? logits(model, probe) : null;
+            model.setBfloat16Inference(bf16);
+            ImageModel.Inference inference = !s.train() && s.foldBatchNorm() ? ImageModel.inference(model) : null;
             long start = 0;
             for (int it = 0; it < s.warmup() + s.iterations(); it++) {
                 if (it == s.warmup()) start = System.nanoTime();
@@ -91,9 +96,45 @@ public final class ModelBench {
             double imagesPerSecond = s.iterations() * s.batchSize() / seconds;
             double gflopPerImage = 2 * spec.defaultWeights().gflops() * Math.pow(s.imageSize() / 224.0, 2)
                     * (s.train() ? 3 : 1);
+            double err = Double.NaN, agree = Double.NaN;
+            if (bf16) {
+                float[] got = logits(model, probe);
+                err = relativeError(got, fp32Logits);
+                agree = top1Agreement(got, fp32Logits, 1000);
+            }
+            if (inference != null) inference.close();
             return new Result(s, JniUtils.getNumThreads(), imagesPerSecond, seconds * 1000 / s.iterations(),
-                    Memory.peakRssMb(), folded == null ? 0 : folded.pairs(), imagesPerSecond * gflopPerImage);
+                    Memory.peakRssMb(), imagesPerSecond * gflopPerImage, err, agree);
         }
+    }
+
+    private static float[] logits(ImageModel model, NDArray x) {
+        try (ImageModel.Inference inference = ImageModel.inference(model); NDManager scope = Engine.newScope()) {
+            x.tempAttach(scope);
+            return model.forward(x).toFloatArray();
+        }
+    }
+
+    /** max |a - b| / max |b|, the parity measure of the model tests. */
+    static double relativeError(float[] got, float[] want) {
+        double d = 0, m = 0;
+        for (int i = 0; i < want.length; i++) {
+            d = Math.max(d, Math.abs(got[i] - want[i]));
+            m = Math.max(m, Math.abs(want[i]));
+        }
+        return d / m;
+    }
+
+    static double top1Agreement(float[] a, float[] b, int classes) {
+        int rows = a.length / classes, same = 0;
+        for (int r = 0; r < rows; r++) if (argmax(a, r, classes) == argmax(b, r, classes)) same++;
+        return (double) same / rows;
+    }
+
+    private static int argmax(float[] v, int row, int classes) {
+        int best = 0;
+        for (int j = 1; j < classes; j++) if (v[row * classes + j] > v[row * classes + best]) best = j;
+        return best;
     }
 
     private static void trainStep(ImageModel model, List<Parameter> params, NDArray x, NDArray labels) {

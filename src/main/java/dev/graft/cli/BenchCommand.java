@@ -90,6 +90,10 @@ final class BenchCommand implements Callable<Integer> {
                                 + "%.0f GFLOP/s), peak RSS %d MB", arch, mode, precision,
                         nchw ? "nchw" : "channels_last", batchSize, imageSize, r.threads(), r.imagesPerSecond(),
                         r.msPerBatch(), r.gflopPerSecond(), r.peakRssMb());
+                if (!Double.isNaN(r.logitRelativeError())) {
+                    line += String.format("; bf16 logits vs fp32: relative error %.2e, top-1 agreement %.0f%%",
+                            r.logitRelativeError(), 100 * r.top1Agreement());
+                }
             }
             case "data" -> {
                 if (data == null) throw new ParameterException(spec.commandLine(), "--mode data needs --data DIR");

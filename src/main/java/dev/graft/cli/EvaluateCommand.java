@@ -39,6 +39,9 @@ final class EvaluateCommand implements Callable<Integer> {
             + " confusion_matrix, most_confused, ...).")
     boolean json;
 
+    @CommandLine.Mixin
+    PrecisionOption precision;
+
     @Option(names = "--batch-size", paramLabel = "N", defaultValue = "32", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
@@ -79,6 +82,7 @@ final class EvaluateCommand implements Callable<Integer> {
         int threads = workers != null ? workers : Runtime.getRuntime().availableProcessors();
         Evaluation.Result r;
         try (ImageModel net = saved.load()) {
+            precision.apply(net, spec.commandLine());
             Console.info("evaluating " + saved.arch() + " (" + saved.classes().size() + " classes) on "
                     + d.description() + ": " + d.dataset().size() + " images");
             try (ProgressBar bar = ProgressBars.bar("evaluate", d.dataset().size(), "img")) {

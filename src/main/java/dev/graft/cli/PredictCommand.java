@@ -55,6 +55,9 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--topk", defaultValue = "5", description = "Classes to show per image (default: ${DEFAULT-VALUE}).")
     int topk;
 
+    @CommandLine.Mixin
+    PrecisionOption precision;
+
     @Option(names = "--batch-size", defaultValue = "16", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
@@ -113,6 +116,7 @@ final class PredictCommand implements Callable<Integer> {
         List<Path> images = expand(inputs);
         List<Prediction> results = new ArrayList<>();
         try (net; ProgressBar bar = images.size() > batchSize ? ProgressBars.bar("predict", images.size(), "img") : null) {
+            precision.apply(net, spec.commandLine());
             Predictor predictor = new Predictor(net, classes, preset, batchSize);
             for (int start = 0; start < images.size(); start += batchSize) {
                 List<Path> chunk = images.subList(start, Math.min(images.size(), start + batchSize));

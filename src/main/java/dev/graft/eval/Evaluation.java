@@ -92,7 +92,9 @@ public final class Evaluation {
         SkipList skipped = new SkipList(warnings::add);
         boolean wasTraining = net.isTraining();
         net.eval();
-        try (Loader loader = Loader.builder(data).transform(eval).batchSize(batchSize).shuffle(false)
+        // BatchNorm folded into the convolutions, bfloat16 if the model is set to (see ImageModel.inference)
+        try (ImageModel.Inference inference = ImageModel.inference(net);
+             Loader loader = Loader.builder(data).transform(eval).batchSize(batchSize).shuffle(false)
                 .workers(workers).normalize(preset.normalizer()).skipList(skipped).build()) {
             int position = 0;
             for (Batch b : loader.epoch(0)) {

@@ -1,9 +1,12 @@
 package dev.graft.models;
 
 import ai.djl.ndarray.NDArray;
+import dev.graft.nn.Bfloat16;
 import dev.graft.nn.Conv2d;
 import dev.graft.nn.F;
+import dev.graft.nn.Fusion;
 import dev.graft.nn.Module;
+import dev.graft.nn.ScriptOps;
 import dev.graft.nn.Tensors;
 
 /**
@@ -14,6 +17,8 @@ import dev.graft.nn.Tensors;
  */
 public abstract class ImageModel extends Module {
     private boolean channelsLast = true;
+    private boolean bfloat16Inference;
+    private boolean bfloat16; // weights are bfloat16 copies now (inside inference())
 
     /**
      * Whether the network runs on channels-last activations ({@code torch.channels_last}, the
@@ -30,9 +35,43 @@ public abstract class ImageModel extends Module {
 
     public boolean channelsLast() { return channelsLast; }
 
+    /**
+     * Whether inference ({@link #inference}: evaluation, prediction, the feature cache) runs in
+     * bfloat16 rather than float32: about twice as fast on CPUs with AVX-512 BF16, logits within
+     * about 1e-2 relative (bench/RESULTS.md measures the accuracy effect). Training stays float32.
+     */
+    public void setBfloat16Inference(boolean on) { bfloat16Inference = on; }
+
+    public boolean bfloat16Inference() { return bfloat16Inference; }
+
+    /**
+     * Readies a model for inference until the returned handle is closed: eval-mode BatchNorm
+     * folded into the convolutions and, for an ImageModel set to, a bfloat16 copy of every
+     * weight. Closing puts the original layers and float32 weights back.
+     */
+    public static Inference inference(Module model) {
+        Fusion.Folded folded = Fusion.foldBatchNorm(model);
+        if (!(model instanceof ImageModel m) || !m.bfloat16Inference) return folded::close;
+        Bfloat16 cast = Bfloat16.cast(m);
+        m.bfloat16 = true;
+        return () -> {
+            m.bfloat16 = false;
+            cast.close();
+            folded.close();
+        };
+    }
+
+    /** What {@link #inference} changed, undone by closing. */
+    public interface Inference extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** Pooled, flattened features of a [N, 3, H, W] batch: the input of the classifier. */
     public final NDArray forwardFeatures(NDArray x) {
-        return pooledFeatures(channelsLast ? Tensors.channelsLast(x) : x);
+        if (channelsLast) x = Tensors.channelsLast(x);
+        if (!bfloat16) return pooledFeatures(x);
+        return ScriptOps.toFloat32(pooledFeatures(ScriptOps.toBfloat16(x)));
     }
 
     /**
@@ -43,8 +82,13 @@ public abstract class ImageModel extends Module {
         return F.flatten(call("avgpool", call("features", x)));
     }
 
-    /** The classifier module on pooled features (default: the child {@code classifier}). */
-    public NDArray forwardHead(NDArray features) {
+    /** The classifier on pooled features. */
+    public final NDArray forwardHead(NDArray features) {
+        return bfloat16 ? ScriptOps.toFloat32(head(ScriptOps.toBfloat16(features))) : head(features);
+    }
+
+    /** The classifier module (default: the child {@code classifier}). */
+    protected NDArray head(NDArray features) {
         return call("classifier", features);
     }
 

@@ -113,7 +113,7 @@ public class ResNet extends ImageModel {
     }
 
     @Override
-    public NDArray forwardHead(NDArray features) {
+    protected NDArray head(NDArray features) {
         return call("fc", features);
     }
 

@@ -13,6 +13,13 @@ public final class Buffer {
 
     public NDArray array() { return array; }
 
+    /** Puts {@code value} in place and returns the previous array without closing it. */
+    NDArray swap(NDArray value) {
+        NDArray old = array;
+        array = value;
+        return old;
+    }
+
     /** Replaces the value; the old array is closed. */
     public void set(NDArray value) {
         if (array != null && array != value) array.close();

@@ -30,6 +30,16 @@ public final class Parameter {
     }
 
     /**
+     * Puts {@code value} in place as it is (no re-layout, no gradient) and returns the previous
+     * array without closing it: for temporary copies such as {@link Bfloat16}'s.
+     */
+    NDArray swap(NDArray value) {
+        NDArray old = array;
+        array = value;
+        return old;
+    }
+
+    /**
      * Keeps this 4-D convolution weight in channels-last memory layout, now and after every
      * {@link #set}: a convolution on channels-last activations then converts neither its weight
      * in the forward pass nor its weight gradient in the backward pass. Same values.

@@ -3,16 +3,16 @@ package dev.graft.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.graft.models.ImageModel;
 import dev.graft.nn.Engine;
-import dev.graft.nn.Fusion;
 import dev.graft.nn.Module;
 import java.util.function.UnaryOperator;
 
 /**
  * Runs a model in eval mode over batches and collects the outputs of every sample, for
  * metrics (accuracy, confusion matrix, top-k) computed outside the engine. The model's
- * train/eval mode is restored afterwards. BatchNorm runs folded into the convolutions
- * ({@link Fusion#foldBatchNorm}) for the duration of the call.
+ * train/eval mode is restored afterwards. The model runs as {@link ImageModel#inference} sets
+ * it up (BatchNorm folded into the convolutions, bfloat16 if asked) for the duration of the call.
  */
 public final class Predict {
     private Predict() {}
@@ -51,9 +51,10 @@ public final class Predict {
     public static Predictions run(Module model, UnaryOperator<NDArray> forward, Iterable<Batch> batches) {
         boolean wasTraining = model.isTraining();
         model.eval();
-        // BatchNorm folded into the convolutions: the same outputs (1e-6 relative) with one
-        // pass less over every activation; undone before the mode is restored
-        try (Fusion.Folded folded = Fusion.foldBatchNorm(model)) {
+        // BatchNorm folded into the convolutions (the same outputs, 1e-6 relative, with one pass
+        // less over every activation) and bfloat16 if the model is set to; undone before the
+        // mode is restored
+        try (ImageModel.Inference inference = ImageModel.inference(model)) {
             float[] all = new float[0];
             int[] labels = new int[0];
             int classes = -1, n = 0;
