@@ -9,6 +9,7 @@ import dev.graft.GraftException;
 import dev.graft.models.ImageModel;
 import dev.graft.models.ModelSpec;
 import dev.graft.models.Zoo;
+import dev.graft.nn.Autocast;
 import dev.graft.nn.Engine;
 import dev.graft.nn.Parameter;
 import java.util.LinkedHashMap;
@@ -62,7 +63,6 @@ public final class ModelBench {
             case "bf16" -> true;
             default -> throw new GraftException("--precision must be fp32 or bf16, not '" + s.precision() + "'.");
         };
-        if (bf16 && s.train()) throw new GraftException("--precision bf16 is for inference (--mode infer); training runs fp32.");
         Engine.root();
         if (JniUtils.getNumThreads() != Engine.threads()) {
             throw new IllegalStateException("libtorch runs " + JniUtils.getNumThreads() + " threads, not the "
@@ -77,7 +77,7 @@ public final class ModelBench {
             for (int i = 0; i < labels.length; i++) labels[i] = (i * 37) % 1000;
             // bf16: the same probe batch through the float32 model first, to measure what bf16 changes
             NDArray probe = probeScope.randomNormal(new Shape(s.batchSize(), 3, s.imageSize(), s.imageSize()));
-            float[] fp32Logits = bf16 ? logits(model, probe) : null;
+            float[] fp32Logits = bf16 && !s.train() ? logits(model, probe) : null;
             model.setBfloat16Inference(bf16);
             ImageModel.Inference inference = !s.train() && s.foldBatchNorm() ? ImageModel.inference(model) : null;
             long start = 0;
@@ -86,7 +86,9 @@ public final class ModelBench {
                 try (NDManager scope = Engine.newScope()) {
                     NDArray x = scope.randomNormal(new Shape(s.batchSize(), 3, s.imageSize(), s.imageSize()));
                     if (s.train()) {
-                        trainStep(model, params, x, scope.create(labels));
+                        try (Autocast autocast = Autocast.bfloat16(bf16)) {
+                            trainStep(model, params, x, scope.create(labels));
+                        }
                     } else {
                         model.forward(x).toFloatArray();
                     }
@@ -97,7 +99,7 @@ public final class ModelBench {
             double gflopPerImage = 2 * spec.defaultWeights().gflops() * Math.pow(s.imageSize() / 224.0, 2)
                     * (s.train() ? 3 : 1);
             double err = Double.NaN, agree = Double.NaN;
-            if (bf16) {
+            if (fp32Logits != null) {
                 float[] got = logits(model, probe);
                 err = relativeError(got, fp32Logits);
                 agree = top1Agreement(got, fp32Logits, 1000);

@@ -94,6 +94,10 @@ final class RecipeOptions {
     @Option(names = "--cache-views", description = "With --strategy head and augmentation: cache K augmented views.")
     Integer cacheViews;
 
+    @Option(names = "--precision", description = "fp32, or bf16: mixed-precision training (convolutions and linear"
+            + " layers in bfloat16, float32 weights), about 1.8x faster on CPUs with AVX-512 BF16 (default: fp32).")
+    String precision;
+
     /** The defaults for DATA with every given option applied. */
     Recipe recipe(String data) {
         String a = arch != null ? arch : "resnet18";
@@ -108,7 +112,8 @@ final class RecipeOptions {
             {"lr", lr}, {"momentum", momentum}, {"weightDecay", weightDecay}, {"schedule", schedule},
             {"stepSize", stepSize}, {"gamma", gamma}, {"warmupEpochs", warmupEpochs}, {"labelSmoothing", labelSmoothing},
             {"patience", patience}, {"seed", seed}, {"workers", workers}, {"valSplit", valSplit}, {"perClass", perClass},
-            {"classes", classes}, {"cacheFeatures", cacheFeatures}, {"cacheViews", cacheViews}};
+            {"classes", classes}, {"cacheFeatures", cacheFeatures}, {"cacheViews", cacheViews},
+            {"precision", precision}};
         for (Object[] g : given) if (g[1] != null) r = r.with((String) g[0], g[1]);
         return r;
     }

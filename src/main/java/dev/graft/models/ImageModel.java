@@ -1,6 +1,7 @@
 package dev.graft.models;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import dev.graft.nn.Bfloat16;
 import dev.graft.nn.Conv2d;
 import dev.graft.nn.F;
@@ -70,8 +71,7 @@ public abstract class ImageModel extends Module {
     /** Pooled, flattened features of a [N, 3, H, W] batch: the input of the classifier. */
     public final NDArray forwardFeatures(NDArray x) {
         if (channelsLast) x = Tensors.channelsLast(x);
-        if (!bfloat16) return pooledFeatures(x);
-        return ScriptOps.toFloat32(pooledFeatures(ScriptOps.toBfloat16(x)));
+        return float32(pooledFeatures(bfloat16 ? ScriptOps.toBfloat16(x) : x));
     }
 
     /**
@@ -84,7 +84,12 @@ public abstract class ImageModel extends Module {
 
     /** The classifier on pooled features. */
     public final NDArray forwardHead(NDArray features) {
-        return bfloat16 ? ScriptOps.toFloat32(head(ScriptOps.toBfloat16(features))) : head(features);
+        return float32(head(bfloat16 ? ScriptOps.toBfloat16(features) : features));
+    }
+
+    /** Outputs leave the model as float32, whatever precision it ran in (bfloat16, Autocast). */
+    private static NDArray float32(NDArray y) {
+        return y.getDataType() == DataType.FLOAT32 ? y : ScriptOps.toFloat32(y);
     }
 
     /** The classifier module (default: the child {@code classifier}). */

@@ -8,14 +8,15 @@ import ai.djl.pytorch.jni.JniUtils;
 /**
  * Functional operators, as {@code torch.nn.functional}: thin calls into libtorch through
  * DJL's JNI layer, so each is the very kernel PyTorch runs. Results belong to the input's
- * manager.
+ * manager. Convolutions and linear layers run in bfloat16 inside an {@link Autocast} region.
  */
 public final class F {
     private F() {}
 
     public static NDArray conv2d(NDArray x, NDArray weight, NDArray bias, long[] stride, long[] padding,
                                  long[] dilation, int groups) {
-        return JniUtils.convolution((PtNDArray) x, (PtNDArray) weight, (PtNDArray) bias,
+        return JniUtils.convolution((PtNDArray) Autocast.cast(x), (PtNDArray) Autocast.cast(weight),
+                (PtNDArray) Autocast.cast(bias),
                 new Shape(stride), new Shape(padding), new Shape(dilation), groups);
     }
 
@@ -29,7 +30,8 @@ public final class F {
     }
 
     public static NDArray linear(NDArray x, NDArray weight, NDArray bias) {
-        return JniUtils.linear((PtNDArray) x, (PtNDArray) weight, (PtNDArray) bias);
+        return JniUtils.linear((PtNDArray) Autocast.cast(x), (PtNDArray) Autocast.cast(weight),
+                (PtNDArray) Autocast.cast(bias));
     }
 
     public static NDArray relu(NDArray x) { return JniUtils.relu((PtNDArray) x); }

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.graft.io.TensorData;
+import dev.graft.nn.Autocast;
 import dev.graft.nn.Engine;
 import dev.graft.nn.Module;
 import dev.graft.nn.Rng;
@@ -52,7 +53,7 @@ public final class Fit {
     private UnaryOperator<NDArray> forward;
     private int epochs = 1, patience = 0, startEpoch = 0;
     private long seed = 0, globalStep = 0;
-    private boolean restoreBest = true;
+    private boolean restoreBest = true, bfloat16;
     private final List<FitListener> listeners = new ArrayList<>();
     private volatile boolean interrupted;
     private Map<String, TensorData> bestState;
@@ -80,6 +81,9 @@ public final class Fit {
 
     /** What maps a batch's inputs to outputs; e.g. the head alone for cached features. */
     public Fit forward(UnaryOperator<NDArray> f) { forward = f; return this; }
+
+    /** Mixed-precision bfloat16 forward and backward passes (see {@link Autocast}); float32 weights. */
+    public Fit bfloat16(boolean on) { bfloat16 = on; return this; }
 
     public Fit listener(FitListener l) { listeners.add(l); return this; }
 
@@ -212,7 +216,8 @@ public final class Fit {
             optimizer.zeroGrad();
             double value;
             int correct;
-            try (GradientCollector gc = ai.djl.engine.Engine.getEngine("PyTorch").newGradientCollector()) {
+            try (GradientCollector gc = ai.djl.engine.Engine.getEngine("PyTorch").newGradientCollector();
+                 Autocast autocast = Autocast.bfloat16(bfloat16)) {
                 NDArray out = forward.apply(x);
                 NDArray l = loss.compute(out, b.labels());
                 value = l.getFloat();
@@ -233,7 +238,7 @@ public final class Fit {
         long correct = 0, seen = 0;
         int i = 0;
         for (Batch b : data.val()) {
-            try (NDManager scope = Engine.newScope()) {
+            try (NDManager scope = Engine.newScope(); Autocast autocast = Autocast.bfloat16(bfloat16)) {
                 NDArray out = forward.apply(scope.create(b.x(), new Shape(b.shape())));
                 double v = loss.compute(out, b.labels()).getFloat();
                 lossSum += v * b.n();

@@ -55,6 +55,7 @@ public final class Learner {
     private Loss loss = new CrossEntropyLoss();
     private int epochs = 1, patience = 0, freezeEpochs = 0;
     private long seed = 0;
+    private boolean bfloat16;
     private final List<FitListener> listeners = new ArrayList<>();
     private String notice = "";
     private java.nio.file.Path checkpointDir, resumeDir;
@@ -149,6 +150,12 @@ public final class Learner {
 
     public Learner seed(long s) { seed = s; return this; }
 
+    /**
+     * Mixed-precision bfloat16 training (convolutions and linear layers in bfloat16, float32
+     * weights, {@link dev.graft.nn.Autocast}); validation and inference (the feature cache, reports) run bfloat16 too.
+     */
+    public Learner bfloat16(boolean on) { bfloat16 = on; return this; }
+
     public Learner patience(int p) { patience = p; return this; }
 
     public Learner listener(FitListener l) { listeners.add(l); return this; }
@@ -199,7 +206,8 @@ public final class Learner {
         Strategy initial = freezeEpochs > 0 ? Strategy.HEAD : strategy;
         initial.apply(model, spec, unfreezeFrom, bnFor(initial));
         Optimizer optimizer = optimizerFactory.apply(strategy.paramGroups(model, spec, lr, backboneLrMult));
-        fit = new Fit(model, optimizer, loss).epochs(epochs).seed(seed).patience(patience);
+        model.setBfloat16Inference(bfloat16);
+        fit = new Fit(model, optimizer, loss).epochs(epochs).seed(seed).patience(patience).bfloat16(bfloat16);
         if (scheduleFactory != null) {
             int steps = data.trainBatches();
             if (steps < 0 && cacheViews > 0) {

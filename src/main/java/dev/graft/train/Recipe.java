@@ -42,7 +42,8 @@ public record Recipe(
         int perClass,
         List<String> classes,
         boolean cacheFeatures,
-        int cacheViews) {
+        int cacheViews,
+        String precision) {
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
             .serializeNulls().create();
@@ -51,7 +52,7 @@ public record Recipe(
     public static Recipe defaults(String data, String arch) {
         return new Recipe(data, arch, "imagenet", "finetune", null, BnPolicy.AUTO, Strategy.DEFAULT_BACKBONE_LR_MULT, 0,
                 "linear", 10, 16, 224, "standard", "sgd", 0.001, 0.9, 0, "step", 7, 0.1, 0, 0, 0, 0,
-                Runtime.getRuntime().availableProcessors(), 0.2, 0, null, false, 0);
+                Runtime.getRuntime().availableProcessors(), 0.2, 0, null, false, 0, "fp32");
     }
 
     /** A copy with one field changed, by its Java name: {@code recipe.with("arch", "resnet50")}. */
@@ -60,6 +61,13 @@ public record Recipe(
         if (!o.has(field)) throw new IllegalArgumentException("no recipe field " + field);
         o.add(field, GSON.toJsonTree(value));
         return GSON.fromJson(o, Recipe.class);
+    }
+
+    /** True for mixed-precision bfloat16 training (see dev.graft.nn.Autocast); recipes stored before it was a field are fp32. */
+    public boolean bfloat16() {
+        if (precision == null || precision.equals("fp32")) return false;
+        if (precision.equals("bf16")) return true;
+        throw new GraftException("precision must be fp32 or bf16, not '" + precision + "'.");
     }
 
     public String toJson() { return GSON.toJson(this); }

@@ -239,6 +239,7 @@ public final class TrainingRun {
         }
         Loss loss = head.logSoftmax() ? new NLLLoss() : new CrossEntropyLoss(null, recipe.labelSmoothing());
         l.loss(loss);
+        l.bfloat16(recipe.bfloat16());
         boolean randomAugment = augment != Augment.NONE;
         if (recipe.cacheFeatures() || recipe.cacheViews() > 0) {
             if (strategy != Strategy.HEAD) {

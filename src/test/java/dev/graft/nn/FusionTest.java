@@ -68,7 +68,7 @@ class FusionTest {
         }
     }
 
-    private static void randomize(NDArray a, Random r, double lo, double hi) {
+    static void randomize(NDArray a, Random r, double lo, double hi) {
         float[] v = new float[(int) a.size()];
         for (int i = 0; i < v.length; i++) v[i] = (float) (lo + (hi - lo) * r.nextDouble());
         try (NDArray src = Engine.root().create(v, a.getShape())) {
