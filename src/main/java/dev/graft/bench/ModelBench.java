@@ -12,6 +12,7 @@ import dev.graft.models.Zoo;
 import dev.graft.nn.Autocast;
 import dev.graft.nn.Engine;
 import dev.graft.nn.Parameter;
+import dev.graft.train.Predict;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -129,14 +130,10 @@ public final class ModelBench {
 
     static double top1Agreement(float[] a, float[] b, int classes) {
         int rows = a.length / classes, same = 0;
-        for (int r = 0; r < rows; r++) if (argmax(a, r, classes) == argmax(b, r, classes)) same++;
+        int[] pa = new Predict.Predictions(a, classes, new int[rows]).predicted();
+        int[] pb = new Predict.Predictions(b, classes, new int[rows]).predicted();
+        for (int r = 0; r < rows; r++) if (pa[r] == pb[r]) same++;
         return (double) same / rows;
-    }
-
-    private static int argmax(float[] v, int row, int classes) {
-        int best = 0;
-        for (int j = 1; j < classes; j++) if (v[row * classes + j] > v[row * classes + best]) best = j;
-        return best;
     }
 
     private static void trainStep(ImageModel model, List<Parameter> params, NDArray x, NDArray labels) {

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * A module's float32 parameters and buffers swapped for bfloat16 copies until {@link #close()}
@@ -19,23 +20,18 @@ public final class Bfloat16 implements AutoCloseable {
 
     public static Bfloat16 cast(Module model) {
         Bfloat16 c = new Bfloat16();
-        for (Parameter p : model.namedParameters().values()) {
-            NDArray original = p.array();
-            if (original.getDataType() != DataType.FLOAT32) continue;
-            NDArray copy = ScriptOps.toBfloat16(original);
-            copy.attach(Engine.root());
-            p.swap(copy);
-            c.restore.add(() -> p.swap(original).close());
-        }
-        for (Buffer b : model.namedBuffers().values()) {
-            NDArray original = b.array();
-            if (original.getDataType() != DataType.FLOAT32) continue;
-            NDArray copy = ScriptOps.toBfloat16(original);
-            copy.attach(Engine.root());
-            b.swap(copy);
-            c.restore.add(() -> b.swap(original).close());
-        }
+        for (Parameter p : model.namedParameters().values()) c.swapIn(p.array(), p::swap);
+        for (Buffer b : model.namedBuffers().values()) c.swapIn(b.array(), b::swap);
         return c;
+    }
+
+    /** Puts a bfloat16 copy of a float32 {@code original} in place through {@code swap}. */
+    private void swapIn(NDArray original, UnaryOperator<NDArray> swap) {
+        if (original.getDataType() != DataType.FLOAT32) return;
+        NDArray copy = ScriptOps.toBfloat16(original);
+        copy.attach(Engine.root());
+        swap.apply(copy);
+        restore.add(() -> swap.apply(original).close());
     }
 
     @Override
