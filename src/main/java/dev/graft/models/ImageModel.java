@@ -39,7 +39,8 @@ public abstract class ImageModel extends Module {
     /**
      * Whether inference ({@link #inference}: evaluation, prediction, the feature cache) runs in
      * bfloat16 rather than float32: about twice as fast on CPUs with AVX-512 BF16, logits within
-     * about 1e-2 relative (bench/RESULTS.md measures the accuracy effect). Training stays float32.
+     * about 1e-2 relative (bench/RESULTS.md measures the accuracy effect). Training has its own
+     * switch ({@link dev.graft.nn.Autocast}, {@code graft train --precision bf16}).
      */
     public void setBfloat16Inference(boolean on) { bfloat16Inference = on; }
 
