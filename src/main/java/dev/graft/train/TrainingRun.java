@@ -131,6 +131,7 @@ public final class TrainingRun {
 
     private Outcome execute(boolean resuming) {
         Strategy strategy = Strategy.parse(recipe.strategy());
+        recipe.bfloat16(); // an unknown --precision fails here, before any data is read
         SkipList skipped = new SkipList(w -> log.accept("warning: " + w));
         DataSplits data = DataLayout.resolve(recipe.data(), new DataLayout.Options(recipe.valSplit(), recipe.seed(),
                 recipe.perClass(), recipe.classes(), -1));

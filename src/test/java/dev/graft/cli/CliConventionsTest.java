@@ -127,6 +127,9 @@ class CliConventionsTest {
         assertTrue(neither.err().contains("--model"), neither.err());
         assertEquals(2, exec("predict", "--model", run.toString(), "--arch", "resnet18", data.toString()).code());
         assertEquals(2, exec("predict", "--model", run.toString(), "--topk", "0", data.toString()).code());
+        Out precision = exec("evaluate", "--model", run.toString(), "--precision", "fp16", data.toString());
+        assertEquals(2, precision.code());
+        assertTrue(precision.err().contains("fp32 or bf16"), precision.err());
     }
 
     /** Exit 1 with exactly one line on stderr naming the thing, and no stack trace. */
