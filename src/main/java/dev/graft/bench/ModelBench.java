@@ -21,10 +21,11 @@ import java.util.Map;
  * Throughput of a model on random data, as {@code graft bench --mode train|infer} reports it:
  * train = forward, cross-entropy, backward and an SGD step of the whole model; infer =
  * forward in eval mode without gradients, with BatchNorm folded into the convolutions (as
- * {@code Predictor} runs it). Warm-up iterations are not timed. Inference can run in bfloat16
- * ({@code --precision bf16}); then the logits of one batch are compared with float32's. The arithmetic rate uses torchvision's published
- * cost of the architecture (multiply-adds at 224 px, scaled by the image area) and the usual
- * count of a training step as three forward passes.
+ * {@code Predictor} runs it). Warm-up iterations are not timed. {@code --precision bf16} runs
+ * bfloat16 inference (the logits of one batch are then compared with float32's) or
+ * mixed-precision training. The arithmetic rate uses torchvision's published cost of the
+ * architecture (multiply-adds at 224 px, scaled by the image area) and the usual count of a
+ * training step as three forward passes.
  */
 public final class ModelBench {
     private ModelBench() {}
@@ -76,9 +77,10 @@ public final class ModelBench {
             List<Parameter> params = model.trainableParameters();
             int[] labels = new int[s.batchSize()];
             for (int i = 0; i < labels.length; i++) labels[i] = (i * 37) % 1000;
-            // bf16: the same probe batch through the float32 model first, to measure what bf16 changes
-            NDArray probe = probeScope.randomNormal(new Shape(s.batchSize(), 3, s.imageSize(), s.imageSize()));
-            float[] fp32Logits = bf16 && !s.train() ? logits(model, probe) : null;
+            // bf16 inference: a probe batch through the float32 model first, to measure what bf16 changes
+            boolean probing = bf16 && !s.train();
+            NDArray probe = probing ? probeScope.randomNormal(new Shape(s.batchSize(), 3, s.imageSize(), s.imageSize())) : null;
+            float[] fp32Logits = probing ? logits(model, probe) : null;
             model.setBfloat16Inference(bf16);
             ImageModel.Inference inference = !s.train() && s.foldBatchNorm() ? ImageModel.inference(model) : null;
             long start = 0;
