@@ -50,7 +50,7 @@ final class BenchCommand implements Callable<Integer> {
     int warmup;
 
     @Option(names = "--precision", defaultValue = "fp32",
-            description = "fp32, or bf16 for inference (default: ${DEFAULT-VALUE}).")
+            description = "fp32, or bf16: bfloat16 inference, mixed-precision training (default: ${DEFAULT-VALUE}).")
     String precision;
 
     @Option(names = "--no-fold", description = "Infer without folding BatchNorm into the convolutions.")
