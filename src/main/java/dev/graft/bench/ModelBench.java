@@ -5,13 +5,13 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
-import dev.graft.GraftException;
 import dev.graft.models.ImageModel;
 import dev.graft.models.ModelSpec;
 import dev.graft.models.Zoo;
 import dev.graft.nn.Autocast;
 import dev.graft.nn.Engine;
 import dev.graft.nn.Parameter;
+import dev.graft.nn.Precision;
 import dev.graft.train.Predict;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -60,11 +60,7 @@ public final class ModelBench {
     }
 
     public static Result run(Setup s) {
-        boolean bf16 = switch (s.precision()) {
-            case "fp32" -> false;
-            case "bf16" -> true;
-            default -> throw new GraftException("--precision must be fp32 or bf16, not '" + s.precision() + "'.");
-        };
+        boolean bf16 = Precision.parse(s.precision()) == Precision.BF16;
         Engine.root();
         if (JniUtils.getNumThreads() != Engine.threads()) {
             throw new IllegalStateException("libtorch runs " + JniUtils.getNumThreads() + " threads, not the "

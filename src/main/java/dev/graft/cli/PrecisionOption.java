@@ -1,6 +1,8 @@
 package dev.graft.cli;
 
+import dev.graft.GraftException;
 import dev.graft.models.ImageModel;
+import dev.graft.nn.Precision;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 
@@ -13,11 +15,10 @@ final class PrecisionOption {
 
     /** Sets the model's inference precision; a bad value is a usage error. */
     void apply(ImageModel model, CommandLine commandLine) {
-        switch (precision) {
-            case "fp32" -> model.setBfloat16Inference(false);
-            case "bf16" -> model.setBfloat16Inference(true);
-            default -> throw new CommandLine.ParameterException(commandLine,
-                    "--precision must be fp32 or bf16, not '" + precision + "'");
+        try {
+            model.setBfloat16Inference(Precision.parse(precision) == Precision.BF16);
+        } catch (GraftException e) {
+            throw new CommandLine.ParameterException(commandLine, e.getMessage());
         }
     }
 }

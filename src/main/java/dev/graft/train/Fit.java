@@ -256,13 +256,6 @@ public final class Fit {
     }
 
     static int correct(NDArray outputs, int[] labels) {
-        float[] o = outputs.toFloatArray();
-        int c = o.length / labels.length, right = 0;
-        for (int i = 0; i < labels.length; i++) {
-            int arg = 0;
-            for (int j = 1; j < c; j++) if (o[i * c + j] > o[i * c + arg]) arg = j;
-            if (arg == labels[i]) right++;
-        }
-        return right;
+        return new Predict.Predictions(outputs.toFloatArray(), (int) outputs.getShape().get(1), labels).correct();
     }
 }

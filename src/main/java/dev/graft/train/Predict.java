@@ -36,11 +36,16 @@ public final class Predict {
             return out;
         }
 
-        public double accuracy() {
+        /** How many samples were predicted as labelled. */
+        public int correct() {
             int[] p = predicted();
             int right = 0;
             for (int i = 0; i < p.length; i++) if (p[i] == labels[i]) right++;
-            return p.length == 0 ? Double.NaN : (double) right / p.length;
+            return right;
+        }
+
+        public double accuracy() {
+            return size() == 0 ? Double.NaN : (double) correct() / size();
         }
     }
 

@@ -3,6 +3,7 @@ package dev.graft.train;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import dev.graft.GraftException;
+import dev.graft.nn.Precision;
 import java.util.List;
 
 /**
@@ -63,12 +64,8 @@ public record Recipe(
         return GSON.fromJson(o, Recipe.class);
     }
 
-    /** True for mixed-precision bfloat16 training (see dev.graft.nn.Autocast); recipes stored before it was a field are fp32. */
-    public boolean bfloat16() {
-        if (precision == null || precision.equals("fp32")) return false;
-        if (precision.equals("bf16")) return true;
-        throw new GraftException("precision must be fp32 or bf16, not '" + precision + "'.");
-    }
+    /** True for mixed-precision bfloat16 training (see dev.graft.nn.Autocast). */
+    public boolean bfloat16() { return Precision.parse(precision) == Precision.BF16; }
 
     public String toJson() { return GSON.toJson(this); }
 
