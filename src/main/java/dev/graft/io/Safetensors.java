@@ -34,6 +34,8 @@ import java.util.TreeMap;
 public final class Safetensors {
     /** The reference implementation refuses headers above 100 MB; so do we, before allocating. */
     private static final long MAX_HEADER = 100_000_000L;
+    /** Largest window mapped at once: a mapped buffer is indexed by int. */
+    private static final long CHUNK = Integer.MAX_VALUE - 8;
     private static final String METADATA = "__metadata__";
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
     /** Rust's Dtype declaration order, which sorts the written tensors (descending). */
@@ -42,21 +44,84 @@ public final class Safetensors {
 
     private Safetensors() {}
 
-    /** The tensors of a safetensors file in header order. */
+    /**
+     * The tensors of a safetensors file in header order. Only the header is read here: each
+     * tensor is a window of the file's data region, memory-mapped in chunks under 2 GB, whose
+     * bytes are read when the tensor's data is first used.
+     */
     public static LinkedHashMap<String, TensorData> read(Path file) {
         LinkedHashMap<String, TensorData> out = new LinkedHashMap<>();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             JsonObject header = header(file, ch);
             long dataStart = 8 + headerLength(file, ch);
             long dataSize = ch.size() - dataStart;
+            List<Entry> entries = new ArrayList<>();
             for (Map.Entry<String, JsonElement> e : header.entrySet()) {
                 if (e.getKey().equals(METADATA)) continue;
-                out.put(e.getKey(), tensor(file, ch, e.getKey(), e.getValue(), dataStart, dataSize));
+                entries.add(entry(file, e.getKey(), e.getValue(), dataSize));
             }
+            List<Entry> byOffset = new ArrayList<>(entries);
+            byOffset.sort(Comparator.comparingLong(Entry::begin));
+            for (int i = 0; i < byOffset.size(); ) {
+                // one mapping for consecutive tensors while it stays under 2 GB
+                long first = byOffset.get(i).begin();
+                int j = i;
+                long last = first;
+                while (j < byOffset.size() && byOffset.get(j).end() - first <= CHUNK) last = Math.max(last, byOffset.get(j++).end());
+                if (j == i) throw error(file, "holds tensor '" + byOffset.get(i).name() + "' of more than 2 GB, too large for Graft");
+                Storage chunk = Storage.lazy(last - first, mapper(ch, dataStart + first, last - first));
+                for (int k = i; k < j; k++) byOffset.get(k).chunk(chunk, first);
+                i = j;
+            }
+            for (Entry e : entries) out.put(e.name(), e.tensor());
         } catch (IOException e) {
             throw new GraftException("Cannot read " + file + ": " + e.getMessage() + ".", e);
         }
         return out;
+    }
+
+    /** Maps now (mapping reads nothing; the pages are read when touched) so the file may be closed. */
+    private static java.util.function.Supplier<ByteBuffer> mapper(FileChannel ch, long at, long size)
+            throws IOException {
+        ByteBuffer mapped = size == 0 ? ByteBuffer.allocate(0) : ch.map(FileChannel.MapMode.READ_ONLY, at, size);
+        return () -> mapped;
+    }
+
+    /** A tensor's header entry, checked against the data region but not read. */
+    private static final class Entry {
+        private final String name;
+        private final DType dtype;
+        private final long[] shape;
+        private final long begin, end;
+        private Storage chunk;
+        private long chunkStart;
+
+        Entry(String name, DType dtype, long[] shape, long begin, long end) {
+            this.name = name;
+            this.dtype = dtype;
+            this.shape = shape;
+            this.begin = begin;
+            this.end = end;
+        }
+
+        String name() { return name; }
+        long begin() { return begin; }
+        long end() { return end; }
+
+        void chunk(Storage s, long start) {
+            chunk = s;
+            chunkStart = start;
+        }
+
+        TensorData tensor() {
+            if (dtype.size() > 1 && (begin - chunkStart) % dtype.size() != 0) {
+                // unaligned (legal but rare): view it as bytes would misplace it, so copy it out
+                byte[] b = new byte[Math.toIntExact(end - begin)];
+                chunk.bytes().get(Math.toIntExact(begin - chunkStart), b);
+                return new TensorData(dtype, shape, b);
+            }
+            return TensorData.view(dtype, shape, chunk, (begin - chunkStart) / dtype.size(), null);
+        }
     }
 
     /** The {@code __metadata__} of a safetensors file, empty if it has none. */
@@ -99,10 +164,10 @@ public final class Safetensors {
             info.add("shape", shape);
             JsonArray offsets = new JsonArray();
             offsets.add(offset);
-            offsets.add(offset + t.data().length);
+            offsets.add(offset + t.byteSize());
             info.add("data_offsets", offsets);
             header.add(e.getKey(), info);
-            offset += t.data().length;
+            offset += t.byteSize();
         }
         byte[] json = GSON.toJson(header).getBytes(StandardCharsets.UTF_8);
         int padded = (json.length + 7) / 8 * 8;
@@ -131,8 +196,11 @@ public final class Safetensors {
         if (ch.read(b, 0) != 8) throw error(file, "is too short to be a safetensors file");
         long n = b.getLong(0);
         if (n < 2 || n > MAX_HEADER || n > ch.size() - 8) {
-            throw error(file, "claims a " + Long.toUnsignedString(n) + "-byte header but is " + ch.size()
-                    + " bytes long, so it is truncated or not a safetensors file");
+            String why = n >= 0 && n < 2 ? "is too small"
+                    : n < 0 || n > ch.size() - 8 ? "exceeds the file size of " + ch.size() + " bytes"
+                    : "is above the 100 MB limit of safetensors";
+            throw new GraftException(file + " is not a valid safetensors file (header length "
+                    + Long.toUnsignedString(n) + " " + why + ").");
         }
         return n;
     }
@@ -150,8 +218,7 @@ public final class Safetensors {
         }
     }
 
-    private static TensorData tensor(Path file, FileChannel ch, String name, JsonElement el, long dataStart, long dataSize)
-            throws IOException {
+    private static Entry entry(Path file, String name, JsonElement el, long dataSize) {
         try {
             JsonObject info = el.getAsJsonObject();
             DType dtype = DType.fromSafetensors(info.get("dtype").getAsString());
@@ -173,9 +240,7 @@ public final class Safetensors {
                 throw error(file, "gives tensor '" + name + "' " + (end - begin) + " bytes where its shape and dtype need "
                         + numel * dtype.size());
             }
-            ByteBuffer b = ByteBuffer.allocate((int) (end - begin));
-            if (!readFully(ch, b, dataStart + begin)) throw error(file, "is truncated inside tensor '" + name + "'");
-            return new TensorData(dtype, shape, b.array());
+            return new Entry(name, dtype, shape, begin, end);
         } catch (IllegalArgumentException | IllegalStateException | NullPointerException | ClassCastException
                  | UnsupportedOperationException
                  | IndexOutOfBoundsException | ArithmeticException e) {

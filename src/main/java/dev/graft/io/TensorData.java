@@ -5,19 +5,51 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
- * A tensor as it sits in a weight file: element type, shape and contiguous row-major
- * little-endian bytes. This is the currency between {@code io} (files) and {@code nn}
- * (engine arrays), so reading and writing files never needs the engine.
+ * A tensor as it sits in a weight file: element type, shape, and its values, row-major and
+ * little-endian. This is the currency between {@code io} (files) and {@code nn} (engine
+ * arrays), so reading and writing files never needs the engine. A tensor read from a file is
+ * a view of a shared storage (offset and strides, as in torch): its dtype and shape are known
+ * at once, its bytes are only read when {@link #data()} or {@link #buffer()} asks for them,
+ * and many views of one storage cost the storage once.
  */
-public record TensorData(DType dtype, long[] shape, byte[] data) {
+public final class TensorData {
+    private final DType dtype;
+    private final long[] shape;
+    private final Storage storage;
+    private final long offset;
+    private final long[] stride;
+    private final boolean owned;
 
-    public TensorData {
+    /** A tensor holding {@code data}, its contiguous bytes. */
+    public TensorData(DType dtype, long[] shape, byte[] data) {
+        this(dtype, shape, Storage.of(data), 0, null, true);
         long n = numel(shape);
         if (n * dtype.size() != data.length) {
             throw new IllegalArgumentException("tensor of shape " + Arrays.toString(shape) + " and dtype "
                     + dtype.torchName() + " needs " + n * dtype.size() + " bytes, got " + data.length);
         }
     }
+
+    private TensorData(DType dtype, long[] shape, Storage storage, long offset, long[] stride, boolean owned) {
+        this.dtype = dtype;
+        this.shape = shape;
+        this.storage = storage;
+        this.offset = offset;
+        this.stride = stride == null || isContiguous(shape, stride) ? null : stride;
+        this.owned = owned;
+    }
+
+    /**
+     * A view of {@code storage}: {@code offset} and {@code stride} count elements; the caller has
+     * checked that every element lies inside the storage.
+     */
+    static TensorData view(DType dtype, long[] shape, Storage storage, long offset, long[] stride) {
+        return new TensorData(dtype, shape, storage, offset, stride, false);
+    }
+
+    public DType dtype() { return dtype; }
+
+    public long[] shape() { return shape; }
 
     public static long numel(long[] shape) {
         long n = 1;
@@ -27,7 +59,59 @@ public record TensorData(DType dtype, long[] shape, byte[] data) {
 
     public long numel() { return numel(shape); }
 
-    public ByteBuffer buffer() { return ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN); }
+    /** Size of the values in bytes, known without reading them. */
+    public long byteSize() { return numel() * dtype.size(); }
+
+    /**
+     * The contiguous bytes. A tensor made from an array returns that array; a view of a file
+     * returns a fresh copy each time (read from the file or the shared storage).
+     */
+    public byte[] data() {
+        if (owned) return storage.array();
+        byte[] out = new byte[Math.toIntExact(byteSize())];
+        ByteBuffer src = storage.bytes();
+        int es = dtype.size();
+        if (stride == null) src.get(Math.toIntExact(offset * es), out);
+        else gather(src, es, offset, shape, stride, out);
+        return out;
+    }
+
+    /** The values as a little-endian buffer at position 0; a contiguous view is not copied. */
+    public ByteBuffer buffer() {
+        if (stride != null) return ByteBuffer.wrap(data()).order(ByteOrder.LITTLE_ENDIAN);
+        return storage.bytes().slice(Math.toIntExact(offset * dtype.size()), Math.toIntExact(byteSize()))
+                .order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    static boolean isContiguous(long[] size, long[] stride) {
+        long expected = 1;
+        for (int i = size.length - 1; i >= 0; i--) {
+            if (size[i] != 1 && stride[i] != expected) return false;
+            expected *= size[i];
+        }
+        return true;
+    }
+
+    /** Copies a strided view into row-major order, one innermost row at a time. */
+    private static void gather(ByteBuffer src, int es, long offset, long[] size, long[] stride, byte[] out) {
+        int nd = size.length;
+        long numel = numel(size);
+        if (numel == 0) return;
+        long inner = size[nd - 1], innerStride = stride[nd - 1];
+        long[] idx = new long[nd - 1];
+        int pos = 0;
+        for (long row = 0; row < numel / inner; row++) {
+            long base = offset;
+            for (int d = 0; d < nd - 1; d++) base += idx[d] * stride[d];
+            if (innerStride == 1) {
+                src.get((int) (base * es), out, pos, (int) (inner * es));
+                pos += (int) (inner * es);
+            } else {
+                for (long j = 0; j < inner; j++, pos += es) src.get((int) ((base + j * innerStride) * es), out, pos, es);
+            }
+            for (int d = nd - 2; d >= 0 && ++idx[d] == size[d]; d--) idx[d] = 0;
+        }
+    }
 
     public static TensorData ofFloats(long[] shape, float[] values) {
         ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(ByteOrder.LITTLE_ENDIAN);
@@ -78,14 +162,17 @@ public record TensorData(DType dtype, long[] shape, byte[] data) {
 
     public String shapeString() { return Arrays.toString(shape); }
 
+    /** Whether this tensor and {@code other} are views of the same stored bytes (as torch's shared storages). */
+    public boolean sharesStorageWith(TensorData other) { return storage == other.storage; }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof TensorData t && t.dtype == dtype && Arrays.equals(t.shape, shape)
-                && Arrays.equals(t.data, data);
+                && t.buffer().equals(buffer());
     }
 
     @Override
-    public int hashCode() { return 31 * Arrays.hashCode(shape) + Arrays.hashCode(data); }
+    public int hashCode() { return 31 * Arrays.hashCode(shape) + buffer().hashCode(); }
 
     @Override
     public String toString() { return "TensorData[" + dtype.torchName() + " " + shapeString() + "]"; }

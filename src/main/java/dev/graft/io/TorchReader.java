@@ -11,17 +11,18 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Enumeration;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 import java.util.zip.ZipEntry;
@@ -32,8 +33,10 @@ import java.util.zip.ZipFile;
  * Reads both {@code torch.save} layouts: the zip archive of torch >= 1.6 (a pickle in
  * {@code data.pkl}, one entry per storage in {@code data/}) and the older legacy stream
  * (magic number, protocol, system info, the pickle, the storage keys, then each storage as
- * an int64 count and raw bytes). Tensors are materialized as contiguous row-major copies of
- * their storage views, so views, offsets and transposed strides all come out as PyTorch's
+ * an int64 count and raw bytes). Tensors come back as views (offset, strides) of their
+ * storages, as in torch: a storage shared by many tensors is read once, uncompressed storages
+ * are memory-mapped, and nothing is read until a tensor's data is used, so the keys and
+ * shapes of a file can be checked first. A view's data comes out as PyTorch's
  * {@code tensor.contiguous()} would.
  */
 final class TorchReader {
@@ -44,9 +47,8 @@ final class TorchReader {
     private final Path file;
     private final long fileSize;
     private final Map<String, StorageRef> storages = new HashMap<>();
-    private final Map<String, byte[]> loaded = new HashMap<>();
-    private final Set<String> handedOut = new HashSet<>();
-    private Function<StorageRef, byte[]> storageBytes;
+    private final Map<String, Storage> data = new HashMap<>();
+    private Function<StorageRef, Storage> storageData;
 
     private TorchReader(Path file) throws IOException {
         this.file = file;
@@ -83,14 +85,15 @@ final class TorchReader {
 
     private Object loadZip(UnaryOperator<Object> select) throws IOException {
         // ZipFile reports bad entry names with IllegalArgumentException, the rest with ZipException.
-        try (ZipFile zip = new ZipFile(file.toFile())) {
-            return loadZip(zip, select);
+        try (ZipFile zip = new ZipFile(file.toFile());
+             FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return loadZip(zip, ch, select);
         } catch (ZipException | IllegalArgumentException e) {
             throw error("is a damaged zip archive (" + e.getMessage() + "), probably truncated");
         }
     }
 
-    private Object loadZip(ZipFile zip, UnaryOperator<Object> select) throws IOException {
+    private Object loadZip(ZipFile zip, FileChannel ch, UnaryOperator<Object> select) throws IOException {
         String prefix = null;
         for (Enumeration<? extends ZipEntry> en = zip.entries(); en.hasMoreElements(); ) {
             String name = en.nextElement().getName();
@@ -106,15 +109,18 @@ final class TorchReader {
             if (!byteOrder.trim().equals("little")) throw error("stores big-endian tensors, which Graft does not read");
         }
         final String p = prefix;
-        storageBytes = ref -> {
+        Map<String, Long> stored = ZipLayout.storedEntries(ch);
+        storageData = ref -> {
             ZipEntry e = zip.getEntry(p + "data/" + ref.key());
             if (e == null) throw error("has no entry data/" + ref.key() + " for a storage its pickle refers to");
-            long need = ref.numel() * ref.dtype().size();
+            long need = storageBytes(ref);
             if (e.getSize() < need) {
                 throw error("has storage data/" + ref.key() + " of " + e.getSize() + " bytes where the pickle expects " + need);
             }
             try {
-                return entryBytes(zip, e, need);
+                Long at = stored.get(e.getName());
+                if (at != null) return mapped(ch, at, need);
+                return Storage.of(entryBytes(zip, e, need)); // compressed: only zips not written by torch
             } catch (IOException ex) {
                 throw error("cannot be read at entry data/" + ref.key() + " (" + ex.getMessage() + ")");
             }
@@ -126,7 +132,8 @@ final class TorchReader {
     }
 
     private Object loadLegacy(UnaryOperator<Object> select) throws IOException {
-        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+             FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             Unpickler u = new Unpickler(in, fileSize, this::persistentLoad);
             if (!LEGACY_MAGIC.equals(unpickle(u))) throw error("is not a PyTorch file (wrong legacy magic number)");
             if (!Long.valueOf(LEGACY_PROTOCOL).equals(unpickle(u))) throw error("uses an unknown legacy protocol version");
@@ -145,9 +152,10 @@ final class TorchReader {
                     throw error("is truncated or corrupt: storage " + k + " claims " + numel + " elements of "
                             + ref.dtype().torchName() + " but the file has " + (fileSize - u.position()) + " bytes left");
                 }
-                loaded.put(ref.key(), u.readRaw(bytes));
+                if (!data.containsKey(ref.key())) data.put(ref.key(), mapped(ch, u.position(), storageBytes(ref)));
+                u.skipRaw(bytes);
             }
-            storageBytes = ref -> { throw error("has no data for storage " + ref.key()); };
+            storageData = ref -> { throw error("has no data for storage " + ref.key()); };
             return resolve(select.apply(obj), "");
         } catch (PickleException e) {
             throw error("is truncated or corrupt: " + e.getMessage());
@@ -250,51 +258,29 @@ final class TorchReader {
             throw error("is corrupt: tensor '" + path + "' reaches element " + last + " of storage " + s.key()
                     + ", which holds " + s.viewNumel());
         }
-        byte[] src = loaded.computeIfAbsent(s.key(), k -> storageBytes.apply(s));
-        int es = s.dtype().size();
-        long offset = s.viewOffset() + t.offset();
-        if (isContiguous(size, stride)) {
-            // The first tensor covering a whole storage takes its array; others copy, so no two tensors alias.
-            if (offset == 0 && numel * es == src.length && handedOut.add(s.key())) {
-                return new TensorData(s.dtype(), size, src);
-            }
-            byte[] out = new byte[Math.toIntExact(numel * es)];
-            System.arraycopy(src, Math.toIntExact(offset * es), out, 0, out.length);
-            return new TensorData(s.dtype(), size, out);
+        Storage bytes = data.get(s.key());
+        if (bytes == null) {
+            bytes = storageData.apply(s);
+            data.put(s.key(), bytes);
         }
-        return new TensorData(s.dtype(), size, gather(src, es, offset, size, stride, numel));
+        return TensorData.view(s.dtype(), size, bytes, s.viewOffset() + t.offset(), stride);
     }
 
-    static boolean isContiguous(long[] size, long[] stride) {
-        long expected = 1;
-        for (int i = size.length - 1; i >= 0; i--) {
-            if (size[i] != 1 && stride[i] != expected) return false;
-            expected *= size[i];
-        }
-        return true;
+    /** The bytes a storage's elements take, refused above 2 GB (Graft indexes storages by int). */
+    private long storageBytes(StorageRef ref) {
+        long n = ref.numel() * ref.dtype().size();
+        if (n > Integer.MAX_VALUE - 8) throw error("holds storage " + ref.key() + " of " + n + " bytes, too large for Graft (2 GB at most)");
+        return n;
     }
 
-    /** Copies a strided view into row-major order, one innermost row at a time. */
-    static byte[] gather(byte[] src, int es, long offset, long[] size, long[] stride, long numel) {
-        byte[] out = new byte[Math.toIntExact(numel * es)];
-        int nd = size.length;
-        long inner = size[nd - 1], innerStride = stride[nd - 1];
-        long[] idx = new long[nd - 1];
-        int pos = 0;
-        for (long row = 0; row < numel / inner; row++) {
-            long base = offset;
-            for (int d = 0; d < nd - 1; d++) base += idx[d] * stride[d];
-            if (innerStride == 1) {
-                System.arraycopy(src, (int) (base * es), out, pos, (int) (inner * es));
-                pos += (int) (inner * es);
-            } else {
-                for (long j = 0; j < inner; j++, pos += es) {
-                    System.arraycopy(src, (int) ((base + j * innerStride) * es), out, pos, es);
-                }
-            }
-            for (int d = nd - 2; d >= 0 && ++idx[d] == size[d]; d--) idx[d] = 0;
+    /** A window of the file mapped now (which reads nothing: pages are read when touched). */
+    private Storage mapped(FileChannel ch, long at, long size) {
+        try {
+            ByteBuffer b = size == 0 ? ByteBuffer.allocate(0) : ch.map(FileChannel.MapMode.READ_ONLY, at, size);
+            return Storage.lazy(size, () -> b);
+        } catch (IOException e) {
+            throw error("cannot be mapped (" + e.getMessage() + ")");
         }
-        return out;
     }
 
     /** The first {@code size} bytes of an entry, after checking the file can hold them. */

@@ -356,9 +356,12 @@ final class Unpickler {
     /** Bytes consumed so far. */
     long position() { return position; }
 
-    /** Reads raw bytes that follow the pickles (the legacy format stores storages there). */
-    byte[] readRaw(long n) throws IOException, PickleException {
-        return readBytes(checkLength(n));
+    /** Skips raw bytes that follow the pickles, checking the stream holds them. */
+    void skipRaw(long n) throws IOException, PickleException {
+        if (n < 0 || n > remaining) throw new PickleException("stream claims " + n + " raw bytes at byte " + position + " but only " + remaining + " remain");
+        in.skipNBytes(n);
+        remaining -= n;
+        position += n;
     }
 
     long readRawLongLE() throws IOException, PickleException {

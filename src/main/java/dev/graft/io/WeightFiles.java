@@ -4,8 +4,6 @@ import dev.graft.GraftException;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -32,7 +30,11 @@ public final class WeightFiles {
         }
     }
 
-    /** A safetensors file starts with a little-endian header length and then '{'. */
+    /**
+     * A safetensors file starts with a little-endian header length and then '{' (a zip starts
+     * with "PK", a torch pickle with 0x80); a damaged length still names the format, so the
+     * error can say what is wrong with it.
+     */
     static boolean isSafetensors(Path file) {
         byte[] head;
         try (InputStream in = Files.newInputStream(file)) {
@@ -40,8 +42,6 @@ public final class WeightFiles {
         } catch (IOException e) {
             throw new GraftException("Cannot read " + file + ": " + e.getMessage() + ".", e);
         }
-        if (head.length < 9 || head[8] != '{') return false;
-        long n = ByteBuffer.wrap(head).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        return n > 0 && n < (1L << 40);
+        return head.length >= 9 && head[8] == '{' && head[0] != 'P' && (head[0] & 0xff) != 0x80;
     }
 }

@@ -73,8 +73,11 @@ public final class Pretrained {
         return fit(spec, state, targetClasses, source, published, classes, notice);
     }
 
+    /** The file's state dict, its keys checked against the architecture before any tensor data is read. */
     static Map<String, TensorData> readState(ModelSpec spec, Path file) {
-        return StateDictAdapters.adapt(spec.name(), WeightFiles.read(file));
+        Map<String, TensorData> state = StateDictAdapters.adapt(spec.name(), WeightFiles.read(file));
+        WeightsCheck.checkKeys(spec.name(), state, file.toString());
+        return state;
     }
 
     private static Loaded fit(ModelSpec spec, Map<String, TensorData> state, List<String> target, String source,

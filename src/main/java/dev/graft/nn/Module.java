@@ -3,9 +3,9 @@ package dev.graft.nn;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.graft.GraftException;
+import dev.graft.io.KeyMismatch;
 import dev.graft.io.TensorData;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -195,37 +195,20 @@ public abstract class Module implements AutoCloseable {
 
     /**
      * Copies values from a state dict, as {@code load_state_dict}. Shape mismatches are always
-     * an error; with {@code strict}, so are missing and unexpected keys. The error names every
-     * offending key. A missing {@code num_batches_tracked} (files from old PyTorch) is set to 0.
+     * an error; with {@code strict}, so are missing and unexpected keys. All keys and shapes are
+     * checked before any value is read; the error counts the offending keys with three examples. A missing {@code num_batches_tracked} (files from old PyTorch) is set to 0.
      */
     public LoadResult loadStateDict(Map<String, TensorData> state, boolean strict) {
         LinkedHashMap<String, NDArray> own = new LinkedHashMap<>();
         namedParameters().forEach((k, p) -> own.put(k, p.array()));
         namedBuffers().forEach((k, b) -> own.put(k, b.array()));
 
-        List<String> missing = new ArrayList<>();
-        List<String> unexpected = new ArrayList<>();
-        List<String> mismatched = new ArrayList<>();
-        for (var e : own.entrySet()) {
-            TensorData t = state.get(e.getKey());
-            if (t == null) {
-                if (!e.getKey().endsWith("num_batches_tracked")) missing.add(e.getKey());
-                continue;
-            }
-            long[] expected = e.getValue().getShape().getShape();
-            if (!Arrays.equals(expected, t.shape())) {
-                mismatched.add(e.getKey() + " expected " + Arrays.toString(expected) + " found " + t.shapeString());
-            }
-        }
-        for (String k : state.keySet()) if (!own.containsKey(k)) unexpected.add(k);
-
-        List<String> problems = new ArrayList<>();
-        if (!mismatched.isEmpty()) problems.add("shape mismatch: " + String.join(", ", mismatched));
-        if (strict && !missing.isEmpty()) problems.add("missing keys: " + String.join(", ", missing));
-        if (strict && !unexpected.isEmpty()) problems.add("unexpected keys: " + String.join(", ", unexpected));
-        if (!problems.isEmpty()) {
-            throw new GraftException("The weights do not fit " + getClass().getSimpleName() + ": "
-                    + String.join("; ", problems) + ".");
+        LinkedHashMap<String, long[]> shapes = new LinkedHashMap<>();
+        own.forEach((k, v) -> shapes.put(k, v.getShape().getShape()));
+        KeyMismatch check = KeyMismatch.compare(shapes, state);
+        if (!check.fits(strict)) {
+            throw new GraftException("The weights do not fit " + getClass().getSimpleName() + " ("
+                    + check.summary(strict) + ").");
         }
 
         namedParameters().forEach((k, p) -> {
@@ -245,7 +228,7 @@ public abstract class Module implements AutoCloseable {
                 b.set(v);
             }
         });
-        return new LoadResult(missing, unexpected);
+        return new LoadResult(check.missing(), check.unexpected());
     }
 
     /** Releases every array this module holds. */

@@ -46,7 +46,7 @@ public final class Tensors {
         }
         ByteBuffer buf = ByteBuffer.allocateDirect(Math.toIntExact(t.numel() * 4)).order(ByteOrder.nativeOrder());
         if (t.dtype() == DType.FLOAT32) {
-            buf.put(t.data());
+            buf.put(t.buffer());
         } else {
             buf.asFloatBuffer().put(t.toFloats());
         }
