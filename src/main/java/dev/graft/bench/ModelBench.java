@@ -1,8 +1,6 @@
 package dev.graft.bench;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
+import dev.graft.eval.Inference;
 import dev.graft.eval.Logits;
 import dev.graft.models.ImageModel;
 import dev.graft.models.ModelSpec;
@@ -72,13 +70,13 @@ public final class ModelBench {
                     + Engine.threads() + " asked for");
         }
         ModelSpec spec = Zoo.get(s.arch());
-        try (ImageModel model = spec.build(1000); NDManager probeScope = Engine.newScope()) {
+        try (ImageModel model = spec.build(1000)) {
             model.train(s.train());
             model.setChannelsLast(s.channelsLast());
             // bf16 inference: a probe batch through the float32 model first, to measure what bf16 changes
             boolean probing = bf16 && !s.train();
-            NDArray probe = probing ? probeScope.randomNormal(new Shape(s.batchSize(), 3, s.imageSize(), s.imageSize())) : null;
-            float[] fp32Logits = probing ? logits(model, probe) : null;
+            float[] probe = probing ? randomImages(s, 1) : null;
+            float[] fp32Logits = probing ? logits(model, probe, s) : null;
             model.setBfloat16Inference(bf16);
             ImageModel.Inference inference = !s.train() && s.foldBatchNorm() ? ImageModel.inference(model) : null;
             double seconds = s.train() ? trainSeconds(model, spec, s, bf16) : inferSeconds(model, s);
@@ -87,7 +85,7 @@ public final class ModelBench {
                     * (s.train() ? 3 : 1);
             double err = Double.NaN, agree = Double.NaN;
             if (fp32Logits != null) {
-                float[] got = logits(model, probe);
+                float[] got = logits(model, probe, s);
                 err = relativeError(got, fp32Logits);
                 agree = top1Agreement(got, fp32Logits, 1000);
             }
@@ -97,10 +95,9 @@ public final class ModelBench {
         }
     }
 
-    private static float[] logits(ImageModel model, NDArray x) {
-        try (ImageModel.Inference inference = ImageModel.inference(model); NDManager scope = Engine.newScope()) {
-            x.tempAttach(scope);
-            return model.forward(x).toFloatArray();
+    private static float[] logits(ImageModel model, float[] x, Setup s) {
+        try (Inference inference = Inference.open(model)) {
+            return inference.logits(x, shape(s)).values();
         }
     }
 
@@ -128,9 +125,7 @@ public final class ModelBench {
      */
     private static double trainSeconds(ImageModel model, ModelSpec spec, Setup s, boolean bf16) {
         int n = s.batchSize(), size = s.imageSize();
-        SplittableRandom random = new SplittableRandom(0);
-        float[] x = new float[n * 3 * size * size];
-        for (int i = 0; i < x.length; i++) x[i] = (float) gaussian(random);
+        float[] x = randomImages(s, 0);
         int[] labels = new int[n];
         for (int i = 0; i < labels.length; i++) labels[i] = (i * 37) % 1000;
         List<Batch> steps = Collections.nCopies(s.warmup() + s.iterations(), Batch.images(x, labels, n, size, size));
@@ -145,18 +140,28 @@ public final class ModelBench {
         return (time[1] - time[0]) / 1e9;
     }
 
-    private static double gaussian(SplittableRandom r) {
-        double u = 1 - r.nextDouble(), v = r.nextDouble();
-        return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    /** A batch of standard normal pixels, {@code [batch, 3, size, size]}, from {@code seed}. */
+    private static float[] randomImages(Setup s, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] x = new float[s.batchSize() * 3 * s.imageSize() * s.imageSize()];
+        for (int i = 0; i < x.length; i++) {
+            double u = 1 - r.nextDouble(), v = r.nextDouble();
+            x[i] = (float) (Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v));
+        }
+        return x;
     }
 
+    private static long[] shape(Setup s) {
+        return new long[] {s.batchSize(), 3, s.imageSize(), s.imageSize()};
+    }
+
+    /** Seconds for the timed forward passes (the input's copy into the engine and the logits' out included). */
     private static double inferSeconds(ImageModel model, Setup s) {
+        float[] x = randomImages(s, 0);
         long start = 0;
         for (int it = 0; it < s.warmup() + s.iterations(); it++) {
             if (it == s.warmup()) start = System.nanoTime();
-            try (NDManager scope = Engine.newScope()) {
-                model.forward(scope.randomNormal(new Shape(s.batchSize(), 3, s.imageSize(), s.imageSize()))).toFloatArray();
-            }
+            Engine.forward(model::forward, x, shape(s));
         }
         return (System.nanoTime() - start) / 1e9;
     }
