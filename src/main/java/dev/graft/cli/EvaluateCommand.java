@@ -10,6 +10,7 @@ import dev.graft.eval.Evaluation;
 import dev.graft.eval.Metrics;
 import dev.graft.models.ImageModel;
 import dev.graft.models.SavedModel;
+import dev.graft.report.EvaluationFiles;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -92,7 +93,7 @@ final class EvaluateCommand implements Callable<Integer> {
             }
         }
         Path dir = out != null ? out : saved.dir().resolve("evaluation");
-        Evaluation.Written files = Evaluation.write(r, dir);
+        EvaluationFiles.Written files = EvaluationFiles.write(r, dir);
         Metrics m = r.metrics();
         if (json) {
             JsonObject o = m.toJsonObject();

@@ -1,8 +1,5 @@
 package dev.graft.eval;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.graft.GraftException;
 import dev.graft.data.Batch;
 import dev.graft.data.Cifar10;
@@ -16,14 +13,9 @@ import dev.graft.data.RgbImage;
 import dev.graft.data.SkipList;
 import dev.graft.data.transforms.ImageTransform;
 import dev.graft.data.transforms.Preset;
-import dev.graft.io.AtomicFiles;
 import dev.graft.models.ImageModel;
 import dev.graft.models.SavedModel;
-import dev.graft.nn.Engine;
-import dev.graft.report.Plots;
-import dev.graft.report.PredictionTile;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -39,13 +31,11 @@ import java.util.function.IntConsumer;
  * matched to the model's by name, so a test folder may hold only some of the model's classes
  * and in any order. An unreadable image is left out of the metrics (listed in
  * {@link Result#skipped()}), rather than replaced by another image as the training loader does,
- * so nothing is counted twice. This is the Java API behind {@code graft evaluate}.
+ * so nothing is counted twice. The batches go through the one inference path
+ * ({@link Inference}); {@code report.EvaluationFiles} writes the result's pictures and JSON.
+ * This is the Java API behind {@code graft evaluate}.
  */
 public final class Evaluation {
-    /** File names {@link #write} uses inside the output folder. */
-    public static final String CONFUSION_PNG = "confusion_matrix.png", MISTAKES_PNG = "mistakes.png",
-            METRICS_JSON = "metrics.json";
-
     private Evaluation() {}
 
     /**
@@ -54,9 +44,6 @@ public final class Evaluation {
      * that could not be read.
      */
     public record Result(Metrics metrics, List<PredictionTile> mistakes, List<SkipList.Entry> skipped) {}
-
-    /** The files {@link #write} made; {@code mistakesPng} is null when there was no mistake. */
-    public record Written(Path confusionPng, Path mistakesPng, Path metricsJson) {}
 
     /** {@link #run(SavedModel, Dataset, int, int, IntConsumer)} without progress reports. */
     public static Result run(SavedModel model, Dataset data, int batchSize, int workers) {
@@ -90,23 +77,17 @@ public final class Evaluation {
         List<Integer> arrivals = new ArrayList<>(); // accumulator arrival order -> dataset index
         List<String> warnings = new ArrayList<>();
         SkipList skipped = new SkipList(warnings::add);
-        boolean wasTraining = net.isTraining();
-        net.eval();
-        // BatchNorm folded into the convolutions, bfloat16 if the model is set to (see ImageModel.inference)
-        try (ImageModel.Inference inference = ImageModel.inference(net);
+        try (Inference inference = Inference.open(net);
              Loader loader = Loader.builder(data).transform(eval).batchSize(batchSize).shuffle(false)
                 .workers(workers).normalize(preset.normalizer()).skipList(skipped).build()) {
             int position = 0;
             for (Batch b : loader.epoch(0)) {
-                float[] logits;
-                int numClasses;
-                try (b; NDManager scope = Engine.newScope()) {
-                    NDArray y = net.forward(scope.create(b.data(), new Shape(b.shape())));
-                    numClasses = (int) y.getShape().get(1);
-                    logits = y.toFloatArray();
+                Logits y;
+                try (b) {
+                    y = inference.logits(b.data(), b.shape());
                 }
-                if (numClasses != classes.size()) {
-                    throw new GraftException("the model gives " + numClasses + " outputs but model.json lists "
+                if (y.numClasses() != classes.size()) {
+                    throw new GraftException("the model gives " + y.numClasses() + " outputs but model.json lists "
                             + classes.size() + " classes.");
                 }
                 int[] idx = b.indices();
@@ -114,14 +95,11 @@ public final class Evaluation {
                     // The loader puts the next readable image in place of an unreadable one:
                     // that sample is counted at its own position, so drop the stand-in.
                     if (idx[s] != position) continue;
-                    float[] row = java.util.Arrays.copyOfRange(logits, s * numClasses, (s + 1) * numClasses);
-                    acc.add(data.label(idx[s]), row, data.source(idx[s]));
+                    acc.add(data.label(idx[s]), y.row(s), data.source(idx[s]));
                     arrivals.add(idx[s]);
                 }
                 progress.accept(position);
             }
-        } finally {
-            net.train(wasTraining);
         }
         if (acc.count() == 0) throw new GraftException("none of the " + data.size() + " images could be read.");
         Metrics metrics = acc.result();
@@ -136,36 +114,6 @@ public final class Evaluation {
             }
         }
         return new Result(metrics, List.copyOf(tiles), skipped.entries());
-    }
-
-    /**
-     * Writes {@code confusion_matrix.png}, {@code mistakes.png} (when there are mistakes; an
-     * old one is removed otherwise) and {@code metrics.json} into {@code dir}, each atomically.
-     */
-    public static Written write(Result result, Path dir) {
-        Metrics m = result.metrics();
-        Path cm = dir.resolve(CONFUSION_PNG);
-        Plots.writePng(Plots.confusionMatrix(m.classes(), m.confusionMatrix()), cm);
-        Path grid = null;
-        if (!result.mistakes().isEmpty()) {
-            grid = dir.resolve(MISTAKES_PNG);
-            Plots.writePng(Plots.predictionGrid(result.mistakes(), Plots.GRID_COLUMNS), grid);
-        } else {
-            try {
-                // a grid left from an earlier evaluation would show mistakes this one did not make
-                Files.deleteIfExists(dir.resolve(MISTAKES_PNG));
-            } catch (IOException e) {
-                throw new GraftException("cannot remove the old " + dir.resolve(MISTAKES_PNG) + ": " + e.getMessage(), e);
-            }
-        }
-        Path json = dir.resolve(METRICS_JSON);
-        byte[] bytes = m.toJson().getBytes(StandardCharsets.UTF_8);
-        try {
-            AtomicFiles.write(json, bytes);
-        } catch (IOException e) {
-            throw new GraftException("cannot write " + json + ": " + e.getMessage(), e);
-        }
-        return new Written(cm, grid, json);
     }
 
     /** A dataset to evaluate on and where it came from, for messages. */

@@ -1,15 +1,12 @@
 package dev.graft.eval;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.graft.data.ImageDecoder;
 import dev.graft.data.RgbImage;
 import dev.graft.data.transforms.ImageTransform;
 import dev.graft.data.transforms.Preset;
 import dev.graft.data.transforms.ToTensorNormalize;
 import dev.graft.models.ImageModel;
-import dev.graft.nn.Engine;
+import dev.graft.models.SavedModel;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,27 +14,56 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Classifies image files with a model and its inference preset (resize, centre crop,
- * normalise), in batches. A file that cannot be read gets an error entry instead of
- * stopping the others. This is the Java API behind {@code graft predict}.
+ * Classifies images with a model and its inference preset (resize, centre crop, normalise),
+ * {@code batchSize} images per forward pass through the one inference path ({@link Inference}).
+ * Images may be files, encoded bytes (JPEG, PNG, PNM: a web request, a Spark row) or already
+ * decoded; one that cannot be read gets an error entry instead of stopping the others.
+ * This is the Java API behind {@code graft predict}:
+ * <pre>{@code
+ * try (Predictor predictor = Predictor.open(Path.of("runs/cats"), 16)) {    // a graft run directory
+ *     for (Predictor.Prediction p : predictor.predict(files, 5, false)) {
+ *         System.out.println(p.image() + " " + p.top().get(0).label());       // best class first
+ *     }
+ *     List<Predictor.Prediction> fromBytes = predictor.predictEncoded(jpegs, 5); // e.g. per Spark partition
+ * }
+ * }</pre>
+ * A model already in memory works too: {@code new Predictor(model, classes, preset, 16)}
+ * (closing that Predictor leaves the model open). Not thread-safe: one Predictor per thread.
  */
-public final class Predictor {
+public final class Predictor implements AutoCloseable {
     private final ImageModel model;
     private final List<String> classes;
     private final ImageTransform transform;
     private final ToTensorNormalize normalize;
     private final int crop;
     private final int batchSize;
+    private final boolean ownsModel;
 
+    /** A predictor over {@code model}, whose outputs are {@code classes}, preparing images as {@code preset} says. */
     public Predictor(ImageModel model, List<String> classes, Preset preset, int batchSize) {
+        this(model, classes, preset, batchSize, false);
+    }
+
+    private Predictor(ImageModel model, List<String> classes, Preset preset, int batchSize, boolean ownsModel) {
+        if (batchSize <= 0) throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
         this.model = model;
-        this.classes = classes;
+        this.classes = List.copyOf(classes);
         this.transform = preset.evalTransform();
         this.normalize = preset.normalizer();
         this.crop = preset.crop();
         this.batchSize = batchSize;
+        this.ownsModel = ownsModel;
         model.eval();
     }
+
+    /** The model of a graft run directory (or a {@code model.json} file) with its classes and preset; close it to free the model. */
+    public static Predictor open(Path run, int batchSize) {
+        SavedModel saved = SavedModel.read(run);
+        return new Predictor(saved.load(), saved.classes(), saved.preset(), batchSize, true);
+    }
+
+    /** The class names, index = model output. */
+    public List<String> classes() { return classes; }
 
     /** One class and its probability. */
     public record Scored(int index, String label, double probability) {}
@@ -45,21 +71,60 @@ public final class Predictor {
     /** The result for one image: the top classes, the raw logits if asked for, or an error. */
     public record Prediction(String image, List<Scored> top, float[] logits, String error) {}
 
+    /** The {@code topk} best classes of each file, in order; {@code keepLogits} adds the raw outputs. */
     public List<Prediction> predict(List<Path> images, int topk, boolean keepLogits) {
+        List<Source> sources = new ArrayList<>();
+        for (Path p : images) sources.add(new Source(p.toString(), () -> ImageDecoder.decode(p)));
+        return run(sources, topk, keepLogits);
+    }
+
+    /** The same for encoded images (JPEG, PNG, PNM bytes); entries are named {@code #0}, {@code #1}, ... */
+    public List<Prediction> predictEncoded(List<byte[]> images, int topk) {
+        List<Source> sources = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            byte[] bytes = images.get(i);
+            sources.add(new Source("#" + i, () -> ImageDecoder.decode(bytes)));
+        }
+        return run(sources, topk, false);
+    }
+
+    /** The same for decoded images (still to be resized and cropped as the preset says); named {@code #0}, ... */
+    public List<Prediction> predictImages(List<RgbImage> images, int topk) {
+        List<Source> sources = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            RgbImage image = images.get(i);
+            sources.add(new Source("#" + i, () -> image));
+        }
+        return run(sources, topk, false);
+    }
+
+    /** Closes the model if {@link #open} loaded it. */
+    @Override
+    public void close() {
+        if (ownsModel) model.close();
+    }
+
+    private interface Reader {
+        RgbImage read() throws IOException;
+    }
+
+    private record Source(String name, Reader reader) {}
+
+    private List<Prediction> run(List<Source> sources, int topk, boolean keepLogits) {
         List<Prediction> out = new ArrayList<>();
-        model.eval();
         // BatchNorm folded into the convolutions while predicting (same logits within 1e-6
         // relative, one pass less over every activation), bfloat16 if the model is set to;
         // the model is restored afterwards
-        try (ImageModel.Inference inference = ImageModel.inference(model)) {
-            for (int start = 0; start < images.size(); start += batchSize) {
-                out.addAll(predictBatch(images.subList(start, Math.min(images.size(), start + batchSize)), topk, keepLogits));
+        try (Inference inference = Inference.open(model)) {
+            for (int start = 0; start < sources.size(); start += batchSize) {
+                List<Source> batch = sources.subList(start, Math.min(sources.size(), start + batchSize));
+                out.addAll(predictBatch(inference, batch, topk, keepLogits));
             }
         }
         return out;
     }
 
-    private List<Prediction> predictBatch(List<Path> files, int topk, boolean keepLogits) {
+    private List<Prediction> predictBatch(Inference inference, List<Source> files, int topk, boolean keepLogits) {
         int per = 3 * crop * crop;
         float[] batch = new float[files.size() * per];
         String[] errors = new String[files.size()];
@@ -67,51 +132,38 @@ public final class Predictor {
         int[] slot = new int[files.size()];
         for (int i = 0; i < files.size(); i++) {
             try {
-                RgbImage img = transform.apply(ImageDecoder.decode(files.get(i)), new SplittableRandom(0));
+                RgbImage img = transform.apply(files.get(i).reader().read(), new SplittableRandom(0));
                 normalize.apply(img, batch, n * per);
                 slot[i] = n++;
             } catch (IOException | RuntimeException e) {
-                errors[i] = files.get(i) + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
+                errors[i] = files.get(i).name() + ": "
+                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
                 slot[i] = -1;
             }
         }
-        float[] logits = new float[0];
-        int numClasses = 0;
-        if (n > 0) {
-            try (NDManager scope = Engine.newScope()) {
-                float[] used = n == files.size() ? batch : java.util.Arrays.copyOf(batch, n * per);
-                NDArray y = model.forward(scope.create(used, new Shape(n, 3, crop, crop)));
-                numClasses = (int) y.getShape().get(1);
-                logits = y.toFloatArray();
-            }
-        }
+        Logits logits = n == 0 ? new Logits(new float[0], 0)
+                : inference.logits(n == files.size() ? batch : java.util.Arrays.copyOf(batch, n * per),
+                        new long[] {n, 3, crop, crop});
         List<Prediction> out = new ArrayList<>();
-        for (int i = 0; i < files.size(); i++) {
-            String name = files.get(i).toString();
+        for (Source file : files) {
+            int i = out.size();
             if (slot[i] < 0) {
-                out.add(new Prediction(name, List.of(), null, errors[i]));
+                out.add(new Prediction(file.name(), List.of(), null, errors[i]));
                 continue;
             }
-            float[] row = java.util.Arrays.copyOfRange(logits, slot[i] * numClasses, (slot[i] + 1) * numClasses);
-            out.add(new Prediction(name, top(row, topk), keepLogits ? row : null, null));
+            float[] row = logits.row(slot[i]);
+            out.add(new Prediction(file.name(), top(row, topk), keepLogits ? row : null, null));
         }
         return out;
     }
 
     /** Softmax probabilities of the k best classes, best first (the head may already end in LogSoftmax). */
     List<Scored> top(float[] logits, int k) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (float v : logits) max = Math.max(max, v);
-        double sum = 0;
-        double[] p = new double[logits.length];
-        for (int i = 0; i < p.length; i++) sum += p[i] = Math.exp(logits[i] - max);
-        Integer[] idx = new Integer[logits.length];
-        for (int i = 0; i < idx.length; i++) idx[i] = i;
-        java.util.Arrays.sort(idx, (a, b) -> Double.compare(p[b], p[a]));
+        Logits.Top t = Logits.top(logits, k);
         List<Scored> out = new ArrayList<>();
-        for (int i = 0; i < Math.min(k, idx.length); i++) {
-            int c = idx[i];
-            out.add(new Scored(c, c < classes.size() ? classes.get(c) : Integer.toString(c), p[c] / sum));
+        for (int i = 0; i < t.classes().length; i++) {
+            int c = t.classes()[i];
+            out.add(new Scored(c, c < classes.size() ? classes.get(c) : Integer.toString(c), t.probabilities()[i]));
         }
         return out;
     }

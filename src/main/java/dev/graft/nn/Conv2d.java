@@ -6,7 +6,7 @@ import ai.djl.ndarray.types.Shape;
 /**
  * {@code nn.Conv2d} with square kernel, stride, padding and dilation, groups and optional bias.
  * The weight is kept in channels-last memory layout, as the activations are (see
- * {@link dev.graft.models.ImageModel#setChannelsLast}).
+ * {@code ImageModel.setChannelsLast} in models).
  */
 public class Conv2d extends Module {
     public final int inChannels, outChannels, kernel, stride, padding, dilation, groups;

@@ -1,5 +1,6 @@
 package dev.graft.report;
 
+import dev.graft.eval.PredictionTile;
 import static dev.graft.report.Html.esc;
 
 import com.google.gson.Gson;

@@ -2,8 +2,7 @@ package dev.graft.train;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
+import dev.graft.eval.Logits;
 import dev.graft.io.TensorData;
 import dev.graft.nn.Autocast;
 import dev.graft.nn.Engine;
@@ -212,11 +211,11 @@ public final class Fit {
      */
     public StepOutput trainStep(Batch b) {
         try (NDManager scope = Engine.newScope()) {
-            NDArray x = scope.create(b.x(), new Shape(b.shape()));
+            NDArray x = Engine.array(scope, b.x(), b.shape());
             optimizer.zeroGrad();
             double value;
             int correct;
-            try (GradientCollector gc = ai.djl.engine.Engine.getEngine("PyTorch").newGradientCollector();
+            try (var gc = Engine.gradients();
                  Autocast autocast = Autocast.bfloat16(bfloat16)) {
                 NDArray out = forward.apply(x);
                 NDArray l = loss.compute(out, b.labels());
@@ -239,7 +238,7 @@ public final class Fit {
         int i = 0;
         for (Batch b : data.val()) {
             try (NDManager scope = Engine.newScope(); Autocast autocast = Autocast.bfloat16(bfloat16)) {
-                NDArray out = forward.apply(scope.create(b.x(), new Shape(b.shape())));
+                NDArray out = forward.apply(Engine.array(scope, b.x(), b.shape()));
                 double v = loss.compute(out, b.labels()).getFloat();
                 lossSum += v * b.n();
                 correct += correct(out, b.labels());
@@ -256,6 +255,6 @@ public final class Fit {
     }
 
     static int correct(NDArray outputs, int[] labels) {
-        return new Predict.Predictions(outputs.toFloatArray(), (int) outputs.getShape().get(1), labels).correct();
+        return new Logits(outputs.toFloatArray(), (int) outputs.getShape().get(1)).correct(labels);
     }
 }

@@ -15,7 +15,7 @@ import dev.graft.models.ImageModel;
 import dev.graft.models.SavedModel;
 import dev.graft.models.Zoo;
 import dev.graft.nn.Rng;
-import dev.graft.report.PredictionTile;
+import dev.graft.report.EvaluationFiles;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -90,7 +90,7 @@ class EvaluationTest {
         }
         assertEquals(List.of(), r.skipped());
 
-        Evaluation.Written w = Evaluation.write(r, tmp.resolve("out"));
+        EvaluationFiles.Written w = EvaluationFiles.write(r, tmp.resolve("out"));
         assertTrue(Files.size(w.confusionPng()) > 0);
         if (wrong == 0) assertNull(w.mistakesPng());
         else assertTrue(Files.size(w.mistakesPng()) > 0);
@@ -99,11 +99,11 @@ class EvaluationTest {
 
     @Test
     void aPerfectEvaluationRemovesAnOldMistakesGrid(@TempDir Path tmp) throws IOException {
-        Files.writeString(tmp.resolve(Evaluation.MISTAKES_PNG), "from an earlier evaluation");
+        Files.writeString(tmp.resolve(EvaluationFiles.MISTAKES_PNG), "from an earlier evaluation");
         Metrics perfect = Metrics.of(List.of("a", "b"), new int[] {0, 1}, new float[][] {{2, 1}, {1, 2}});
-        Evaluation.Written w = Evaluation.write(new Evaluation.Result(perfect, List.of(), List.of()), tmp);
+        EvaluationFiles.Written w = EvaluationFiles.write(new Evaluation.Result(perfect, List.of(), List.of()), tmp);
         assertNull(w.mistakesPng());
-        assertTrue(Files.notExists(tmp.resolve(Evaluation.MISTAKES_PNG)));
+        assertTrue(Files.notExists(tmp.resolve(EvaluationFiles.MISTAKES_PNG)));
         assertTrue(Files.exists(w.confusionPng()));
     }
 

@@ -1,5 +1,6 @@
 package dev.graft.report;
 
+import dev.graft.eval.PredictionTile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,8 +1,6 @@
-package dev.graft.report;
+package dev.graft.eval;
 
 import dev.graft.data.RgbImage;
-import dev.graft.eval.Metrics;
-import dev.graft.eval.Mistake;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
