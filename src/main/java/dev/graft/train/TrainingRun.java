@@ -84,6 +84,8 @@ public final class TrainingRun {
         try {
             JsonObject o = JsonParser.parseString(Files.readString(f)).getAsJsonObject();
             return Recipe.fromJson(o.get("recipe").toString());
+        } catch (GraftException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new GraftException(f + " is not readable: " + e.getMessage(), e);
         }
