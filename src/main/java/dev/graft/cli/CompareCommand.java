@@ -2,12 +2,16 @@ package dev.graft.cli;
 
 import dev.graft.GraftException;
 import dev.graft.train.Comparison;
+import dev.graft.train.Recipe;
+import dev.graft.train.Strategy;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -37,14 +41,24 @@ final class CompareCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<String> archs = split(options.arch, "resnet18");
-        List<String> weights = split(options.weights, "imagenet");
-        List<String> strategies = split(options.strategy, null);
+        List<String> archs = split(options.arch), weights = split(options.weights);
+        List<Strategy> strategies = options.strategy != null ? options.strategy : Collections.singletonList(null);
+        // every recipe is built (and checked) before the first one trains
+        Map<String, Recipe> recipes = new LinkedHashMap<>();
+        for (String a : archs) {
+            for (String w : weights) {
+                for (Strategy s : strategies) {
+                    Recipe r = options.recipe(data, a, w, s);
+                    recipes.put((a == null ? r.arch() : a) + "-" + (w == null ? r.weights() : w)
+                            + (strategies.size() > 1 ? "-" + r.strategy() : ""), r);
+                }
+            }
+        }
         Path dir = out != null ? out : Path.of("runs", "compare-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmmss")));
         Comparison comparison = new Comparison(dir, Console::info, run -> run.listener(new Progress(run.recipe().epochs())));
         Interrupts.run(comparison::interrupt, () -> {
-            trainAll(comparison, archs, weights, strategies);
+            recipes.forEach(comparison::add);
             return null;
         });
         Path html = comparison.write("Graft comparison on " + data);
@@ -53,23 +67,9 @@ final class CompareCommand implements Callable<Integer> {
         return 0;
     }
 
-    private void trainAll(Comparison comparison, List<String> archs, List<String> weights, List<String> strategies) {
-        for (String a : archs) {
-            for (String w : weights) {
-                for (String s : strategies) {
-                    options.arch = a;
-                    options.weights = w;
-                    options.strategy = s;
-                    var recipe = options.recipe(data);
-                    String name = a + "-" + w + (strategies.size() > 1 ? "-" + recipe.strategy() : "");
-                    comparison.add(name, recipe);
-                }
-            }
-        }
-    }
-
-    private static List<String> split(String list, String dflt) {
-        if (list == null) return new ArrayList<>(Arrays.asList(dflt));
+    /** The comma list's entries; a single null (the recipe's default) when not given. */
+    private static List<String> split(String list) {
+        if (list == null) return Collections.singletonList(null);
         List<String> out = new ArrayList<>();
         for (String s : list.split(",")) if (!s.isBlank()) out.add(s.trim());
         if (out.isEmpty()) throw new GraftException("an empty list was given to compare.");

@@ -8,7 +8,11 @@ import dev.graft.eval.Evaluation;
 import dev.graft.io.AtomicFiles;
 import dev.graft.models.SavedModel;
 import dev.graft.train.Comparison;
+import dev.graft.data.transforms.Augment;
 import dev.graft.train.Recipe;
+import dev.graft.train.Strategy;
+import dev.graft.train.optim.OptimizerKind;
+import dev.graft.train.schedule.ScheduleKind;
 import dev.graft.train.TrainingRun;
 import java.io.IOException;
 import java.io.InputStream;
@@ -70,10 +74,10 @@ final class DemoCommand implements Callable<Integer> {
         String spec = "fashion-mnist:" + data;
 
         // 1. the "ImageNet" of this demo: a source model trained from scratch on the source classes
-        Recipe source = Recipe.defaults(spec, "resnet18").with("weights", "none").with("strategy", "scratch")
-                .with("classes", SOURCE).with("perClass", full ? SOURCE_PER_CLASS : 0).with("valSplit", full ? 0.02 : 0.1)
-                .with("imageSize", 32).with("augment", "none").with("optimizer", "adam").with("lr", 0.001)
-                .with("schedule", "cosine").with("epochs", full ? SOURCE_EPOCHS : 8).with("batchSize", 64);
+        Recipe source = Recipe.builder(spec, "resnet18").strategy(Strategy.SCRATCH).classes(SOURCE)
+                .perClass(full ? SOURCE_PER_CLASS : 0).valSplit(full ? 0.02 : 0.1).imageSize(32).augment(Augment.NONE)
+                .optimizer(OptimizerKind.ADAM).lr(0.001).schedule(ScheduleKind.COSINE).epochs(full ? SOURCE_EPOCHS : 8)
+                .batchSize(64).build();
         Console.info("\n== 1/2 pretraining resnet18 from scratch on " + String.join(", ", SOURCE));
         Path sourceDir = out.resolve("source");
         TrainingRun pre = new TrainingRun(source, sourceDir, Console::info).listener(new Progress(source.epochs()));
@@ -81,16 +85,16 @@ final class DemoCommand implements Callable<Integer> {
 
         // 2. transfer to the other classes with few labels; Graft's defaults except what 32-px images need
         Console.info("\n== 2/2 transfer to " + String.join(", ", TARGET) + " with " + perClass + " labelled images per class");
-        Recipe target = Recipe.defaults(spec, "resnet18").with("classes", TARGET).with("perClass", perClass)
-                .with("valSplit", full ? 0.01 : 0.1).with("imageSize", 32).with("augment", "light").with("epochs", 15)
-                .with("lr", 0.01).with("stepSize", 10);
+        Recipe target = Recipe.builder(spec, "resnet18").classes(TARGET).perClass(perClass).valSplit(full ? 0.01 : 0.1)
+                .imageSize(32).augment(Augment.LIGHT).epochs(15).lr(0.01).stepSize(10).build();
         Comparison cmp = new Comparison(out.resolve("transfer"), Console::info,
                 run -> run.listener(new Progress(run.recipe().epochs())));
         Dataset test = DataLayout.resolve(spec, new DataLayout.Options(0, 0, 0, TARGET, -1)).test();
         List<String> rows = new ArrayList<>();
-        for (String r : List.of("scratch", "head", "finetune", "partial")) {
-            Recipe rr = target.with("strategy", r).with("weights", r.equals("scratch") ? "none" : sourceDir.toString())
-                    .with("unfreezeFrom", r.equals("partial") ? "layer4" : null);
+        for (Strategy s : List.of(Strategy.SCRATCH, Strategy.HEAD, Strategy.FINETUNE, Strategy.PARTIAL)) {
+            String r = s.toString();
+            Recipe rr = target.toBuilder().strategy(s).weights(sourceDir.toString())
+                    .unfreezeFrom(s == Strategy.PARTIAL ? "layer4" : null).build();
             TrainingRun.Outcome o = cmp.add(r, rr);
             double acc = Evaluation.run(SavedModel.read(o.dir()), test, 250, rr.workers()).metrics().accuracy();
             rows.add(String.format(Locale.ROOT, "| %s | %s | %.4f | %.4f | %.0f |", r, DESCRIPTION.get(r), acc,

@@ -1,26 +1,49 @@
 package dev.graft.cli;
 
+import dev.graft.data.transforms.Augment;
+import dev.graft.models.HeadSpec;
+import dev.graft.nn.Precision;
+import dev.graft.train.BnPolicy;
 import dev.graft.train.Recipe;
+import dev.graft.train.Strategy;
+import dev.graft.train.optim.OptimizerKind;
+import dev.graft.train.schedule.ScheduleKind;
+import java.util.Iterator;
 import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** The options that make a {@link Recipe}, shared by {@code train} and {@code compare}. */
+/**
+ * The options that make a {@link Recipe}, shared by {@code train} and {@code compare}: picocli
+ * converts each straight to the recipe's type, and the recipe validates itself when built, so
+ * a bad value is a usage error (exit 2) before any data is read. Options not given stay unset
+ * and take the recipe's defaults.
+ */
 final class RecipeOptions {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     @Option(names = "--arch", description = "Architecture (default: resnet18; see graft models).")
     String arch;
 
     @Option(names = "--weights", description = "none, imagenet (default), a weights tag, a .pth/.safetensors file or a run directory.")
     String weights;
 
-    @Option(names = "--strategy", description = "head, finetune (default), partial or scratch.")
-    String strategy;
+    @Option(names = "--strategy", split = ",", converter = Strategies.class, completionCandidates = Strategies.class,
+            description = "${COMPLETION-CANDIDATES} (default: finetune; scratch with --weights none).")
+    List<Strategy> strategy;
 
     @Option(names = "--unfreeze-from", paramLabel = "GROUP", description = "With --strategy partial: first trainable layer group, e.g. layer4.")
     String unfreezeFrom;
 
-    @Option(names = "--bn", description = "BatchNorm: auto (default: train for scratch, frozen for head/partial, eval for finetune),"
-            + " frozen (frozen layers keep their statistics), train (batch statistics) or eval (running statistics).")
-    String bn;
+    @Option(names = "--bn", converter = BnPolicies.class, completionCandidates = BnPolicies.class,
+            description = "BatchNorm: ${COMPLETION-CANDIDATES}. auto (default): train for scratch, frozen for head/partial,"
+                    + " eval for finetune; frozen: frozen layers keep their statistics; train: batch statistics;"
+                    + " eval: running statistics.")
+    BnPolicy bn;
 
     @Option(names = "--backbone-lr-mult", description = "Backbone learning rate as a fraction of --lr for finetune/partial (default: 0.1).")
     Double backboneLrMult;
@@ -28,8 +51,8 @@ final class RecipeOptions {
     @Option(names = "--freeze-epochs", description = "Train only the head for N epochs first, then the strategy (default: 0).")
     Integer freezeEpochs;
 
-    @Option(names = "--head", description = "linear (default) or mlp:500[,200][:dropout=0.2][:logsoftmax].")
-    String head;
+    @Option(names = "--head", converter = Heads.class, description = "linear (default) or mlp:500[,200][:dropout=0.2][:logsoftmax].")
+    HeadSpec head;
 
     @Option(names = "--epochs", description = "Epochs (default: 10).")
     Integer epochs;
@@ -40,11 +63,13 @@ final class RecipeOptions {
     @Option(names = "--image-size", description = "Input size in pixels (default: 224).")
     Integer imageSize;
 
-    @Option(names = "--augment", description = "standard (RandomResizedCrop + flip, default), light (pad-crop + flip) or none.")
-    String augment;
+    @Option(names = "--augment", converter = Augments.class, completionCandidates = Augments.class,
+            description = "standard (RandomResizedCrop + flip, default), light (pad-crop + flip) or none.")
+    Augment augment;
 
-    @Option(names = "--optimizer", description = "sgd (default), adam or adamw.")
-    String optimizer;
+    @Option(names = "--optimizer", converter = Optimizers.class, completionCandidates = Optimizers.class,
+            description = "${COMPLETION-CANDIDATES} (default: sgd).")
+    OptimizerKind optimizer;
 
     @Option(names = "--lr", description = "Learning rate of the head (default: 0.001).")
     Double lr;
@@ -55,8 +80,9 @@ final class RecipeOptions {
     @Option(names = "--weight-decay", description = "Weight decay (default: 0; adamw: 0.01).")
     Double weightDecay;
 
-    @Option(names = "--schedule", description = "step (default), multistep, cosine, onecycle, plateau or none.")
-    String schedule;
+    @Option(names = "--schedule", converter = Schedules.class, completionCandidates = Schedules.class,
+            description = "${COMPLETION-CANDIDATES} (default: step).")
+    ScheduleKind schedule;
 
     @Option(names = "--step-size", description = "StepLR period in epochs (default: 7).")
     Integer stepSize;
@@ -94,29 +120,76 @@ final class RecipeOptions {
     @Option(names = "--cache-views", description = "With --strategy head and augmentation: cache K augmented views.")
     Integer cacheViews;
 
-    @Option(names = "--precision", description = "fp32, or bf16: mixed-precision training (convolutions and linear"
+    @Option(names = "--precision", converter = Precisions.class, completionCandidates = Precisions.class,
+            description = "fp32, or bf16: mixed-precision training (convolutions and linear"
             + " layers in bfloat16, float32 weights): ResNet-18 1.8x faster on CPUs with AVX-512 BF16, MobileNet/EfficientNet"
             + " about even (default: fp32).")
-    String precision;
+    Precision precision;
 
-    /** The defaults for DATA with every given option applied. */
+    /** The recipe for DATA with every given option; a bad value or combination is a usage error. */
     Recipe recipe(String data) {
-        String a = arch != null ? arch : "resnet18";
-        Recipe r = Recipe.defaults(data, a);
-        boolean scratch = "scratch".equalsIgnoreCase(strategy) || "none".equalsIgnoreCase(weights);
-        if (scratch && strategy == null) r = r.with("strategy", "scratch");
-        if (scratch) r = r.with("weights", "none");
-        Object[][] given = {
-            {"weights", weights}, {"strategy", strategy}, {"unfreezeFrom", unfreezeFrom}, {"bn", bn},
-            {"backboneLrMult", backboneLrMult}, {"freezeEpochs", freezeEpochs}, {"head", head}, {"epochs", epochs},
-            {"batchSize", batchSize}, {"imageSize", imageSize}, {"augment", augment}, {"optimizer", optimizer},
-            {"lr", lr}, {"momentum", momentum}, {"weightDecay", weightDecay}, {"schedule", schedule},
-            {"stepSize", stepSize}, {"gamma", gamma}, {"warmupEpochs", warmupEpochs}, {"labelSmoothing", labelSmoothing},
-            {"patience", patience}, {"seed", seed}, {"workers", workers}, {"valSplit", valSplit}, {"perClass", perClass},
-            {"classes", classes}, {"cacheFeatures", cacheFeatures}, {"cacheViews", cacheViews},
-            {"precision", precision}};
-        for (Object[] g : given) if (g[1] != null) r = r.with((String) g[0], g[1]);
-        return r;
+        if (strategy != null && strategy.size() > 1) throw usage("train takes one --strategy; graft compare takes several.");
+        return recipe(data, arch, weights, strategy == null ? null : strategy.get(0));
     }
 
+    /** As {@link #recipe(String)} with this architecture, weights and strategy (null: unset). */
+    Recipe recipe(String data, String arch, String weights, Strategy strategy) {
+        try {
+            return Recipe.builder(data, arch).weights(weights).strategy(strategy)
+                    .unfreezeFrom(unfreezeFrom).bn(bn).backboneLrMult(backboneLrMult).freezeEpochs(freezeEpochs)
+                    .head(head).epochs(epochs).batchSize(batchSize).imageSize(imageSize).augment(augment)
+                    .optimizer(optimizer).lr(lr).momentum(momentum).weightDecay(weightDecay).schedule(schedule)
+                    .stepSize(stepSize).gamma(gamma).warmupEpochs(warmupEpochs).labelSmoothing(labelSmoothing)
+                    .patience(patience).seed(seed).workers(workers).valSplit(valSplit).perClass(perClass)
+                    .classes(classes).cacheFeatures(cacheFeatures).cacheViews(cacheViews).precision(precision).build();
+        } catch (Recipe.Invalid e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(command.commandLine(), message);
+    }
+
+    /** Converts a name to a recipe choice (any case) and lists the names for --help and completion. */
+    abstract static class Choice<E extends Enum<E>> implements ITypeConverter<E>, Iterable<String> {
+        private final Class<E> type;
+
+        Choice(Class<E> type) { this.type = type; }
+
+        @Override
+        public E convert(String value) {
+            try {
+                return Recipe.parse(type, value);
+            } catch (Recipe.Invalid e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+
+        @Override
+        public Iterator<String> iterator() { return Recipe.names(type).iterator(); }
+    }
+
+    static final class Strategies extends Choice<Strategy> { Strategies() { super(Strategy.class); } }
+
+    static final class BnPolicies extends Choice<BnPolicy> { BnPolicies() { super(BnPolicy.class); } }
+
+    static final class Augments extends Choice<Augment> { Augments() { super(Augment.class); } }
+
+    static final class Optimizers extends Choice<OptimizerKind> { Optimizers() { super(OptimizerKind.class); } }
+
+    static final class Schedules extends Choice<ScheduleKind> { Schedules() { super(ScheduleKind.class); } }
+
+    static final class Precisions extends Choice<Precision> { Precisions() { super(Precision.class); } }
+
+    static final class Heads implements ITypeConverter<HeadSpec> {
+        @Override
+        public HeadSpec convert(String value) {
+            try {
+                return Recipe.head(value);
+            } catch (Recipe.Invalid e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
 }

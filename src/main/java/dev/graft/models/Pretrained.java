@@ -24,6 +24,9 @@ import java.util.Map;
 public final class Pretrained {
     private Pretrained() {}
 
+    /** The weights argument for a random initialisation (whether to load weights is the training strategy's call). */
+    public static final String NO_WEIGHTS = "none";
+
     /** A model, what its weights were, and (for published or saved weights) its classes and preset. */
     public record Loaded(ImageModel model, ModelSpec spec, String source, WeightsSpec weights,
                          List<String> classes, boolean headReplaced) {}
@@ -38,8 +41,8 @@ public final class Pretrained {
                               java.util.function.Consumer<String> notice) {
         int numClasses = targetClasses == null ? 0 : targetClasses.size();
         ModelSpec spec = Zoo.get(arch);
-        String arg = weightsArg == null ? "none" : weightsArg;
-        if (arg.equalsIgnoreCase("none") || arg.equalsIgnoreCase("scratch")) {
+        String arg = weightsArg == null ? NO_WEIGHTS : weightsArg;
+        if (arg.equalsIgnoreCase(NO_WEIGHTS)) {
             return new Loaded(spec.build(numClasses > 0 ? numClasses : 1000), spec, "none", null, null, numClasses > 0);
         }
         WeightsSpec published = arg.equalsIgnoreCase("imagenet") || arg.equalsIgnoreCase("default")

@@ -5,8 +5,8 @@ import dev.graft.nn.Module;
 import dev.graft.nn.Parameter;
 
 /**
- * What BatchNorm layers do while the model trains (the recipe's default {@code auto} picks
- * one per strategy, {@link #forStrategy}). {@code FROZEN}: a layer
+ * What BatchNorm layers do while the model trains. {@code AUTO} (the recipe's default) lets
+ * the {@link Learner} pick one per strategy ({@link #forStrategy}). {@code FROZEN}: a layer
  * whose weight and bias are both frozen normalises with its running (e.g. ImageNet)
  * statistics and never updates them, as if in eval mode; layers that train use batch
  * statistics. {@code TRAIN}: every BatchNorm re-estimates statistics from the batches, as
@@ -16,13 +16,10 @@ import dev.graft.nn.Parameter;
  * fine-tuning everything on tiny batches. Apply again after every freeze or unfreeze.
  */
 public enum BnPolicy {
-    FROZEN, TRAIN, EVAL;
-
-    /** The recipe's default BatchNorm setting: {@link #forStrategy} picks the policy. */
-    public static final String AUTO = "auto";
+    AUTO, FROZEN, TRAIN, EVAL;
 
     /**
-     * Graft's default for a strategy (what {@code --bn auto} resolves to). {@code SCRATCH}:
+     * Graft's default for a strategy (what {@code --bn auto} resolves to, in {@link Learner}). {@code SCRATCH}:
      * {@code TRAIN} (its running statistics are the initial 0/1, so never {@code EVAL}).
      * {@code HEAD} and {@code PARTIAL}: {@code FROZEN} (frozen groups keep the source
      * statistics, trainable groups use batch statistics). {@code FINETUNE}: {@code EVAL}.
@@ -41,21 +38,12 @@ public enum BnPolicy {
         };
     }
 
-    /** Parses a recipe's {@code bn}: {@code auto} (or null) resolves to {@link #forStrategy}. */
-    public static BnPolicy resolve(String bn, Strategy s) {
-        return bn == null || bn.trim().equalsIgnoreCase(AUTO) ? forStrategy(s) : parse(bn);
-    }
+    @Override
+    public String toString() { return name().toLowerCase(java.util.Locale.ROOT); }
 
-    public static BnPolicy parse(String s) {
-        try {
-            return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new dev.graft.GraftException("unknown BatchNorm policy '" + s + "'; use auto, frozen, train or eval");
-        }
-    }
-
-    /** Sets {@link BatchNorm2d#setFrozenStatistics} on every BatchNorm of the model. */
+    /** Sets {@link BatchNorm2d#setFrozenStatistics} on every BatchNorm of the model ({@code AUTO}: resolve it first). */
     public void apply(Module model) {
+        if (this == AUTO) throw new IllegalStateException("resolve BnPolicy.AUTO for a strategy before applying it");
         for (Module m : model.namedModules().values()) {
             if (m instanceof BatchNorm2d bn) {
                 bn.setFrozenStatistics(this == EVAL || this == FROZEN && frozen(bn.weight()) && frozen(bn.bias()));

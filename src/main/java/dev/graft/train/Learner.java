@@ -8,14 +8,13 @@ import dev.graft.models.Zoo;
 import dev.graft.nn.Module;
 import dev.graft.train.loss.CrossEntropyLoss;
 import dev.graft.train.loss.Loss;
-import dev.graft.train.optim.Adam;
-import dev.graft.train.optim.AdamW;
+import dev.graft.train.loss.NLLLoss;
 import dev.graft.train.optim.Optimizer;
+import dev.graft.train.optim.OptimizerKind;
 import dev.graft.train.optim.ParamGroup;
-import dev.graft.train.optim.SGD;
 import dev.graft.train.schedule.LrSchedule;
 import dev.graft.train.schedule.OneCycleLR;
-import dev.graft.train.schedule.StepLR;
+import dev.graft.train.schedule.ScheduleKind;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +36,8 @@ import java.util.function.Function;
  * Defaults: strategy FINETUNE, SGD lr 1e-3 momentum 0.9, cross-entropy, the BatchNorm policy
  * measured best for the strategy ({@link BnPolicy#forStrategy}), backbone learning-rate
  * multiplier {@link Strategy#DEFAULT_BACKBONE_LR_MULT} (0.1), seed 0, best weights restored.
+ * The Learner owns the BatchNorm default and the feature-cache rules ({@link #problem}); a
+ * {@link Recipe} configures it in one call ({@link #configure}), as {@code graft train} does.
  */
 public final class Learner {
     /** Builds a schedule once the optimizer and the number of steps are known. */
@@ -48,9 +49,9 @@ public final class Learner {
     private final ModelSpec spec;
     private Strategy strategy = Strategy.FINETUNE;
     private String unfreezeFrom;
-    private BnPolicy bn; // null: Graft's measured default per strategy (BnPolicy.forStrategy)
+    private BnPolicy bn = BnPolicy.AUTO; // AUTO: Graft's measured default per strategy (BnPolicy.forStrategy)
     private double lr = 1e-3, backboneLrMult = Strategy.DEFAULT_BACKBONE_LR_MULT;
-    private Function<List<ParamGroup>, Optimizer> optimizerFactory = g -> new SGD(g, 1e-3, 0.9);
+    private Function<List<ParamGroup>, Optimizer> optimizerFactory = g -> OptimizerKind.SGD.build(g, 1e-3, 0.9, 0);
     private ScheduleFactory scheduleFactory;
     private Loss loss = new CrossEntropyLoss();
     private int epochs = 1, patience = 0, freezeEpochs = 0;
@@ -117,13 +118,17 @@ public final class Learner {
     public Learner sgd(double lr, double momentum) { return sgd(lr, momentum, 0); }
 
     public Learner sgd(double lr, double momentum, double weightDecay) {
-        return optimizer(lr, g -> new SGD(g, lr, momentum, weightDecay));
+        return optimizer(OptimizerKind.SGD, lr, momentum, weightDecay);
     }
 
-    public Learner adam(double lr) { return optimizer(lr, g -> new Adam(g, lr)); }
+    public Learner adam(double lr) { return optimizer(OptimizerKind.ADAM, lr, 0, 0); }
 
-    public Learner adamw(double lr, double weightDecay) {
-        return optimizer(lr, g -> new AdamW(g, lr, 0.9, 0.999, 1e-8, weightDecay, false));
+    /** AdamW; weight decay 0 means its usual 0.01. */
+    public Learner adamw(double lr, double weightDecay) { return optimizer(OptimizerKind.ADAMW, lr, 0, weightDecay); }
+
+    /** The optimizer of a kind ({@link OptimizerKind#build}); momentum is SGD's. */
+    public Learner optimizer(OptimizerKind kind, double lr, double momentum, double weightDecay) {
+        return optimizer(lr, g -> kind.build(g, lr, momentum, weightDecay));
     }
 
     /** Any optimizer over the strategy's parameter groups (head at {@code lr}, backbone scaled). */
@@ -133,13 +138,23 @@ public final class Learner {
         return this;
     }
 
-    public Learner stepLR(int stepSize, double gamma) { return schedule((o, e, s) -> new StepLR(o, stepSize, gamma)); }
+    public Learner stepLR(int stepSize, double gamma) { return schedule(ScheduleKind.STEP, stepSize, gamma, 0); }
 
+    /**
+     * One-cycle over the whole fit: the head peaks at {@code maxLr}, every other parameter
+     * group at its own rate scaled alike (a fine-tuned backbone keeps its multiplier).
+     */
     public Learner oneCycle(double maxLr) {
         return schedule((o, e, s) -> {
             if (s <= 0) throw new GraftException("the one-cycle schedule needs the number of batches per epoch");
-            return new OneCycleLR(o, maxLr, e * s);
+            return new OneCycleLR(o, OneCycleLR.groupRates(o, maxLr / lr), e * s);
         });
+    }
+
+    /** A schedule of a kind with the recipe's numbers ({@link ScheduleKind#create}); {@code NONE} clears it. */
+    public Learner schedule(ScheduleKind kind, int stepSize, double gamma, int warmupEpochs) {
+        return schedule(kind == ScheduleKind.NONE ? null
+                : (o, e, s) -> kind.create(o, e, s, stepSize, gamma, warmupEpochs));
     }
 
     public Learner schedule(ScheduleFactory f) { scheduleFactory = f; return this; }
@@ -200,9 +215,8 @@ public final class Learner {
 
     /** Freezes, builds optimizer and schedule, and trains; the model ends with the best weights. */
     public Fit.Result fit(TrainData data) {
-        if (freezeEpochs > 0 && strategy == Strategy.HEAD) {
-            throw new GraftException("freeze epochs only make sense with the finetune or partial strategy");
-        }
+        String problem = problem(strategy, freezeEpochs, cacheViews > 0, false);
+        if (problem != null) throw new GraftException(problem);
         Strategy initial = freezeEpochs > 0 ? Strategy.HEAD : strategy;
         initial.apply(model, spec, unfreezeFrom, bnFor(initial));
         Optimizer optimizer = optimizerFactory.apply(strategy.paramGroups(model, spec, lr, backboneLrMult));
@@ -232,9 +246,6 @@ public final class Learner {
             });
         }
         if (cacheViews > 0) {
-            if (strategy != Strategy.HEAD || freezeEpochs > 0) {
-                throw new GraftException("feature caching needs the head strategy without freeze epochs");
-            }
             TrainData source = data;
             int batchSize = source.train(0).iterator().next().n();
             List<FeatureCache> views = FeatureCache.views(model, source::train, cacheViews);
@@ -257,7 +268,42 @@ public final class Learner {
         return fit.run(data);
     }
 
-    private BnPolicy bnFor(Strategy s) { return bn != null ? bn : BnPolicy.forStrategy(s); }
+    private BnPolicy bnFor(Strategy s) { return bn != null && bn != BnPolicy.AUTO ? bn : BnPolicy.forStrategy(s); }
+
+    /**
+     * What is wrong with these settings for a learner, or null: freeze epochs need a strategy
+     * that unfreezes later, feature caching a frozen backbone (the head strategy, no freeze
+     * epochs) and, with random augmentation, several cached views. Checked when a recipe is
+     * built (before any data is read) and again by {@link #fit}.
+     */
+    public static String problem(Strategy strategy, int freezeEpochs, boolean caching, boolean oneRandomView) {
+        if (freezeEpochs > 0 && strategy == Strategy.HEAD) {
+            return "--freeze-epochs only makes sense with the finetune or partial strategy.";
+        }
+        if (caching && (strategy != Strategy.HEAD || freezeEpochs > 0)) {
+            return "--cache-features needs --strategy head without --freeze-epochs (the backbone must be frozen).";
+        }
+        if (caching && oneRandomView) {
+            return "cached features would freeze one random augmentation: use --augment none,"
+                    + " or --cache-views K to cache K augmented views.";
+        }
+        return null;
+    }
+
+    /**
+     * Everything a recipe says about training: strategy, BatchNorm policy, backbone rate,
+     * optimizer, schedule, loss, epochs, seed, patience, precision and feature caching, and
+     * the recipe itself for the checkpoints. {@code graft train} configures its learner with this one call.
+     */
+    public Learner configure(Recipe r) {
+        strategy(r.strategy(), r.unfreezeFrom()).bn(r.bn()).backboneLrMult(r.backboneLrMult())
+                .freezeEpochs(r.freezeEpochs()).epochs(r.epochs()).seed(r.seed()).patience(r.patience())
+                .optimizer(r.optimizer(), r.lr(), r.momentum(), r.weightDecay())
+                .schedule(r.schedule(), r.stepSize(), r.gamma(), r.warmupEpochs())
+                .loss(r.head().logSoftmax() ? new NLLLoss() : new CrossEntropyLoss(null, r.labelSmoothing()))
+                .bfloat16(r.bfloat16()).recipe(r.toJson());
+        return r.cacheViews() > 0 ? cacheViews(r.cacheViews()) : cacheFeatures(r.cacheFeatures());
+    }
 
     /** Outputs for every sample of the batches, in eval mode. */
     public Predict.Predictions predict(Iterable<Batch> batches) { return Predict.run(model, batches); }

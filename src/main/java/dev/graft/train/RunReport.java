@@ -74,7 +74,7 @@ final class RunReport {
         new HtmlReport()
                 .title("Graft run: " + recipe.arch() + " on " + recipe.data())
                 .subtitle(dir.toString())
-                .summary(RunSummary.fromEpochs(recipe.arch(), saved.sourceWeights(), recipe.strategy(), epochs))
+                .summary(RunSummary.fromEpochs(recipe.arch(), saved.sourceWeights(), recipe.strategy().toString(), epochs))
                 .recipe(recipeTable)
                 .data(new DataSummary(data.classes(), data.counts(), skippedFiles))
                 .epochs(epochs)

@@ -2,6 +2,7 @@ package dev.graft.train;
 
 import dev.graft.GraftException;
 import dev.graft.models.ModelSpec;
+import dev.graft.models.Pretrained;
 import dev.graft.nn.Module;
 import dev.graft.nn.Parameter;
 import dev.graft.train.optim.ParamGroup;
@@ -15,7 +16,8 @@ import java.util.Map;
  * head (the seeds' feature extraction). {@code FINETUNE}: all layers train, the backbone at
  * {@code lr * backboneLrMult}. {@code PARTIAL}: the layer groups before {@code unfreezeFrom}
  * (e.g. {@code layer4}) stay frozen. {@code SCRATCH}: all layers train from a random
- * initialisation (the caller skips the pretrained weights). Freezing works on the model's
+ * initialisation. The strategy alone decides whether pretrained weights are loaded
+ * ({@link #pretrained}, {@link #weights}, {@link #implied}). Freezing works on the model's
  * named layer groups ({@link ModelSpec#groups()}); the BatchNorm policy is applied after.
  */
 public enum Strategy {
@@ -33,15 +35,19 @@ public enum Strategy {
      */
     public static final double DEFAULT_BACKBONE_LR_MULT = 0.1;
 
-    public static Strategy parse(String s) {
-        try {
-            return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new GraftException("unknown strategy '" + s + "'; use head, finetune, partial or scratch");
-        }
+    /** Whether this strategy starts from pretrained weights: all but {@code SCRATCH}. */
+    public boolean pretrained() { return this != SCRATCH; }
+
+    /** The weights this strategy loads when {@code requested} were asked for: none for {@code SCRATCH}. */
+    public String weights(String requested) { return pretrained() ? requested : Pretrained.NO_WEIGHTS; }
+
+    /** The strategy when none was given: {@code SCRATCH} for no weights, else {@code otherwise}. */
+    public static Strategy implied(String weights, Strategy otherwise) {
+        return Pretrained.NO_WEIGHTS.equalsIgnoreCase(weights) ? SCRATCH : otherwise;
     }
 
-    public boolean pretrained() { return this != SCRATCH; }
+    @Override
+    public String toString() { return name().toLowerCase(java.util.Locale.ROOT); }
 
     /**
      * Freezes and unfreezes the model's parameters for this strategy and applies the

@@ -19,18 +19,6 @@ import dev.graft.nn.Engine;
 import dev.graft.nn.Rng;
 import dev.graft.report.EpochRecord;
 import dev.graft.report.MetricsCsv;
-import dev.graft.train.loss.CrossEntropyLoss;
-import dev.graft.train.loss.Loss;
-import dev.graft.train.loss.NLLLoss;
-import dev.graft.train.optim.Adam;
-import dev.graft.train.optim.AdamW;
-import dev.graft.train.optim.SGD;
-import dev.graft.train.schedule.CosineLR;
-import dev.graft.train.schedule.LrSchedule;
-import dev.graft.train.schedule.MultiStepLR;
-import dev.graft.train.schedule.OneCycleLR;
-import dev.graft.train.schedule.ReduceLROnPlateau;
-import dev.graft.train.schedule.StepLR;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -96,6 +84,8 @@ public final class TrainingRun {
         try {
             JsonObject o = JsonParser.parseString(Files.readString(f)).getAsJsonObject();
             return Recipe.fromJson(o.get("recipe").toString());
+        } catch (GraftException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new GraftException(f + " is not readable: " + e.getMessage(), e);
         }
@@ -130,8 +120,6 @@ public final class TrainingRun {
     }
 
     private Outcome execute(boolean resuming) {
-        Strategy strategy = Strategy.parse(recipe.strategy());
-        recipe.bfloat16(); // an unknown --precision fails here, before any data is read
         SkipList skipped = new SkipList(w -> log.accept("warning: " + w));
         DataSplits data = DataLayout.resolve(recipe.data(), new DataLayout.Options(recipe.valSplit(), recipe.seed(),
                 recipe.perClass(), recipe.classes(), -1));
@@ -139,12 +127,11 @@ public final class TrainingRun {
         log.accept(data.summary());
 
         Rng.manualSeed(recipe.seed());
-        String weights = strategy == Strategy.SCRATCH ? "none" : recipe.weights();
-        Pretrained.Loaded loaded = Pretrained.load(recipe.arch(), weights, classes, true,
+        Pretrained.Loaded loaded = Pretrained.load(recipe.arch(), recipe.weights(), classes, true,
                 n -> log.accept("note: " + n));
         ModelSpec spec = loaded.spec();
         var model = loaded.model();
-        HeadSpec head = HeadSpec.parse(recipe.head());
+        HeadSpec head = recipe.head();
         if (!head.isLinear()) Heads.set(model, spec, head.build(spec.headInFeatures(), classes.size()));
         Preset preset = (loaded.weights() != null ? loaded.weights() : spec.defaultWeights()).preset()
                 .scaledTo(recipe.imageSize());
@@ -157,7 +144,7 @@ public final class TrainingRun {
         log.accept((resuming ? "resuming " : "run directory: ") + dir);
         if (!resuming) writeRunJson(data, loaded.source());
 
-        Augment augment = Augment.parse(recipe.augment());
+        Augment augment = recipe.augment();
         Loader train = Loader.builder(data.train()).transform(preset.trainTransform(augment)).batchSize(recipe.batchSize())
                 .shuffle(true).seed(recipe.seed()).workers(recipe.workers()).normalize(preset.normalizer()).skipList(skipped).build();
         Loader val = Loader.builder(data.val()).transform(preset.evalTransform()).batchSize(recipe.batchSize())
@@ -165,7 +152,7 @@ public final class TrainingRun {
 
         List<EpochRecord> epochs = new ArrayList<>();
         if (resuming && Files.exists(dir.resolve(METRICS))) epochs.addAll(MetricsCsv.read(dir.resolve(METRICS)));
-        learner = configure(Learner.of(model, spec), strategy, head, augment, data);
+        learner = Learner.of(model, spec).configure(recipe);
         learner.listener(new FitListener() {
             double[] lrAtStart;
 
@@ -188,7 +175,7 @@ public final class TrainingRun {
             }
         });
         // the checkpoint saver runs after the metrics writer, so a checkpoint never lacks its metrics row
-        learner.checkpoints(dir.resolve(CHECKPOINTS)).recipe(recipe.toJson());
+        learner.checkpoints(dir.resolve(CHECKPOINTS));
         listeners.forEach(learner::listener);
         if (resuming) learner.resume(dir.resolve(CHECKPOINTS));
         if (interrupted) throw new GraftException("interrupted before training started.");
@@ -213,53 +200,6 @@ public final class TrainingRun {
         } finally {
             model.close();
         }
-    }
-
-    private Learner configure(Learner l, Strategy strategy, HeadSpec head, Augment augment, DataSplits data) {
-        l.strategy(strategy, recipe.unfreezeFrom()).bn(BnPolicy.resolve(recipe.bn(), strategy))
-                .backboneLrMult(recipe.backboneLrMult()).freezeEpochs(recipe.freezeEpochs())
-                .epochs(recipe.epochs()).seed(recipe.seed()).patience(recipe.patience());
-        double lr = recipe.lr(), wd = recipe.weightDecay();
-        switch (recipe.optimizer().toLowerCase(Locale.ROOT)) {
-            case "sgd" -> l.optimizer(lr, g -> new SGD(g, lr, recipe.momentum(), wd));
-            case "adam" -> l.optimizer(lr, g -> new Adam(g, lr, 0.9, 0.999, 1e-8, wd, false));
-            case "adamw" -> l.optimizer(lr, g -> new AdamW(g, lr, 0.9, 0.999, 1e-8, wd == 0 ? 0.01 : wd, false));
-            default -> throw new GraftException("unknown optimizer '" + recipe.optimizer() + "'; use sgd, adam or adamw.");
-        }
-        switch (recipe.schedule().toLowerCase(Locale.ROOT)) {
-            case "none", "constant" -> { }
-            case "step" -> l.schedule((o, e, s) -> new StepLR(o, recipe.stepSize(), recipe.gamma()));
-            case "multistep" -> l.schedule((o, e, s) -> new MultiStepLR(o, multiSteps(e), recipe.gamma()));
-            case "cosine" -> l.schedule((o, e, s) -> new CosineLR(o, LrSchedule.Unit.STEP, recipe.warmupEpochs() * s,
-                    e * s, 0, 0.01));
-            case "onecycle" -> l.oneCycle(lr);
-            case "plateau" -> l.schedule((o, e, s) -> new ReduceLROnPlateau(o, ReduceLROnPlateau.Mode.MAX,
-                    recipe.gamma(), Math.max(1, recipe.stepSize() / 3)));
-            default -> throw new GraftException("unknown schedule '" + recipe.schedule()
-                    + "'; use step, multistep, cosine, onecycle, plateau or none.");
-        }
-        Loss loss = head.logSoftmax() ? new NLLLoss() : new CrossEntropyLoss(null, recipe.labelSmoothing());
-        l.loss(loss);
-        l.bfloat16(recipe.bfloat16());
-        boolean randomAugment = augment != Augment.NONE;
-        if (recipe.cacheFeatures() || recipe.cacheViews() > 0) {
-            if (strategy != Strategy.HEAD) {
-                throw new GraftException("--cache-features needs --strategy head (the backbone must be frozen).");
-            }
-            if (randomAugment && recipe.cacheViews() <= 0) {
-                throw new GraftException("cached features would freeze one random augmentation: use --augment none,"
-                        + " or --cache-views K to cache K augmented views.");
-            }
-            if (recipe.cacheViews() > 0) l.cacheViews(recipe.cacheViews());
-            else l.cacheFeatures(true);
-        }
-        return l;
-    }
-
-    private List<Integer> multiSteps(int epochs) {
-        List<Integer> m = new ArrayList<>();
-        for (int e = recipe.stepSize(); e < epochs; e += recipe.stepSize()) m.add(e);
-        return m;
     }
 
     private void writeRunJson(DataSplits data, String source) {

@@ -16,7 +16,6 @@ import dev.graft.models.ImageModel;
 import dev.graft.models.SavedModel;
 import dev.graft.models.Zoo;
 import dev.graft.nn.Rng;
-import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -75,15 +74,7 @@ class CliConventionsTest {
         return r;
     }
 
-    static void png(Path file, Random rnd) throws IOException {
-        BufferedImage img = new BufferedImage(40, 40, BufferedImage.TYPE_INT_RGB);
-        int base = rnd.nextInt(0xffffff);
-        for (int y = 0; y < 40; y++) {
-            for (int x = 0; x < 40; x++) img.setRGB(x, y, base ^ (rnd.nextInt(64) * (x + y)));
-        }
-        Files.createDirectories(file.getParent());
-        ImageIO.write(img, "png", file.toFile());
-    }
+    static void png(Path file, Random rnd) throws IOException { dev.graft.testutil.TestImages.png(file, rnd); }
 
     @BeforeAll
     static void setUp() throws IOException {

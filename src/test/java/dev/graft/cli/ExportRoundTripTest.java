@@ -2,7 +2,6 @@ package dev.graft.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -32,7 +31,7 @@ class ExportRoundTripTest {
 
     @Test
     void pthLoadsStrictlyIntoTorchvisionWithSameLogits(@TempDir Path tmp) throws Exception {
-        assumeTrue(ModelFixtures.torchAvailable(), "needs /usr/bin/python3 with torchvision");
+        dev.graft.testutil.Reference.require(ModelFixtures.torchAvailable(), "needs /usr/bin/python3 with torchvision");
         Rng.manualSeed(42);
         ImageModel model = Zoo.get("resnet18").build(3);
         Path run = tmp.resolve("run");

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,7 +84,7 @@ class BinaryDatasetsTest {
     @Test
     void debianFashionMnistFirstImage() throws IOException {
         Path dir = Path.of("/usr/share/datasets/fashion-mnist");
-        Assumptions.assumeTrue(Files.isRegularFile(dir.resolve("t10k-images-idx3-ubyte.gz")), "fashion-mnist not installed");
+        dev.graft.testutil.Reference.require(Files.isRegularFile(dir.resolve("t10k-images-idx3-ubyte.gz")), "fashion-mnist not installed");
         JsonObject fx = Fixtures.json("fashion_first.json");
         DataSplits s = DataLayout.resolve("fashion-mnist:" + dir, DataLayout.Options.defaults().withValSplit(0));
         InMemoryDataset train = (InMemoryDataset) s.train();

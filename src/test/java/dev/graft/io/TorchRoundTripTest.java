@@ -15,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 
 import static dev.graft.io.IoFixtures.file;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Files Graft writes must load in PyTorch's own {@code torch.load} bit-identical to what
@@ -29,9 +28,9 @@ class TorchRoundTripTest {
 
     @BeforeAll
     static void needsTorch() throws Exception {
-        assumeTrue(Files.isExecutable(PYTHON), "no /usr/bin/python3");
+        dev.graft.testutil.Reference.require(Files.isExecutable(PYTHON), "no /usr/bin/python3");
         // find_spec avoids paying for a torch import just to find out
-        assumeTrue(python("import importlib.util; print(importlib.util.find_spec('torch') is not None)").equals("True"),
+        dev.graft.testutil.Reference.require(python("import importlib.util; print(importlib.util.find_spec('torch') is not None)").equals("True"),
                 "python3 has no torch");
     }
 

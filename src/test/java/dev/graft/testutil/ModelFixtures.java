@@ -1,7 +1,5 @@
 package dev.graft.testutil;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import dev.graft.io.TensorData;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,7 +12,7 @@ import java.util.Map;
  * Model parity fixtures made by Debian's PyTorch ({@code src/test/python/make_model_fixtures.py}).
  * Full-size state dicts are tens of megabytes, so they are generated into
  * {@code target/model-fixtures} on first use rather than committed; CI installs
- * python3-torchvision. Without it the parity tests are skipped with a message.
+ * python3-torchvision. Without it the parity tests are skipped with a message (under CI=true they fail, {@link Reference}).
  */
 public final class ModelFixtures {
     public static final Path DIR = Path.of("target", "model-fixtures");
@@ -35,7 +33,7 @@ public final class ModelFixtures {
         List<String> missing = new ArrayList<>();
         for (String arch : archs) if (!current(arch)) missing.add(arch);
         if (missing.isEmpty()) return;
-        assumeTrue(torchAvailable(), "python3 with torch and torchvision is needed to make model fixtures "
+        Reference.require(torchAvailable(), "python3 with torch and torchvision is needed to make model fixtures "
                 + "(apt-get install python3-torchvision)");
         Files.createDirectories(DIR);
         List<String> cmd = new ArrayList<>(List.of(PYTHON, "src/test/python/make_model_fixtures.py", DIR.toString()));

@@ -8,13 +8,16 @@ import com.google.gson.JsonParser;
 import dev.graft.nn.Linear;
 import dev.graft.train.optim.Adam;
 import dev.graft.train.optim.Optimizer;
+import dev.graft.train.optim.OptimizerKind;
 import dev.graft.train.optim.OptimizerState;
+import dev.graft.train.optim.ParamGroup;
 import dev.graft.train.optim.SGD;
 import dev.graft.train.schedule.CosineLR;
 import dev.graft.train.schedule.LrSchedule;
 import dev.graft.train.schedule.MultiStepLR;
 import dev.graft.train.schedule.OneCycleLR;
 import dev.graft.train.schedule.ReduceLROnPlateau;
+import dev.graft.train.schedule.ScheduleKind;
 import dev.graft.train.schedule.StepLR;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -80,6 +83,34 @@ class ScheduleParityTest {
         check("onecycle_sgd", sgd(), o -> new OneCycleLR(o, 0.1, 30), null, 1e-12);
         check("onecycle_adam", adam(), o -> new OneCycleLR(o, 0.01, 25, 0.25, 25, 1e4, true, 0.85, 0.95), null, 1e-12);
         check("onecycle_nomom", sgd(), o -> new OneCycleLR(o, 0.3, 17, 0.3, 10, 100, false, 0.85, 0.95), null, 1e-12);
+    }
+
+    /**
+     * Fine-tuning with onecycle: two groups (backbone at a tenth of the head's rate) through
+     * the recipe's path ({@code ScheduleKind.ONECYCLE}) peak at their own rates, as
+     * torch's OneCycleLR with a max_lr list (make_onecycle_groups_fixture.py).
+     */
+    @Test
+    void oneCycleKeepsEachGroupsPeak() throws Exception {
+        JsonObject want = JsonParser.parseString(Files.readString(TrainFixtures.DIR.resolve("onecycle_groups.json")))
+                .getAsJsonObject();
+        double headLr = want.get("head_lr").getAsDouble(), mult = want.get("backbone_mult").getAsDouble();
+        int epochs = want.get("epochs").getAsInt(), steps = want.get("steps_per_epoch").getAsInt();
+        try (Linear backbone = new Linear(1, 1); Linear head = new Linear(1, 1)) {
+            List<ParamGroup> groups = List.of(ParamGroup.of(Map.of("backbone", backbone.namedParameters().get("weight")),
+                    headLr * mult), ParamGroup.of(Map.of("head", head.namedParameters().get("weight")), headLr));
+            Optimizer opt = OptimizerKind.SGD.build(groups, headLr, 0.9, 0);
+            LrSchedule s = ScheduleKind.ONECYCLE.create(opt, epochs, steps, 7, 0.1, 0);
+            for (int t = 0; t < epochs * steps; t++) {
+                for (int g = 0; g < 2; g++) {
+                    double lr = want.getAsJsonArray("lr").get(g).getAsJsonArray().get(t).getAsDouble();
+                    double mom = want.getAsJsonArray("momentum").get(g).getAsJsonArray().get(t).getAsDouble();
+                    assertEquals(lr, opt.groups().get(g).lr(), lr * 1e-12, "group " + g + " lr at step " + t);
+                    assertEquals(mom, opt.groups().get(g).get("momentum"), 1e-12, "group " + g + " momentum at step " + t);
+                }
+                s.step();
+            }
+        }
     }
 
     @Test

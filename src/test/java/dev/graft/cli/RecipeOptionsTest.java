@@ -1,0 +1,75 @@
+package dev.graft.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.graft.testutil.TestImages;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every bad recipe value on the command line is a usage error: exit 2, one sentence naming the
+ * option (plus picocli's pointer to --help), and no run directory, because the typed recipe
+ * is checked before any data is listed or any file is written.
+ */
+class RecipeOptionsTest {
+    @TempDir
+    static Path tmp;
+    static Path data;
+
+    @BeforeAll
+    static void images() throws Exception {
+        data = TestImages.classFolders(tmp.resolve("data"), 2, 3, "ant", "bee");
+    }
+
+    @Test
+    void everyBadValueExitsTwoWithOneSentenceAndNoRunDirectory() {
+        String[][] bad = {
+            {"--optimizer", "lbfgs"}, {"--schedule", "warm"}, {"--augment", "heavy"}, {"--bn", "sometimes"},
+            {"--head", "mlp:big"}, {"--head", "conv"}, {"--strategy", "everything"}, {"--strategy", "head,finetune"},
+            {"--epochs", "0"}, {"--epochs", "-3"}, {"--epochs", "ten"}, {"--lr", "-0.1"}, {"--lr", "NaN"},
+            {"--lr", "Infinity"}, {"--batch-size", "0"}, {"--precision", "fp16"}, {"--strategy", "partial"},
+            {"--cache-features"}, {"--arch", "resnet7"}, {"--val-split", "1.5"}};
+        for (String[] b : bad) {
+            Path out = tmp.resolve("run-" + String.join("", b).replaceAll("[^a-z0-9]", ""));
+            List<String> args = new ArrayList<>(List.of("train", data.toString(), "--out", out.toString()));
+            args.addAll(List.of(b));
+            CliConventionsTest.Out r = CliConventionsTest.exec(args.toArray(String[]::new));
+            String what = String.join(" ", b);
+            assertEquals(2, r.code(), what + ":\n" + r.all());
+            List<String> lines = r.err().strip().lines().toList();
+            // the sentence names the option or the value
+            assertTrue(lines.size() <= 2 && lines.get(0).startsWith("graft: ")
+                    && (lines.get(0).contains(b[0]) || lines.get(0).contains(b[b.length - 1]))
+                    && (lines.size() == 1 || lines.get(1).startsWith("Try 'graft train --help'")), what + ":\n" + r.err());
+            assertFalse(r.all().contains("Exception") || r.all().contains("\tat "), what + ":\n" + r.all());
+            assertFalse(Files.exists(out), what + " left a run directory");
+            assertFalse(r.all().contains("train ") && r.all().contains("images"), what + " listed the data:\n" + r.all());
+        }
+    }
+
+    @Test
+    void helpListsTheChoices() {
+        String help = CliConventionsTest.exec("train", "--help").out();
+        for (String s : List.of("head, finetune, partial, scratch", "sgd, adam, adamw",
+                "step, multistep, cosine, onecycle, plateau, none", "auto, frozen, train, eval")) {
+            assertTrue(help.replaceAll("\\s+", " ").contains(s), s + " missing from:\n" + help);
+        }
+    }
+
+    @Test
+    void choicesIgnoreCase() {
+        Path out = tmp.resolve("never");
+        // valid in any case: fails only later, on the missing unfreeze group, still before any file
+        CliConventionsTest.Out r = CliConventionsTest.exec("train", data.toString(), "--out", out.toString(),
+                "--strategy", "PARTIAL", "--optimizer", "AdamW", "--schedule", "OneCycle", "--bn", "EVAL");
+        assertEquals(2, r.code(), r.all());
+        assertTrue(r.err().contains("--unfreeze-from"), r.err());
+    }
+}
