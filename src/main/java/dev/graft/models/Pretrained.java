@@ -74,7 +74,7 @@ public final class Pretrained {
     }
 
     static Map<String, TensorData> readState(ModelSpec spec, Path file) {
-        return StateDictAdapters.adapt(spec.name(), WeightFiles.read(file));
+        return spec.adaptStateDict(WeightFiles.read(file));
     }
 
     private static Loaded fit(ModelSpec spec, Map<String, TensorData> state, List<String> target, String source,
