@@ -14,8 +14,8 @@ import dev.graft.nn.Tensors;
  * pooled feature vector ({@link #forwardFeatures}, timm's {@code forward_features} plus
  * pooling), and the classifier on top ({@link #forwardHead}). A frozen backbone's features
  * can be computed once and cached; {@code forward = forwardHead(forwardFeatures(x))}. The
- * model says where its classifier layer sits ({@link #headPath}) and how wide its features
- * are ({@link #numFeatures}), so a new head is put in by asking it ({@link #replaceHead}).
+ * model says where its classifier layer sits ({@link #headPath}) and how many inputs that
+ * layer takes ({@link #numFeatures}), so a new head is put in by asking it ({@link #replaceHead}).
  */
 public abstract class ImageModel extends Module {
     private boolean channelsLast = true;
@@ -100,7 +100,10 @@ public abstract class ImageModel extends Module {
      */
     public abstract String headPath();
 
-    /** Width of the pooled feature vector, the input of the head (512 for ResNet-18). */
+    /**
+     * Inputs of the head at {@link #headPath}, torchvision's {@code num_ftrs}: the pooled
+     * features for ResNet (512 for ResNet-18), the last hidden classifier layer for VGG (4096).
+     */
     public abstract int numFeatures();
 
     /** Puts {@code head} (taking {@link #numFeatures} inputs) at {@link #headPath}, closing the old one. */
