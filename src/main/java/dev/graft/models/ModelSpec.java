@@ -29,6 +29,15 @@ public record ModelSpec(
     /** The name of the last layer group, the classifier. */
     public static final String HEAD_GROUP = "head";
 
+    public ModelSpec {
+        List<String> names = groups == null ? List.of() : new ArrayList<>(groups.keySet());
+        if (names.isEmpty() || !names.get(names.size() - 1).equals(HEAD_GROUP)
+                || groups.get(HEAD_GROUP).size() != 1 || parameters <= 0 || weights.isEmpty()) {
+            throw new IllegalStateException(name + " needs groups ending with one head path, parameters and weights");
+        }
+        weights = List.copyOf(weights);
+    }
+
     public ImageModel build(int numClasses) { return builder.apply(numClasses); }
 
     /**
@@ -93,13 +102,6 @@ public record ModelSpec(
         /** A fix applied to every state dict before it is loaded (default: none). */
         public Builder stateDictAdapter(UnaryOperator<Map<String, TensorData>> a) { adapter = a; return this; }
 
-        public ModelSpec build() {
-            List<String> names = groups == null ? List.of() : new ArrayList<>(groups.keySet());
-            if (names.isEmpty() || !names.get(names.size() - 1).equals(HEAD_GROUP)
-                    || groups.get(HEAD_GROUP).size() != 1 || parameters <= 0 || weights.isEmpty()) {
-                throw new IllegalStateException(name + " needs groups ending with one head path, parameters and weights");
-            }
-            return new ModelSpec(name, build, groups, List.copyOf(weights), parameters, adapter);
-        }
+        public ModelSpec build() { return new ModelSpec(name, build, groups, weights, parameters, adapter); }
     }
 }
