@@ -1,8 +1,6 @@
 package dev.graft.models;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import dev.graft.io.TensorData;
 import dev.graft.nn.AvgPool2d;
 import dev.graft.nn.BatchNorm2d;
@@ -25,9 +23,20 @@ import java.util.regex.Pattern;
  * ({@code conv0 norm0 relu0 pool0}), dense blocks whose layers each see the concatenation of
  * all earlier feature maps, transitions that halve channels and resolution, {@code norm5},
  * then a ReLU and global pooling in forward, and a plain Linear {@code classifier}. The
- * published files use the old key names; {@link #remapLegacyKeys} renames them.
+ * published files use the old key names; {@link #remapLegacyKeys} renames them. The zoo
+ * entry ({@link #DENSENET121}) and its published weights are declared here.
  */
 public class DenseNet extends ImageModel {
+    /** The classifier, {@code Linear(numFeatures, classes)}. */
+    static final String HEAD = "classifier";
+    static final int[] BLOCKS_121 = {6, 12, 24, 16};
+
+    public static final ModelSpec DENSENET121 = ModelSpec.builder("densenet121", DenseNet::densenet121)
+            .groups(groups(BLOCKS_121.length)).parameters(7_978_856)
+            .weights(WeightsSpec.imagenet1kV1().file("densenet121-a639ec97.pth").acc1(74.434).acc5(91.972).gflops(2.834))
+            .stateDictAdapter(DenseNet::remapLegacyKeys)
+            .build();
+
     private static final Pattern LEGACY_KEY = Pattern.compile(
             "^(.*denselayer\\d+\\.(?:norm|relu|conv))\\.((?:[12])\\.(?:weight|bias|running_mean|running_var))$");
 
@@ -66,14 +75,12 @@ public class DenseNet extends ImageModel {
         @Override
         public NDArray forward(NDArray x) {
             List<NDArray> features = new ArrayList<>(List.of(x));
-            for (String name : children().keySet()) features.add(call(name, cat(features)));
-            return cat(features);
-        }
-
-        private static NDArray cat(List<NDArray> xs) {
-            return xs.size() == 1 ? xs.get(0) : NDArrays.concat(new NDList(xs), 1);
+            for (String name : children().keySet()) features.add(call(name, F.cat(features, 1)));
+            return F.cat(features, 1);
         }
     }
+
+    private final int numFeatures;
 
     public DenseNet(int growthRate, int[] blockConfig, int numInitFeatures, int bnSize, int numClasses) {
         Named features = new Named()
@@ -96,7 +103,8 @@ public class DenseNet extends ImageModel {
         }
         features.add("norm5", new BatchNorm2d(n));
         register("features", features);
-        register("classifier", new Linear(n, numClasses));
+        numFeatures = n;
+        register(HEAD, new Linear(n, numClasses));
         // torchvision's "official init": kaiming_normal_ with its default fan_in mode
         for (Module m : namedModules().values()) {
             if (m instanceof Conv2d c) {
@@ -114,8 +122,26 @@ public class DenseNet extends ImageModel {
         return F.flatten(F.adaptiveAvgPool2d(out, 1, 1));
     }
 
+    @Override
+    public String headPath() { return HEAD; }
+
+    @Override
+    public int numFeatures() { return numFeatures; }
+
+    /** The stem, each dense block with the transition after it (the last with norm5), the head. */
+    private static LinkedHashMap<String, List<String>> groups(int blocks) {
+        LinkedHashMap<String, List<String>> g = new LinkedHashMap<>();
+        g.put("stem", List.of("features.conv0", "features.norm0"));
+        for (int i = 1; i <= blocks; i++) {
+            g.put("denseblock" + i, List.of("features.denseblock" + i,
+                    i < blocks ? "features.transition" + i : "features.norm5"));
+        }
+        g.put(ModelSpec.HEAD_GROUP, List.of(HEAD));
+        return g;
+    }
+
     public static DenseNet densenet121(int numClasses) {
-        return new DenseNet(32, new int[] {6, 12, 24, 16}, 64, 4, numClasses);
+        return new DenseNet(32, BLOCKS_121, 64, 4, numClasses);
     }
 
     /**

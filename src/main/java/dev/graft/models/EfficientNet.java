@@ -17,10 +17,21 @@ import java.util.function.IntFunction;
  * SiLU stem, seven stages of MBConv blocks (expansion, depthwise, squeeze-excitation with SiLU
  * and Sigmoid, linear projection), a 1x1 convolution to 1280, pooling, and
  * {@code classifier = [Dropout(0.2), Linear]}. Residual blocks carry stochastic depth with
- * p rising linearly from 0 to 0.2 over the 16 blocks (only active in training).
+ * p rising linearly from 0 to 0.2 over the 16 blocks (only active in training). The zoo
+ * entry ({@link #EFFICIENTNET_B0}) and its published weights are declared here.
  */
 public class EfficientNet extends ImageModel {
     private static final IntFunction<BatchNorm2d> NORM = BatchNorm2d::new;
+    /** The Linear of {@code classifier = [Dropout, Linear]}. */
+    static final String HEAD = "classifier.1";
+
+    public static final ModelSpec EFFICIENTNET_B0 = ModelSpec.builder("efficientnet_b0", EfficientNet::efficientnetB0)
+            .groups(LayerGroups.stages(new int[] {0, 2, 3, 4, 6, 9}, null, HEAD)).parameters(5_288_548)
+            .weights(WeightsSpec.imagenet1kV1().file("efficientnet_b0_rwightman-7f5810bc.pth")
+                    .preset(256, 224, "bicubic").acc1(77.692).acc5(93.532).gflops(0.386))
+            .build();
+
+    private final int numFeatures;
 
     /** torchvision's {@code MBConvConfig} at width and depth multiplier 1.0 (B0). */
     record StageConfig(int expandRatio, int kernel, int stride, int in, int out, int numLayers) {}
@@ -74,9 +85,16 @@ public class EfficientNet extends ImageModel {
         features.add(new Conv2dNormActivation(lastIn, lastOut, 1, 1, NORM, SiLU::new));
         register("features", features);
         register("avgpool", new AdaptiveAvgPool2d(1));
+        numFeatures = lastOut;
         register("classifier", new Sequential(new Dropout(dropout), new Linear(lastOut, numClasses)));
         TorchvisionInit.mobileStyle(this, true);
     }
+
+    @Override
+    public String headPath() { return HEAD; }
+
+    @Override
+    public int numFeatures() { return numFeatures; }
 
     public static EfficientNet efficientnetB0(int numClasses) { return new EfficientNet(B0, 0.2, 0.2, numClasses); }
 }

@@ -1,7 +1,6 @@
 package dev.graft.models;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.types.DataType;
 import dev.graft.nn.Bfloat16;
 import dev.graft.nn.Conv2d;
 import dev.graft.nn.F;
@@ -14,7 +13,9 @@ import dev.graft.nn.Tensors;
  * A classification network split the way transfer learning needs it: the backbone up to the
  * pooled feature vector ({@link #forwardFeatures}, timm's {@code forward_features} plus
  * pooling), and the classifier on top ({@link #forwardHead}). A frozen backbone's features
- * can be computed once and cached; {@code forward = forwardHead(forwardFeatures(x))}.
+ * can be computed once and cached; {@code forward = forwardHead(forwardFeatures(x))}. The
+ * model says where its classifier layer sits ({@link #headPath}) and how many inputs that
+ * layer takes ({@link #numFeatures}), so a new head is put in by asking it ({@link #replaceHead}).
  */
 public abstract class ImageModel extends Module {
     private boolean channelsLast = true;
@@ -72,7 +73,7 @@ public abstract class ImageModel extends Module {
     /** Pooled, flattened features of a [N, 3, H, W] batch: the input of the classifier. */
     public final NDArray forwardFeatures(NDArray x) {
         if (channelsLast) x = Tensors.channelsLast(x);
-        return float32(pooledFeatures(bfloat16 ? ScriptOps.toBfloat16(x) : x));
+        return F.float32(pooledFeatures(bfloat16 ? ScriptOps.toBfloat16(x) : x));
     }
 
     /**
@@ -83,19 +84,32 @@ public abstract class ImageModel extends Module {
         return F.flatten(call("avgpool", call("features", x)));
     }
 
-    /** The classifier on pooled features. */
+    /** The classifier on pooled features; outputs leave the model as float32, whatever precision it ran in. */
     public final NDArray forwardHead(NDArray features) {
-        return float32(head(bfloat16 ? ScriptOps.toBfloat16(features) : features));
-    }
-
-    /** Outputs leave the model as float32, whatever precision it ran in (bfloat16, Autocast). */
-    private static NDArray float32(NDArray y) {
-        return y.getDataType() == DataType.FLOAT32 ? y : ScriptOps.toFloat32(y);
+        return F.float32(head(bfloat16 ? ScriptOps.toBfloat16(features) : features));
     }
 
     /** The classifier module (default: the child {@code classifier}). */
     protected NDArray head(NDArray features) {
         return call("classifier", features);
+    }
+
+    /**
+     * The module path of the classifier layer a new head replaces ({@code fc} for ResNet,
+     * {@code classifier.6} for VGG), the one path of its zoo entry's {@code head} group.
+     */
+    public abstract String headPath();
+
+    /**
+     * Inputs of the head at {@link #headPath}, torchvision's {@code num_ftrs}: the pooled
+     * features for ResNet (512 for ResNet-18), the last hidden classifier layer for VGG (4096).
+     */
+    public abstract int numFeatures();
+
+    /** Puts {@code head} (taking {@link #numFeatures} inputs) at {@link #headPath}, closing the old one. */
+    public <M extends Module> M replaceHead(M head) {
+        replace(headPath(), head).close();
+        return head;
     }
 
     @Override

@@ -20,9 +20,25 @@ import java.util.function.Supplier;
  * Hardsigmoid scale) and ReLU or Hardswish per block, a 1x1 convolution to 6x the last
  * width, pooling, and {@code classifier = [Linear, Hardswish, Dropout(0.2), Linear]}.
  * BatchNorm uses eps 1e-3 and momentum 0.01 throughout, as in the paper's TensorFlow models.
+ * The zoo entries ({@link #MOBILENET_V3_LARGE}, {@link #MOBILENET_V3_SMALL}) and their
+ * published weights are declared here.
  */
 public class MobileNetV3 extends ImageModel {
     private static final IntFunction<BatchNorm2d> NORM = c -> new BatchNorm2d(c, 0.001, 0.01);
+    /** The hidden Linear and the last Linear of {@code classifier = [Linear, Hardswish, Dropout, Linear]}. */
+    static final String HIDDEN = "classifier.0", HEAD = "classifier.3";
+
+    public static final ModelSpec MOBILENET_V3_LARGE = ModelSpec.builder("mobilenet_v3_large", MobileNetV3::mobilenetV3Large)
+            .groups(LayerGroups.stages(new int[] {0, 2, 4, 7, 13, 17}, HIDDEN, HEAD)).parameters(5_483_032)
+            .weights(WeightsSpec.imagenet1kV1().file("mobilenet_v3_large-8738ca79.pth").acc1(74.042).acc5(91.340).gflops(0.217),
+                    WeightsSpec.imagenet1kV2().file("mobilenet_v3_large-5c1a4163.pth").acc1(75.274).acc5(92.566).gflops(0.217))
+            .build();
+    public static final ModelSpec MOBILENET_V3_SMALL = ModelSpec.builder("mobilenet_v3_small", MobileNetV3::mobilenetV3Small)
+            .groups(LayerGroups.stages(new int[] {0, 1, 2, 4, 9, 13}, HIDDEN, HEAD)).parameters(2_542_856)
+            .weights(WeightsSpec.imagenet1kV1().file("mobilenet_v3_small-047dcff4.pth").acc1(67.668).acc5(87.402).gflops(0.057))
+            .build();
+
+    private final int numFeatures;
 
     /** One row of the paper's Tables 1 and 2 ({@code InvertedResidualConfig} with width 1.0). */
     record BlockConfig(int in, int kernel, int expanded, int out, boolean useSe, boolean useHs, int stride) {}
@@ -76,10 +92,17 @@ public class MobileNetV3 extends ImageModel {
         features.add(new Conv2dNormActivation(lastConvIn, lastConvOut, 1, 1, NORM, Hardswish::new));
         register("features", features);
         register("avgpool", new AdaptiveAvgPool2d(1));
+        numFeatures = lastChannel;
         register("classifier", new Sequential(new Linear(lastConvOut, lastChannel), new Hardswish(),
                 new Dropout(dropout), new Linear(lastChannel, numClasses)));
         TorchvisionInit.mobileStyle(this, false);
     }
+
+    @Override
+    public String headPath() { return HEAD; }
+
+    @Override
+    public int numFeatures() { return numFeatures; }
 
     /** torchvision's {@code _make_divisible}: round to a multiple of 8, never down by more than 10%. */
     static int makeDivisible(double v, int divisor) {

@@ -78,7 +78,7 @@ public final class Pretrained {
 
     /** The file's state dict, its keys checked against the architecture before any tensor data is read. */
     static Map<String, TensorData> readState(ModelSpec spec, Path file) {
-        Map<String, TensorData> state = StateDictAdapters.adapt(spec.name(), WeightFiles.read(file));
+        Map<String, TensorData> state = spec.adaptStateDict(WeightFiles.read(file));
         WeightsCheck.checkKeys(spec.name(), state, file.toString());
         return state;
     }

@@ -11,13 +11,35 @@ import dev.graft.nn.MaxPool2d;
 import dev.graft.nn.Module;
 import dev.graft.nn.ReLU;
 import dev.graft.nn.Sequential;
+import java.util.LinkedHashMap;
+import java.util.List;
 
 /**
  * ResNet as torchvision builds it ({@code torchvision/models/resnet.py}): BasicBlock for
  * 18/34, Bottleneck with the stride on the 3x3 convolution (v1.5) for 50, same module names,
  * so torchvision state dicts load unchanged. Works at any input size of 32 px or more.
+ * The zoo entries ({@link #RESNET18}, {@link #RESNET34}, {@link #RESNET50}) with their
+ * published weights are declared here, as torchvision's {@code ResNet18_Weights}.
  */
 public class ResNet extends ImageModel {
+    /** The classifier, {@code Linear(numFeatures, classes)}. */
+    static final String HEAD = "fc";
+
+    public static final ModelSpec RESNET18 = ModelSpec.builder("resnet18", ResNet::resnet18)
+            .groups(groups()).parameters(11_689_512)
+            .weights(WeightsSpec.imagenet1kV1().file("resnet18-f37072fd.pth").acc1(69.758).acc5(89.078).gflops(1.814))
+            .build();
+    public static final ModelSpec RESNET34 = ModelSpec.builder("resnet34", ResNet::resnet34)
+            .groups(groups()).parameters(21_797_672)
+            .weights(WeightsSpec.imagenet1kV1().file("resnet34-b627a593.pth").acc1(73.314).acc5(91.420).gflops(3.664))
+            .build();
+    public static final ModelSpec RESNET50 = ModelSpec.builder("resnet50", ResNet::resnet50)
+            .groups(groups()).parameters(25_557_032)
+            .weights(WeightsSpec.imagenet1kV1().file("resnet50-0676ba61.pth").acc1(76.130).acc5(92.862).gflops(4.089),
+                    WeightsSpec.imagenet1kV2().file("resnet50-11ad3fa6.pth").acc1(80.858).acc5(95.434).gflops(4.089))
+            .build();
+
+    private final int numFeatures;
     private int inplanes = 64;
 
     /** Residual block of two 3x3 convolutions (ResNet-18/34). */
@@ -82,7 +104,8 @@ public class ResNet extends ImageModel {
         register("layer3", makeLayer(bottleneck, 256, layers[2], 2));
         register("layer4", makeLayer(bottleneck, 512, layers[3], 2));
         register("avgpool", new AdaptiveAvgPool2d(1));
-        register("fc", new Linear(512 * expansion, numClasses));
+        numFeatures = 512 * expansion;
+        register(HEAD, new Linear(numFeatures, numClasses));
         for (Module m : namedModules().values()) {
             if (m instanceof Conv2d c) c.weight().set(Init.kaimingNormalFanOut(c.weight().array().getShape()));
         }
@@ -114,7 +137,22 @@ public class ResNet extends ImageModel {
 
     @Override
     protected NDArray head(NDArray features) {
-        return call("fc", features);
+        return call(HEAD, features);
+    }
+
+    @Override
+    public String headPath() { return HEAD; }
+
+    @Override
+    public int numFeatures() { return numFeatures; }
+
+    /** The stem, the four stages {@code layer1..layer4}, and the head. */
+    private static LinkedHashMap<String, List<String>> groups() {
+        LinkedHashMap<String, List<String>> g = new LinkedHashMap<>();
+        g.put("stem", List.of("conv1", "bn1"));
+        for (int i = 1; i <= 4; i++) g.put("layer" + i, List.of("layer" + i));
+        g.put(ModelSpec.HEAD_GROUP, List.of(HEAD));
+        return g;
     }
 
     public static ResNet resnet18(int numClasses) { return new ResNet(false, new int[] {2, 2, 2, 2}, numClasses); }

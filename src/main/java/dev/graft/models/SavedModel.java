@@ -32,9 +32,8 @@ public record SavedModel(Path dir, String arch, List<String> classes, Preset pre
 
     /** Builds the model and loads its weights (strict). */
     public ImageModel load() {
-        ModelSpec spec = Zoo.get(arch);
-        ImageModel model = spec.build(classes.size());
-        if (!head.isLinear()) model.replace(spec.headPath(), head.build(spec.headInFeatures(), classes.size()));
+        ImageModel model = Zoo.get(arch).build(classes.size());
+        if (!head.isLinear()) model.replaceHead(head.build(model.numFeatures(), classes.size()));
         model.loadStateDict(Safetensors.read(weightsFile()), true);
         model.eval();
         return model;

@@ -1,9 +1,13 @@
 package dev.graft.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
+import java.util.List;
 
 /**
  * Functional operators, as {@code torch.nn.functional}: thin calls into libtorch through
@@ -76,5 +80,15 @@ public final class F {
     /** {@code torch.flatten(x, 1)}. */
     public static NDArray flatten(NDArray x) {
         return x.reshape(x.getShape().get(0), -1);
+    }
+
+    /** {@code torch.cat(xs, dim)}; a single array is returned as it is. */
+    public static NDArray cat(List<NDArray> xs, int dim) {
+        return xs.size() == 1 ? xs.get(0) : NDArrays.concat(new NDList(xs), dim);
+    }
+
+    /** {@code x.float()}: {@code x} itself when it is float32 already, else a float32 copy. */
+    public static NDArray float32(NDArray x) {
+        return x.getDataType() == DataType.FLOAT32 ? x : ScriptOps.toFloat32(x);
     }
 }

@@ -2,6 +2,7 @@ package dev.graft.train;
 
 import dev.graft.io.TensorData;
 import dev.graft.models.HeadSpec;
+import dev.graft.models.ImageModel;
 import dev.graft.models.ModelSpec;
 import dev.graft.models.Pretrained;
 import dev.graft.nn.Linear;
@@ -12,27 +13,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * New classifiers for a pretrained model, at the place its {@link ModelSpec} names
- * ({@code fc} for ResNet): the seeds' {@code model.fc = nn.Linear(num_ftrs, classes)}, or a
+ * New classifiers for a pretrained model, at the place the model names
+ * ({@link ImageModel#headPath}, {@code fc} for ResNet): the seeds' {@code model.fc = nn.Linear(num_ftrs, classes)}, or a
  * small MLP head such as {@code Linear(1024,500)-ReLU-Linear(500,2)-LogSoftmax}. Also loads
  * pretrained weights whose head was trained for another class count, dropping that head.
  */
 public final class Heads {
     private Heads() {}
 
-    /** Replaces the classifier with {@code Linear(spec.headInFeatures(), numClasses)} and returns it. */
-    public static Linear replace(Module model, ModelSpec spec, int numClasses) {
-        Linear head = new Linear(spec.headInFeatures(), numClasses);
-        set(model, spec, head);
-        return head;
+    /** Replaces the classifier with {@code Linear(model.numFeatures(), numClasses)} and returns it. */
+    public static Linear replace(ImageModel model, int numClasses) {
+        return model.replaceHead(new Linear(model.numFeatures(), numClasses));
     }
 
     /** Puts any module at the head location; it must take the pooled features. */
-    public static Module set(Module model, ModelSpec spec, Module head) {
-        Module old = model.replace(spec.headPath(), head);
-        old.close();
-        return head;
-    }
+    public static Module set(ImageModel model, Module head) { return model.replaceHead(head); }
 
     /**
      * {@code Linear(in, h1) - ReLU - [Dropout] - ... - Linear(hk, classes) [- LogSoftmax]}, in a

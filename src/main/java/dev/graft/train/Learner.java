@@ -98,10 +98,10 @@ public final class Learner {
     }
 
     /** Replaces the head with {@code Linear(in, numClasses)}. */
-    public Learner head(int numClasses) { Heads.replace(model, spec, numClasses); return this; }
+    public Learner head(int numClasses) { Heads.replace(model, numClasses); return this; }
 
     /** Puts a custom head (e.g. {@link Heads#mlp}) at the head location. */
-    public Learner head(Module head) { Heads.set(model, spec, head); return this; }
+    public Learner head(Module head) { Heads.set(model, head); return this; }
 
     public Learner strategy(Strategy s) { strategy = s; return this; }
 

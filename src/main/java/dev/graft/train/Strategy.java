@@ -98,11 +98,5 @@ public enum Strategy {
         return groups;
     }
 
-    private static List<String> headGroup(ModelSpec spec) {
-        List<String> last = null;
-        for (List<String> g : spec.groups().values()) last = g;
-        List<String> out = new ArrayList<>(last == null ? List.of() : last);
-        if (!out.contains(spec.headPath())) out.add(spec.headPath());
-        return out;
-    }
+    private static List<String> headGroup(ModelSpec spec) { return spec.group(ModelSpec.HEAD_GROUP); }
 }

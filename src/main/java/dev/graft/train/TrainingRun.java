@@ -132,7 +132,7 @@ public final class TrainingRun {
         ModelSpec spec = loaded.spec();
         var model = loaded.model();
         HeadSpec head = recipe.head();
-        if (!head.isLinear()) Heads.set(model, spec, head.build(spec.headInFeatures(), classes.size()));
+        if (!head.isLinear()) Heads.set(model, head.build(model.numFeatures(), classes.size()));
         Preset preset = (loaded.weights() != null ? loaded.weights() : spec.defaultWeights()).preset()
                 .scaledTo(recipe.imageSize());
 

@@ -81,14 +81,14 @@ class ZooTest {
     /**
      * Every parameter belongs to exactly one group, groups follow the parameters from input to
      * output, every listed path has parameters (so freezing it works), and the last group is
-     * the head: the Linear at {@code headPath} with {@code headInFeatures} inputs.
+     * the head: the Linear at {@code headPath} with {@code numFeatures} inputs.
      */
     static void assertGroupsPartitionParameters(ModelSpec spec, ImageModel model) {
         List<String> names = new ArrayList<>(spec.groups().keySet());
         assertEquals("head", names.get(names.size() - 1), spec.name() + " last group");
         assertEquals(List.of(spec.headPath()), spec.group("head"), spec.name() + " head group");
         Linear head = assertInstanceOf(Linear.class, model.get(spec.headPath()), spec.name() + " head");
-        assertEquals(spec.headInFeatures(), head.inFeatures, spec.name() + " head in-features");
+        assertEquals(model.numFeatures(), head.inFeatures, spec.name() + " head in-features");
         int previous = 0;
         for (String param : model.namedParameters().keySet()) {
             int found = -1;

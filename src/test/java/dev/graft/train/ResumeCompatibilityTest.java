@@ -61,7 +61,7 @@ class ResumeCompatibilityTest {
         ModelSpec spec = Zoo.get(recipe.arch());
         Rng.manualSeed(0);
         try (ImageModel model = spec.build(3)) {
-            Heads.set(model, spec, recipe.head().build(spec.headInFeatures(), 3));
+            Heads.set(model, recipe.head().build(model.numFeatures(), 3));
             Map<String, TensorData> tensors = new LinkedHashMap<>();
             model.stateDict().forEach((k, v) -> tensors.put("model." + k, v));
             tensors.putAll(Safetensors.read(last));

@@ -87,7 +87,7 @@ class StrategyTest {
     void headsReplaceAndPretrainedHeadsOfOtherSizesAreDropped() {
         Map<String, TensorData> imagenet = model.stateDict();
         try (ImageModel two = spec.build(1000)) {
-            Linear fc = Heads.replace(two, spec, 2);
+            Linear fc = Heads.replace(two, 2);
             assertEquals(2, fc.outFeatures);
             assertEquals(512, fc.inFeatures);
             Heads.Loaded loaded = Heads.loadBackbone(two, spec, imagenet);
@@ -97,7 +97,7 @@ class StrategyTest {
                     two.stateDict().get("layer4.1.bn2.running_var").toFloats()[7]);
 
             Sequential mlp = Heads.mlp(512, new int[] {500}, 2, 0, true);
-            Heads.set(two, spec, mlp);
+            Heads.set(two, mlp);
             assertEquals(List.of("fc.0.weight", "fc.0.bias", "fc.2.weight", "fc.2.bias"), two.namedParameters()
                     .keySet().stream().filter(k -> k.startsWith("fc.")).toList());
             Module head = two.get("fc");
