@@ -1,9 +1,10 @@
 package dev.graft.data;
 
 import dev.graft.data.transforms.ImageTransform;
+import dev.graft.image.RgbImage;
 import java.io.IOException;
-import java.util.SplittableRandom;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
  * A labelled image collection, indexed 0..size()-1, like a torchvision map-style dataset

@@ -3,8 +3,9 @@ package dev.graft.data;
 import dev.graft.GraftException;
 import dev.graft.data.transforms.EncodedImageTransform;
 import dev.graft.data.transforms.ImageTransform;
+import dev.graft.image.ImageDecoder;
+import dev.graft.image.RgbImage;
 import java.io.IOException;
-import java.util.SplittableRandom;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 
 /**
  * A folder of class folders read with torchvision's {@code ImageFolder} rules, so that the

@@ -1,5 +1,6 @@
 package dev.graft.data;
 
+import dev.graft.image.RgbImage;
 import java.util.List;
 
 /**

@@ -3,6 +3,7 @@ package dev.graft.data;
 import dev.graft.GraftException;
 import dev.graft.data.transforms.ImageTransform;
 import dev.graft.data.transforms.ToTensorNormalize;
+import dev.graft.image.RgbImage;
 import java.io.InterruptedIOException;
 import java.nio.channels.ClosedByInterruptException;
 import java.util.ArrayDeque;

@@ -1,5 +1,6 @@
 package dev.graft.data;
 
+import dev.graft.image.RgbImage;
 import dev.graft.data.transforms.ImageTransform;
 import java.util.SplittableRandom;
 

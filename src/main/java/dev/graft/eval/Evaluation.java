@@ -9,7 +9,7 @@ import dev.graft.data.ImageFolder;
 import dev.graft.data.Stl10;
 import dev.graft.data.Dataset;
 import dev.graft.data.Loader;
-import dev.graft.data.RgbImage;
+import dev.graft.image.RgbImage;
 import dev.graft.data.SkipList;
 import dev.graft.data.transforms.ImageTransform;
 import dev.graft.data.transforms.Preset;

@@ -1,6 +1,6 @@
 package dev.graft.eval;
 
-import dev.graft.data.RgbImage;
+import dev.graft.image.RgbImage;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;

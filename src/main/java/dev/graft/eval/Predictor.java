@@ -1,7 +1,7 @@
 package dev.graft.eval;
 
-import dev.graft.data.ImageDecoder;
-import dev.graft.data.RgbImage;
+import dev.graft.image.ImageDecoder;
+import dev.graft.image.RgbImage;
 import dev.graft.data.transforms.ImageTransform;
 import dev.graft.data.transforms.Preset;
 import dev.graft.data.transforms.ToTensorNormalize;

@@ -4,7 +4,7 @@ import dev.graft.eval.PredictionTile;
 import static dev.graft.report.Html.esc;
 
 import com.google.gson.Gson;
-import dev.graft.data.RgbImage;
+import dev.graft.image.RgbImage;
 import dev.graft.eval.ClassStats;
 import dev.graft.eval.ConfusedPair;
 import dev.graft.eval.Metrics;

@@ -1,6 +1,6 @@
 package dev.graft.report;
 
-import dev.graft.data.RgbImage;
+import dev.graft.image.RgbImage;
 import dev.graft.eval.PredictionTile;
 import java.awt.BasicStroke;
 import java.awt.Color;

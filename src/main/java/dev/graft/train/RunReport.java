@@ -3,7 +3,7 @@ package dev.graft.train;
 import dev.graft.data.DataSplits;
 import dev.graft.data.Dataset;
 import dev.graft.data.Loader;
-import dev.graft.data.RgbImage;
+import dev.graft.image.RgbImage;
 import dev.graft.data.SkipList;
 import dev.graft.data.transforms.Augment;
 import dev.graft.data.transforms.ImageTransform;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.graft.GraftException;
+import dev.graft.image.RgbImage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;

@@ -3,6 +3,8 @@ package dev.graft.data;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.graft.image.ImageDecoder;
+import dev.graft.image.RgbImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.graft.data.ImageDecoder;
-import dev.graft.data.RgbImage;
+import dev.graft.image.ImageDecoder;
+import dev.graft.image.RgbImage;
 import dev.graft.data.transforms.Interpolation;
 import dev.graft.data.transforms.Preset;
 import dev.graft.models.HeadSpec;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.graft.data.RgbImage;
+import dev.graft.image.RgbImage;
 import dev.graft.eval.Metrics;
 import dev.graft.eval.MetricsAccumulator;
 import java.awt.image.BufferedImage;

@@ -127,7 +127,7 @@ class PlotsTest {
     @Test
     void gridsHaveOneCellPerImage() throws IOException {
         List<PredictionTile> tiles = new ArrayList<>();
-        List<dev.graft.data.RgbImage> plain = new ArrayList<>();
+        List<dev.graft.image.RgbImage> plain = new ArrayList<>();
         for (int i = 0; i < 24; i++) {
             String t = TestImages.SHAPES[i % 3];
             var im = TestImages.shape(t, 224, 224, i);

@@ -1,6 +1,6 @@
 package dev.graft.report;
 
-import dev.graft.data.RgbImage;
+import dev.graft.image.RgbImage;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;

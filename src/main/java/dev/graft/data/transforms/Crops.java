@@ -1,6 +1,6 @@
 package dev.graft.data.transforms;
 
-import dev.graft.data.RgbImage;
+import dev.graft.image.RgbImage;
 
 /** Pixel copies shared by the crop transforms; areas outside the source read as black, as PIL's crop does. */
 final class Crops {

@@ -1,6 +1,6 @@
 package dev.graft.data.transforms;
 
-import dev.graft.data.RgbImage;
+import dev.graft.image.RgbImage;
 import java.util.SplittableRandom;
 
 /**

@@ -1,7 +1,7 @@
 package dev.graft.data.transforms;
 
 import dev.graft.GraftException;
-import dev.graft.data.RgbImage;
+import dev.graft.image.RgbImage;
 import java.util.SplittableRandom;
 
 /**

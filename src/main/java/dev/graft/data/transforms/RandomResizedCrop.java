@@ -1,7 +1,7 @@
 package dev.graft.data.transforms;
 
-import dev.graft.data.ImageDecoder;
-import dev.graft.data.RgbImage;
+import dev.graft.image.ImageDecoder;
+import dev.graft.image.RgbImage;
 import java.io.IOException;
 import java.util.SplittableRandom;
 

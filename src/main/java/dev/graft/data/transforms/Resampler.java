@@ -1,6 +1,6 @@
 package dev.graft.data.transforms;
 
-import dev.graft.data.RgbImage;
+import dev.graft.image.RgbImage;
 
 /**
  * Pillow's {@code ImagingResample} for 8-bit RGB, reproduced operation for operation so

@@ -1,6 +1,6 @@
 package dev.graft.data.transforms;
 
-import dev.graft.data.RgbImage;
+import dev.graft.image.RgbImage;
 
 /**
  * The final step of a torchvision preset, {@code ToTensor()} followed by

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonElement;
-import dev.graft.data.ImageDecoder;
+import dev.graft.image.ImageDecoder;
 import dev.graft.data.ImageFixtures;
-import dev.graft.data.RgbImage;
+import dev.graft.image.RgbImage;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.SplittableRandom;

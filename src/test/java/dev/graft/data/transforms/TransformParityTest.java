@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import dev.graft.data.ImageFixtures;
-import dev.graft.data.RgbImage;
+import dev.graft.image.RgbImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;

@@ -1,4 +1,4 @@
-package dev.graft.data;
+package dev.graft.image;
 
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;

@@ -1,4 +1,4 @@
-package dev.graft.data;
+package dev.graft.image;
 
 import java.io.IOException;
 import java.nio.file.Files;

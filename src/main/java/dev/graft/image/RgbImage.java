@@ -1,4 +1,4 @@
-package dev.graft.data;
+package dev.graft.image;
 
 /**
  * A decoded 8-bit RGB image, pixels interleaved row by row (HWC), as PIL holds an "RGB"

@@ -1,4 +1,4 @@
-package dev.graft.data;
+package dev.graft.image;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
