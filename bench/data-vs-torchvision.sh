@@ -13,12 +13,12 @@ PY=/usr/bin/python3
 
 [ -d "$DIR" ] || $PY bench/make-bench-jpegs.py "$DIR" 200 >&2
 
-mvn -B -q -o compile >&2
-CP_FILE=target/classpath.txt
-[ -f "$CP_FILE" ] && [ "$CP_FILE" -nt pom.xml ] || \
-  mvn -B -q -o dependency:build-classpath -Dmdep.outputFile="$CP_FILE" -Dmdep.includeScope=runtime >&2
+mvn -B -q -o -f graft-core/pom.xml compile >&2
+CP_FILE=graft-core/target/classpath.txt
+[ -f "$CP_FILE" ] && [ "$CP_FILE" -nt graft-core/pom.xml ] || \
+  mvn -B -q -o -f graft-core/pom.xml dependency:build-classpath -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >&2
 
-GRAFT=$(java -cp "target/classes:$(cat "$CP_FILE")" dev.graft.data.DataBench "$DIR" \
+GRAFT=$(java -cp "graft-core/target/classes:$(cat "$CP_FILE")" dev.graft.data.DataBench "$DIR" \
   --image-size "$SIZE" --workers "$WORKERS" --seconds "$SECONDS_")
 TORCH=$($PY bench/data-vs-torchvision.py "$DIR" --image-size "$SIZE" --workers "$WORKERS" --seconds "$SECONDS_")
 echo "graft:       $GRAFT"
