@@ -35,6 +35,9 @@ final class Batcher implements AutoCloseable {
     private final Thread worker;
     private final AtomicLong batches = new AtomicLong(), images = new AtomicLong();
     private volatile boolean running = true;
+    /** When set, the worker waits for it before each forward pass (tests hold a batch in flight with it). */
+    volatile java.util.concurrent.CountDownLatch gate;
+    volatile boolean atGate;
     private Job carried;
 
     Batcher(ModelSlot slot, int maxBatch, int maxWaitMs, int maxQueue) {
@@ -53,6 +56,9 @@ final class Batcher implements AutoCloseable {
         return running && queue.offer(job) ? job : null;
     }
 
+    /** Requests waiting in the queue (not yet taken into a batch). */
+    int queued() { return queue.size(); }
+
     /** Forward passes run so far, and the images they held (their ratio is the mean batch size). */
     long batches() { return batches.get(); }
 
@@ -62,6 +68,12 @@ final class Batcher implements AutoCloseable {
         while (running || carried != null || !queue.isEmpty()) {
             try {
                 List<Job> jobs = collect();
+                java.util.concurrent.CountDownLatch g = gate;
+                if (!jobs.isEmpty() && g != null) {
+                    atGate = true;
+                    g.await();
+                    atGate = false;
+                }
                 if (!jobs.isEmpty()) run(jobs);
             } catch (InterruptedException e) {
                 if (!running) continue;

@@ -53,7 +53,6 @@ public final class GraftServer implements AutoCloseable {
     }
 
     private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
-    private static final Gson PRETTY = new GsonBuilder().disableHtmlEscaping().setPrettyPrinting().create();
 
     private final Map<String, ServedModel> models = new LinkedHashMap<>();
     private final Options options;
@@ -148,15 +147,16 @@ public final class GraftServer implements AutoCloseable {
 
     private void infer(Context ctx) {
         ServedModel m = model(ctx);
-        JsonObject request;
+        JsonElement request;
         try {
-            JsonElement e = JsonParser.parseString(new String(body(ctx), StandardCharsets.UTF_8));
-            if (!e.isJsonObject()) throw new IllegalStateException("not a JSON object");
-            request = e.getAsJsonObject();
+            request = JsonParser.parseString(new String(body(ctx), StandardCharsets.UTF_8));
         } catch (RuntimeException e) {
-            throw new ApiError(400, "The body is not a JSON inference request (" + ServedModel.reason(e) + ").");
+            request = null;
         }
-        json(ctx, 200, KServe.infer(m, request));
+        if (request == null || !request.isJsonObject()) {
+            throw new ApiError(400, "The body is not a JSON inference request: send an object with \"inputs\".");
+        }
+        json(ctx, 200, KServe.infer(m, request.getAsJsonObject()));
     }
 
     private static int topk(String q) {
@@ -208,9 +208,8 @@ public final class GraftServer implements AutoCloseable {
         json(ctx, status, Map.of("error", message));
     }
 
-    /** Pretty JSON, as the page and the tests print it. */
-    static String pretty(Object o) {
-        return PRETTY.toJson(o);
+    Batcher batcher(String name) {
+        return models.get(name).batcher;
     }
 
     /** Mean images per forward pass of a model so far (1 when nothing ran). */
