@@ -81,10 +81,14 @@ public final class GraftServer implements AutoCloseable {
             config.http.maxRequestSize = limit + (64 << 10); // room for a form's headers around the file
             config.jetty.multipartConfig.maxFileSize(limit, SizeUnit.BYTES);
             config.jetty.multipartConfig.maxTotalRequestSize(limit + (64 << 10), SizeUnit.BYTES);
-            config.requestLogger.http((ctx, ms) -> log.accept(String.format(Locale.ROOT, "%s %s %s %s %d %.1fms",
-                    Instant.now(), ctx.ip(), ctx.method(), ctx.path(), ctx.statusCode(), ms)));
+            // a request counts as in flight from its first handler until its answer is written and logged
             config.routes.before(ctx -> inFlight.incrementAndGet());
-            config.routes.after(ctx -> inFlight.decrementAndGet());
+            config.requestLogger.http((ctx, ms) -> {
+                log.accept(String.format(Locale.ROOT, "%s %s %s %s %d %.1fms",
+                        Instant.now(), ctx.ip(), ctx.method(), ctx.path(), ctx.statusCode(), ms));
+                inFlight.decrementAndGet();
+            });
+            config.jetty.modifyServer(server -> server.setStopTimeout(5_000)); // connections close gracefully
             config.routes.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(Page.html()));
             config.routes.get("/ping", ctx -> json(ctx, 200, Map.of("status", closing ? "Unhealthy" : "Healthy")));
             config.routes.get("/models", ctx -> json(ctx, 200, Map.of("models", modelList())));

@@ -51,13 +51,17 @@ public final class PredictionPage {
                         .append(escape(p.error() == null ? p.image() : p.error())).append("</div>\n");
             } else {
                 b.append("<div class=\"title\">predicted: ").append(escape(p.top().get(0).label())).append("</div>\n")
-                        .append("<div class=\"file\">").append(escape(p.image())).append("</div>\n");
+                        .append("<div class=\"file\" title=\"").append(escape(p.image())).append("\">")
+                        .append(escape(String.valueOf(Path.of(p.image()).getFileName()))).append("</div>\n");
+                boolean best = true;
                 for (Predictor.Scored s : p.top().subList(0, Math.min(SHOWN, p.top().size()))) {
                     String pct = String.format(Locale.ROOT, "%.1f", 100 * s.probability());
-                    b.append("<div class=\"row\"><span class=\"label\" title=\"").append(escape(s.label())).append("\">")
+                    b.append(best ? "<div class=\"row best\">" : "<div class=\"row\">")
+                            .append("<span class=\"label\" title=\"").append(escape(s.label())).append("\">")
                             .append(escape(s.label())).append("</span><div class=\"bar\"><div class=\"fill\" style=\"width:")
                             .append(pct).append("%\"></div></div><span class=\"pct\">")
                             .append(String.format(Locale.ROOT, "%.2f%%", 100 * s.probability())).append("</span></div>\n");
+                    best = false;
                 }
             }
             b.append("</div>\n");
