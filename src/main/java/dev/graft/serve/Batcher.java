@@ -10,8 +10,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Micro-batching for one model: requests put their preprocessed images in a bounded queue,
- * and one worker thread takes what has arrived (waiting at most {@code maxWaitMs} after the
- * first for up to {@code maxBatch} images) into a single forward pass. A full queue refuses
+ * and one worker thread takes what has arrived into a single forward pass of up to
+ * {@code maxBatch} images. After the first it waits for more at most {@code maxWaitMs}, and
+ * only while other requests are still being decoded ({@link #arriving}), so a lone request
+ * never waits for company that is not coming. A full queue refuses
  * at once ({@link #submit} returns null) so the server can answer 503 instead of piling up
  * work; {@link #close} runs what is queued and then stops the worker.
  */
@@ -34,6 +36,8 @@ final class Batcher implements AutoCloseable {
     private final BlockingQueue<Job> queue;
     private final Thread worker;
     private final AtomicLong batches = new AtomicLong(), images = new AtomicLong();
+    /** Requests of this model being read and decoded, not yet queued. */
+    final java.util.concurrent.atomic.AtomicInteger arriving = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean running = true;
     /** When set, the worker waits for it before each forward pass (tests hold a batch in flight with it). */
     volatile java.util.concurrent.CountDownLatch gate;
@@ -93,7 +97,11 @@ final class Batcher implements AutoCloseable {
         long deadline = System.nanoTime() + maxWaitNanos;
         while (rows < maxBatch) {
             long left = deadline - System.nanoTime();
-            Job next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
+            Job next = queue.poll();
+            if (next == null && left > 0 && arriving.get() > 0) {
+                next = queue.poll(Math.min(left, 200_000), TimeUnit.NANOSECONDS); // then look at arriving again
+                if (next == null) continue;
+            }
             if (next == null) break;
             if (rows + next.n > maxBatch) {
                 carried = next;

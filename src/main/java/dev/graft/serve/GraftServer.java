@@ -129,6 +129,8 @@ public final class GraftServer implements AutoCloseable {
             e.put("arch", m.slot.arch());
             e.put("classes", m.slot.classes().size());
             e.put("inputSize", m.slot.size());
+            e.put("forwardPasses", m.batcher.batches());
+            e.put("imagesPredicted", m.batcher.images());
             list.add(e);
         }
         return list;
@@ -214,12 +216,6 @@ public final class GraftServer implements AutoCloseable {
 
     Batcher batcher(String name) {
         return models.get(name).batcher;
-    }
-
-    /** Mean images per forward pass of a model so far (1 when nothing ran). */
-    public double meanBatch(String name) {
-        Batcher b = models.get(name).batcher;
-        return b.batches() == 0 ? 1 : (double) b.images() / b.batches();
     }
 
     /** Refuses new predictions, waits for those in flight (at most 30 s), stops, closes the models. */

@@ -33,6 +33,18 @@ final class ServedModel {
 
     /** The softmax probabilities of each encoded image, in one request to the batcher. */
     double[][] images(List<byte[]> encoded) {
+        batcher.arriving.incrementAndGet(); // the batcher may wait for this one
+        float[] input;
+        try {
+            input = preprocess(encoded);
+        } catch (RuntimeException e) {
+            batcher.arriving.decrementAndGet();
+            throw e;
+        }
+        return run(input, encoded.size(), true);
+    }
+
+    private float[] preprocess(List<byte[]> encoded) {
         int per = 3 * slot.size() * slot.size();
         float[] input = new float[encoded.size() * per];
         for (int i = 0; i < encoded.size(); i++) {
@@ -46,12 +58,17 @@ final class ServedModel {
                 throw new ApiError(400, "The upload is not a readable image (" + reason(e) + ").");
             }
         }
-        return run(input, encoded.size());
+        return input;
     }
 
     /** Probabilities of each of {@code n} images already preprocessed into {@code [n, 3, size, size]}. */
     double[][] run(float[] input, int n) {
+        return run(input, n, false);
+    }
+
+    private double[][] run(float[] input, int n, boolean arrived) {
         Batcher.Job job = batcher.submit(input, n);
+        if (arrived) batcher.arriving.decrementAndGet(); // queued (or refused): no longer on its way
         if (job == null) throw new ApiError(503, "The server is busy: its queue is full, try again shortly.");
         float[][] logits;
         try {
