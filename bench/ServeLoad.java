@@ -103,8 +103,9 @@ public class ServeLoad {
         }
         s.stop();
         System.out.print(mem);
-        String memNote = String.format(Locale.ROOT, "RSS after 1,000 requests %.1f MB, after 10,000 %.1f MB (%+.1f MB over the last 9,000); %d errors.",
-                rss[1] / 1024.0, rss[10] / 1024.0, (rss[10] - rss[1]) / 1024.0, errors);
+        String memNote = String.format(Locale.ROOT, "RSS after 1,000 requests %.1f MB, after 5,000 %.1f MB, after 10,000 %.1f MB"
+                + " (%+.1f MB over the last 5,000); %d errors.",
+                rss[1] / 1024.0, rss[5] / 1024.0, rss[10] / 1024.0, (rss[10] - rss[5]) / 1024.0, errors);
         System.out.println(memNote);
 
         String cpu = new String(Files.readAllBytes(Path.of("/proc/cpuinfo")), StandardCharsets.UTF_8).lines()

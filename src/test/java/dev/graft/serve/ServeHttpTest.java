@@ -239,6 +239,9 @@ class ServeHttpTest {
         byte[] big = new byte[11 << 20];
         new Random(3).nextBytes(big);
         assertTrue(refused(post("/predictions/tiny", big, "image/png"), 413).contains("10 MB"));
+        Reply chunked = send(HttpRequest.newBuilder(URI.create(base + "/predictions/tiny")) // no Content-Length
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big))));
+        refused(chunked, 413);
         refused(post("/predictions/nope", text, "image/png"), 404);
         refused(get("/v2/models/nope"), 404);
         refused(postJson("/v2/models/nope/infer", Map.of()), 404);
