@@ -105,15 +105,19 @@ public final class GraftServer implements AutoCloseable {
                 if (e.status == 503) ctx.header("Retry-After", "1");
                 error(ctx, e.status, e.getMessage());
             });
-            config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(),
-                    e.getStatus() == 413 ? tooLarge() : "The request was refused (" + ServedModel.reason(e) + ")."));
+            config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, e.getStatus(), switch (e.getStatus()) {
+                case 404 -> notFound(ctx);
+                case 405 -> notAllowed(ctx);
+                case 413 -> tooLarge();
+                default -> "The request was refused (" + ServedModel.reason(e) + ").";
+            }));
             config.routes.exception(Exception.class, (e, ctx) -> error(ctx, 500,
                     "The server failed on this request (" + ServedModel.reason(e) + ")."));
             config.routes.error(404, ctx -> {
-                if (ctx.result() == null) error(ctx, 404, "There is nothing at " + ctx.path() + "; see GET /models.");
+                if (ctx.result() == null) error(ctx, 404, notFound(ctx));
             });
             config.routes.error(405, ctx -> {
-                if (ctx.result() == null) error(ctx, 405, ctx.method() + " is not allowed on " + ctx.path() + ".");
+                if (ctx.result() == null) error(ctx, 405, notAllowed(ctx));
             });
         });
         app.start(options.host(), options.port());
@@ -200,6 +204,15 @@ public final class GraftServer implements AutoCloseable {
         long limit = (long) options.maxUploadMb() << 20;
         long length = ctx.req().getContentLengthLong();
         if (length > limit + (ctx.isMultipartFormData() ? 64 << 10 : 0)) throw new ApiError(413, tooLarge());
+    }
+
+    private static String notFound(Context ctx) {
+        return "There is nothing at " + ctx.path() + "; GET / is the page and GET /models lists the models.";
+    }
+
+    private static String notAllowed(Context ctx) {
+        return ctx.method() + " is not allowed on " + ctx.path() + (ctx.path().startsWith("/predictions/")
+                || ctx.path().endsWith("/infer") ? "; send the request with POST." : ".");
     }
 
     private String tooLarge() {

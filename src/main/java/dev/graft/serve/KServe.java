@@ -126,7 +126,7 @@ final class KServe {
                 throw new ApiError(400, "Each BYTES element must be a string: an image file in base64.");
             }
             try {
-                images.add(Base64.getMimeDecoder().decode(e.getAsString()));
+                images.add(Base64.getDecoder().decode(e.getAsString().replaceAll("\\s", "")));
             } catch (IllegalArgumentException ex) {
                 throw new ApiError(400, "A BYTES element is not valid base64.");
             }
