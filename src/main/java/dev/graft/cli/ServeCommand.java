@@ -18,16 +18,21 @@ import sun.misc.Signal;
 
 /** {@code graft serve}: a prediction page and an HTTP API (TorchServe-style and KServe v2) for trained runs. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Serve trained runs over HTTP: a page at / to drop an image and see its top-5 classes,",
-                "POST /predictions/NAME (TorchServe), GET /ping, GET /models, and the Open Inference Protocol",
-                "(KServe v2: /v2/health/live, /v2/health/ready, /v2/models/NAME, POST /v2/models/NAME/infer).",
-                "Requests arriving together share one forward pass; a full queue answers 503 with Retry-After.",
-                "SIGTERM or Ctrl-C finishes the requests in flight, then exits 0. One access-log line per request."},
+        description = {"Serve trained runs over HTTP:",
+                "  GET /                    a page: drop an image, see its top-5 classes",
+                "  POST /predictions/NAME   the image as the body: {\"label\": probability, ...}",
+                "  GET /ping, GET /models   health and the models served (TorchServe style)",
+                "  /v2/health/live, /v2/health/ready, /v2/models/NAME, /v2/models/NAME/infer",
+                "                           the Open Inference Protocol (KServe v2)",
+                "Requests arriving together share one forward pass; a full queue answers 503",
+                "with Retry-After. SIGTERM or Ctrl-C finishes the requests in flight and exits 0.",
+                "One access-log line per request on stdout."},
         footer = {"", "Examples:", "  graft serve --model runs/resnet18-2026-11-23",
-                "  curl --data-binary @cat.jpg http://127.0.0.1:8080/predictions/resnet18-2026-11-23",
-                "  graft serve --model pets=runs/pets --model birds=runs/birds --port 9000 --max-batch 16",
-                "  curl -X POST -d '{\"inputs\":[{\"name\":\"image\",\"datatype\":\"BYTES\",\"shape\":[1],\"data\":[\"'$(base64 -w0 cat.jpg)'\"]}]}' \\",
-                "       http://127.0.0.1:8080/v2/models/pets/infer"})
+                "  curl --data-binary @cat.jpg localhost:8080/predictions/resnet18-2026-11-23",
+                "  graft serve --model pets=runs/pets --model birds=runs/birds --port 9000",
+                "  curl localhost:9000/v2/models/pets/infer -d @request.json",
+                "    request.json: {\"inputs\": [{\"name\": \"image\", \"datatype\": \"BYTES\",",
+                "                   \"shape\": [1], \"data\": [\"<the image file in base64>\"]}]}"})
 final class ServeCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "[NAME=]RUN", required = true,
             description = "A Graft run directory to serve; repeat for several (NAME defaults to the folder's name).")

@@ -3,7 +3,6 @@ package dev.graft.serve;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.javalin.Javalin;
 import io.javalin.config.SizeUnit;
@@ -225,6 +224,11 @@ public final class GraftServer implements AutoCloseable {
 
     private static void error(Context ctx, int status, String message) {
         json(ctx, status, Map.of("error", message));
+    }
+
+    /** Requests being handled now (0 when idle: every request is counted in and out once). */
+    int inFlight() {
+        return inFlight.get();
     }
 
     Batcher batcher(String name) {

@@ -305,12 +305,15 @@ class ServeHttpTest {
         get("/ping");
         post("/predictions/tiny", Files.readAllBytes(images.get(2)), "image/png");
         get("/models/extra/path");
+        send(HttpRequest.newBuilder(URI.create(base + "/ping")).DELETE());
         long end = System.currentTimeMillis() + 2_000;
-        while (log.size() < before + 3 && System.currentTimeMillis() < end) Thread.onSpinWait();
+        while ((log.size() < before + 4 || server.inFlight() != 0) && System.currentTimeMillis() < end) Thread.onSpinWait();
+        assertEquals(0, server.inFlight(), "404 and 405 are counted in and out of flight too");
         List<String> lines = new ArrayList<>(log.subList(before, log.size()));
-        assertEquals(3, lines.size(), lines.toString());
+        assertEquals(4, lines.size(), lines.toString());
         assertTrue(lines.get(0).contains("GET /ping 200"), lines.get(0));
         assertTrue(lines.get(1).contains("POST /predictions/tiny 200"), lines.get(1));
         assertTrue(lines.get(2).contains("GET /models/extra/path 404"), lines.get(2));
+        assertTrue(lines.get(3).contains("DELETE /ping 405"), lines.get(3));
     }
 }
