@@ -70,6 +70,9 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--logits", description = "Include the raw logits in the JSON.")
     boolean logits;
 
+    @Option(names = "--html", paramLabel = "FILE", description = "Also write a page of the images with their top-3 classes (self-contained HTML).")
+    Path html;
+
     @Parameters(paramLabel = "IMAGE", arity = "1..*", description = "Image files or folders of images.")
     List<Path> inputs;
 
@@ -125,6 +128,7 @@ final class PredictCommand implements Callable<Integer> {
             }
         }
         print(results);
+        if (html != null) dev.graft.serve.PredictionPage.write(html, results);
         return results.stream().anyMatch(p -> p.error() != null) ? 1 : 0;
     }
 
