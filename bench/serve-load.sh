@@ -4,6 +4,6 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
-mvn -B -q -o -DskipTests compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+mvn -B -q -o -DskipTests -f graft-core/pom.xml compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
 export OMP_WAIT_POLICY=PASSIVE
-exec java -Dai.djl.offline=true -cp "target/classes:$(cat target/cp.txt)" bench/ServeLoad.java "$@"
+exec java -Dai.djl.offline=true -cp "graft-core/target/classes:$(cat graft-core/target/cp.txt)" bench/ServeLoad.java "$@"
