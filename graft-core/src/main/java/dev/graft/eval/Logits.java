@@ -42,21 +42,31 @@ public record Logits(float[] values, int numClasses) {
 
     /** {@link #top(int, int)} of one row of outputs. */
     public static Top top(float[] logits, int k) {
+        double[] p = softmax(logits);
+        int[] classes = best(p, k);
+        double[] probabilities = new double[classes.length];
+        for (int i = 0; i < classes.length; i++) probabilities[i] = p[classes[i]];
+        return new Top(classes, probabilities);
+    }
+
+    /** Softmax of one row, in double with the maximum subtracted (a LogSoftmax head gives the same). */
+    public static double[] softmax(float[] logits) {
         double max = Double.NEGATIVE_INFINITY;
         for (float v : logits) max = Math.max(max, v);
         double sum = 0;
         double[] p = new double[logits.length];
         for (int i = 0; i < p.length; i++) sum += p[i] = Math.exp(logits[i] - max);
-        Integer[] idx = new Integer[logits.length];
+        for (int i = 0; i < p.length; i++) p[i] /= sum;
+        return p;
+    }
+
+    /** The indices of the {@code k} largest scores, largest first (the lower index first on ties). */
+    public static int[] best(double[] scores, int k) {
+        Integer[] idx = new Integer[scores.length];
         for (int i = 0; i < idx.length; i++) idx[i] = i;
-        Arrays.sort(idx, (a, b) -> Double.compare(p[b], p[a]));
-        int n = Math.max(0, Math.min(k, idx.length));
-        int[] classes = new int[n];
-        double[] probabilities = new double[n];
-        for (int i = 0; i < n; i++) {
-            classes[i] = idx[i];
-            probabilities[i] = p[idx[i]] / sum;
-        }
-        return new Top(classes, probabilities);
+        Arrays.sort(idx, (a, b) -> Double.compare(scores[b], scores[a]));
+        int[] out = new int[Math.max(0, Math.min(k, idx.length))];
+        for (int i = 0; i < out.length; i++) out[i] = idx[i];
+        return out;
     }
 }

@@ -1,5 +1,6 @@
 package dev.graft.serve;
 
+import dev.graft.eval.Logits;
 import dev.graft.eval.Predictor;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -84,7 +85,7 @@ final class ServedModel {
         }
         double[][] out = new double[n][];
         for (int i = 0; i < n; i++) {
-            out[i] = ModelSlot.probabilities(logits[i]);
+            out[i] = Logits.softmax(logits[i]);
             for (double p : out[i]) {
                 if (!Double.isFinite(p)) throw new ApiError(500, "The model produced non-finite outputs for this input.");
             }
