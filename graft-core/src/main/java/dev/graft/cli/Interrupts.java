@@ -18,6 +18,9 @@ final class Interrupts {
     private Interrupts() {}
 
     static <T> T run(Runnable interrupt, Supplier<T> work) {
+        // what runs after a Ctrl-C may not register shutdown hooks, and ImageIO's file cache
+        // does on first use (the report's PNGs): encode in memory instead
+        javax.imageio.ImageIO.setUseCache(false);
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             Console.info("\ninterrupted: stopping after this step and saving the best model so far"

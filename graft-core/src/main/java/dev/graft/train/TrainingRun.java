@@ -255,6 +255,7 @@ public final class TrainingRun {
     }
 
     private static void deleteTree(Path p) {
+        if (!Files.exists(p)) return;
         try (var walk = Files.walk(p)) {
             for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
         } catch (IOException e) {
