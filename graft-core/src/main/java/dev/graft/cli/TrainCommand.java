@@ -79,7 +79,7 @@ final class TrainCommand implements Callable<Integer> {
     private TrainingRun fresh() {
         if (data == null) throw new GraftException("give the DATA to train on, or --resume RUN (see graft train --help).");
         Recipe r = options.recipe(data);
-        return new TrainingRun(r, out != null ? out : defaultDir(r.arch()), Console::info);
+        return new TrainingRun(r, out != null ? out : defaultDir(Path.of("runs"), r.arch()), Console::info);
     }
 
     /** The stored recipe, with more epochs when --epochs is given; any other recipe option is a mistake. */
@@ -148,13 +148,13 @@ final class TrainCommand implements Callable<Integer> {
         return s.matches("[A-Za-z0-9_./:@%+=,-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
     }
 
-    /** runs/ARCH-DATE-TIME, created here (atomically) so two runs started together never share it. */
-    static Path defaultDir(String arch) {
+    /** PARENT/ARCH-DATE-TIME, created here (atomically) so two runs started together never share it. */
+    static Path defaultDir(Path parent, String arch) {
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmmss"));
         try {
-            Files.createDirectories(Path.of("runs"));
+            Files.createDirectories(parent);
             for (int i = 1; ; i++) {
-                Path dir = Path.of("runs", arch + "-" + stamp + (i == 1 ? "" : "-" + i));
+                Path dir = parent.resolve(arch + "-" + stamp + (i == 1 ? "" : "-" + i));
                 try {
                     return Files.createDirectory(dir);
                 } catch (java.nio.file.FileAlreadyExistsException taken) {
@@ -162,7 +162,7 @@ final class TrainCommand implements Callable<Integer> {
                 }
             }
         } catch (IOException e) {
-            throw new GraftException("cannot create a run directory in runs/: " + e.getMessage(), e);
+            throw new GraftException("cannot create a run directory in " + parent + ": " + e.getMessage(), e);
         }
     }
 }
