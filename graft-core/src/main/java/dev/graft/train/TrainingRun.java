@@ -200,7 +200,13 @@ public final class TrainingRun {
         }
     }
 
-    /** The fields (as options) in which a checkpoint's recipe differs from the stored one, but for the epochs. */
+    /**
+     * Recipe fields a resume may change: the epochs (extending), where the data lives (a run
+     * moved to another machine) and how many threads decode it.
+     */
+    private static final java.util.Set<String> NOT_COMPARED = java.util.Set.of("epochs", "data", "workers");
+
+    /** The fields (as options) in which a checkpoint's recipe differs from the stored one, but for {@link #NOT_COMPARED}. */
     static String differences(Recipe stored, String checkpointRecipe) {
         if (checkpointRecipe == null || checkpointRecipe.isBlank()) return "";
         JsonObject a = JsonParser.parseString(stored.toJson()).getAsJsonObject();
@@ -212,7 +218,7 @@ public final class TrainingRun {
         }
         List<String> out = new ArrayList<>();
         for (String k : a.keySet()) {
-            if (k.equals("epochs") || java.util.Objects.equals(a.get(k), b.get(k))) continue;
+            if (NOT_COMPARED.contains(k) || java.util.Objects.equals(a.get(k), b.get(k))) continue;
             out.add("--" + k.replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT) + " " + shown(b.get(k))
                     + " there, " + shown(a.get(k)) + " here");
         }
