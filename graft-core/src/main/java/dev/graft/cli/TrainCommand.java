@@ -140,7 +140,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private String commandLine() {
-        return "graft train " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        return "graft " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
     }
 
     private static String quoted(Path p) {
