@@ -7,6 +7,8 @@ final class Commands {
     private Commands() {}
 
     static List<Object> all() {
-        return List.of(new DemoCommand(), new TrainCommand(), new CompareCommand(), new PredictCommand(), new EvaluateCommand(), new ModelsCommand(), new WeightsCommand(), new ExportCommand(), new BenchCommand(), new ServeCommand());
+        return List.of(new DemoCommand(), new TrainCommand(), new CompareCommand(), new PredictCommand(),
+                new EvaluateCommand(), new ServeCommand(), new ModelsCommand(), new WeightsCommand(), new ExportCommand(),
+                new CleanCommand(), new BenchCommand());
     }
 }

@@ -80,7 +80,7 @@ final class DemoCommand implements Callable<Integer> {
                 .batchSize(64).build();
         Console.info("\n== 1/2 pretraining resnet18 from scratch on " + String.join(", ", SOURCE));
         Path sourceDir = out.resolve("source");
-        TrainingRun pre = new TrainingRun(source, sourceDir, Console::info).listener(new Progress(source.epochs()));
+        TrainingRun pre = new TrainingRun(source, sourceDir, Console::info).overwrite(true).listener(new Progress(source.epochs()));
         TrainingRun.Outcome p = pre.run();
 
         // 2. transfer to the other classes with few labels; Graft's defaults except what 32-px images need
@@ -88,7 +88,7 @@ final class DemoCommand implements Callable<Integer> {
         Recipe target = Recipe.builder(spec, "resnet18").classes(TARGET).perClass(perClass).valSplit(full ? 0.01 : 0.1)
                 .imageSize(32).augment(Augment.LIGHT).epochs(15).lr(0.01).stepSize(10).build();
         Comparison cmp = new Comparison(out.resolve("transfer"), Console::info,
-                run -> run.listener(new Progress(run.recipe().epochs())));
+                run -> run.overwrite(true).listener(new Progress(run.recipe().epochs()))); // the demo remakes its runs
         Dataset test = DataLayout.resolve(spec, new DataLayout.Options(0, 0, 0, TARGET, -1)).test();
         List<String> rows = new ArrayList<>();
         for (Strategy s : List.of(Strategy.SCRATCH, Strategy.HEAD, Strategy.FINETUNE, Strategy.PARTIAL)) {

@@ -11,6 +11,7 @@ import dev.graft.eval.Metrics;
 import dev.graft.models.ImageModel;
 import dev.graft.models.SavedModel;
 import dev.graft.report.EvaluationFiles;
+import dev.graft.train.RunLock;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -80,6 +81,15 @@ final class EvaluateCommand implements Callable<Integer> {
             if (classes != null) throw e;
             throw new dev.graft.GraftException(e.getMessage().replaceAll("\\.$", "") + "; --classes evaluates on a subset.");
         }
+        Path dir = out != null ? out : saved.dir().resolve("evaluation");
+        // writing into the run directory: the run is ours for that long (not while it trains)
+        try (RunLock lock = dir.toAbsolutePath().normalize().startsWith(saved.dir().toAbsolutePath().normalize())
+                ? RunLock.acquire(saved.dir(), "graft evaluate") : null) {
+            return evaluate(saved, d, labelled, dir);
+        }
+    }
+
+    private int evaluate(SavedModel saved, Evaluation.Data d, Dataset labelled, Path dir) {
         int threads = workers != null ? workers : Runtime.getRuntime().availableProcessors();
         Evaluation.Result r;
         try (ImageModel net = saved.load()) {
@@ -92,7 +102,6 @@ final class EvaluateCommand implements Callable<Integer> {
                 });
             }
         }
-        Path dir = out != null ? out : saved.dir().resolve("evaluation");
         EvaluationFiles.Written files = EvaluationFiles.write(r, dir);
         Metrics m = r.metrics();
         if (json) {

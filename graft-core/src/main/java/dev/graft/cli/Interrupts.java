@@ -6,19 +6,28 @@ import java.util.function.Supplier;
 
 /**
  * Ctrl-C during long work: the JVM's shutdown hook asks the work to stop after its current
- * step and waits for it to finish cleanly (the last checkpoint stays intact), instead of the
- * process dying mid-write.
+ * step and waits for it to finish cleanly (the last checkpoint stays intact, the best model so
+ * far and its report are written, the closing lines are printed), instead of the process dying
+ * mid-write. Everything the command still has to say belongs inside {@code work}: the JVM exits
+ * as soon as it returns.
  */
 final class Interrupts {
+    /** How long a Ctrl-C waits for the work to wind down (writing a model and report can take a while). */
+    static final long WAIT_MINUTES = 10;
+
     private Interrupts() {}
 
     static <T> T run(Runnable interrupt, Supplier<T> work) {
+        // what runs after a Ctrl-C may not register shutdown hooks, and ImageIO's file cache
+        // does on first use (the report's PNGs): encode in memory instead
+        javax.imageio.ImageIO.setUseCache(false);
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            Console.info("\ninterrupted: stopping after this step; the last checkpoint is kept.");
+            Console.info("\ninterrupted: stopping after this step and saving the best model so far"
+                    + " (kill -9 to stop at once; the last checkpoint stays).");
             interrupt.run();
             try {
-                done.await(60, TimeUnit.SECONDS);
+                done.await(WAIT_MINUTES, TimeUnit.MINUTES);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -27,6 +36,8 @@ final class Interrupts {
         try {
             return work.get();
         } finally {
+            System.out.flush();
+            System.err.flush();
             done.countDown();
             try {
                 Runtime.getRuntime().removeShutdownHook(hook);

@@ -2,6 +2,7 @@ package dev.graft.cli;
 
 import com.google.gson.GsonBuilder;
 import dev.graft.GraftException;
+import dev.graft.models.SavedModel;
 import dev.graft.train.Fit;
 import dev.graft.train.Recipe;
 import dev.graft.train.TrainingRun;
@@ -9,9 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -24,12 +27,23 @@ import picocli.CommandLine.Parameters;
         footer = {"", "Examples:", "  graft train data/dogs_vs_cats --arch resnet18 --epochs 25",
                 "  graft train photos/ --arch efficientnet_b0 --strategy head --augment none --cache-features",
                 "  graft train fashion-mnist:/usr/share/datasets/fashion-mnist --weights none --image-size 32",
-                "  graft train --resume runs/resnet18-2026-11-23-1015"})
+                "  graft train --resume runs/resnet18-2026-11-23-1015",
+                "  graft train --resume runs/resnet18-2026-11-23-1015 --epochs 20",
+                "",
+                "A run directory belongs to one run: --out on an existing run is refused unless --overwrite is given,",
+                "and a directory in use by another graft process is refused (its .lock names the process).",
+                "Ctrl-C, --patience and the end all leave a usable run: the best model so far (model.safetensors,",
+                "model.json), report.html and checkpoints/last.safetensors; the resume command is printed.",
+                "Extending with --resume RUN --epochs N: step and multistep schedules (and plateau) simply continue;",
+                "cosine and onecycle are defined over the total number of epochs, so they are recomputed over the",
+                "new total: the learning rate goes back up to where the longer curve is at that epoch and then",
+                "decays to its end over the extra epochs."})
 final class TrainCommand implements Callable<Integer> {
     @Parameters(paramLabel = "DATA", arity = "0..1", description = "The images (see above).")
     String data;
 
-    @Option(names = "--resume", paramLabel = "RUN", description = "Continue a run from its last checkpoint, with its recipe.")
+    @Option(names = "--resume", paramLabel = "RUN", description = "Continue a run from its last checkpoint, with its"
+            + " recipe; with --epochs N, extend a finished or stopped run to N epochs in all.")
     Path resume;
 
     @picocli.CommandLine.Mixin
@@ -38,38 +52,117 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: runs/<arch>-<date>-<time>).")
     Path out;
 
+    @Option(names = "--overwrite", description = "Replace the run already in --out (its model, checkpoints,"
+            + " report and evaluation).")
+    boolean overwrite;
+
+    @Option(names = "--keep-checkpoints", description = "Keep the best epoch's checkpoint as well as the last one"
+            + " (default: a stopped run keeps its model and the last checkpoint, enough to resume or extend it;"
+            + " graft clean removes even that).")
+    boolean keepCheckpoints;
+
     @Option(names = "--json", description = "Print the final metrics as one JSON object on stdout.")
     boolean json;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
-        TrainingRun run;
-        if (resume != null) {
-            if (data != null) throw new GraftException("--resume takes the data from the run's recipe; do not give DATA too.");
-            run = new TrainingRun(TrainingRun.storedRecipe(resume), resume, Console::info);
-        } else {
-            if (data == null) throw new GraftException("give the DATA to train on, or --resume RUN (see graft train --help).");
-            Recipe r = options.recipe(data);
-            run = new TrainingRun(r, out != null ? out : defaultDir(r.arch()), Console::info);
+        TrainingRun run = resume != null ? resumed() : fresh();
+        run.keepCheckpoints(keepCheckpoints || resume != null && TrainingRun.storedKeepCheckpoints(resume))
+                .overwrite(overwrite).command(commandLine()).listener(new Progress(run.recipe().epochs()));
+        // everything, the closing lines included, runs before a Ctrl-C lets the JVM exit
+        return Interrupts.run(run::interrupt, () -> train(run));
+    }
+
+    private TrainingRun fresh() {
+        if (data == null) throw new GraftException("give the DATA to train on, or --resume RUN (see graft train --help).");
+        Recipe r = options.recipe(data);
+        return new TrainingRun(r, out != null ? out : defaultDir(Path.of("runs"), r.arch()), Console::info);
+    }
+
+    /** The stored recipe, with more epochs when --epochs is given; any other recipe option is a mistake. */
+    private TrainingRun resumed() {
+        if (data != null) throw usage("--resume takes the data from the run's recipe; do not give DATA too.");
+        if (out != null || overwrite) throw usage("--resume continues RUN in place; --out and --overwrite are for new runs.");
+        List<String> others = spec.commandLine().getParseResult().matchedOptions().stream()
+                .filter(o -> spec.mixins().get("options").options().contains(o) && !o.longestName().equals("--epochs"))
+                .map(CommandLine.Model.OptionSpec::longestName).toList();
+        if (!others.isEmpty()) {
+            throw usage("--resume continues with the run's own recipe; " + String.join(", ", others)
+                    + " cannot change (only --epochs can, to extend it).");
         }
-        run.listener(new Progress(run.recipe().epochs()));
-        TrainingRun.Outcome outcome = Interrupts.run(run::interrupt, resume != null ? run::resume : run::run);
+        Recipe r = TrainingRun.storedRecipe(resume);
+        if (options.epochs != null) {
+            try {
+                r = r.toBuilder().epochs(options.epochs).build();
+            } catch (Recipe.Invalid e) {
+                throw usage(e.getMessage());
+            }
+        }
+        return new TrainingRun(r, resume, Console::info);
+    }
+
+    private int train(TrainingRun run) {
+        TrainingRun.Outcome outcome;
+        try {
+            outcome = resume != null ? run.resume() : run.run();
+        } catch (TrainingRun.Occupied e) {
+            throw usage(e.getMessage().replace("it is replaced only when overwriting is asked for.",
+                    "give another --out, continue it with --resume " + run.dir() + ", or replace it with --overwrite."));
+        } catch (TrainingRun.Refused e) {
+            throw usage(e.getMessage());
+        }
         Fit.Result fit = outcome.fit();
         Console.info(fit.message());
-        if (fit.status() == Fit.Status.INTERRUPTED) {
-            Console.info("resume with: graft train --resume " + run.dir());
-        } else {
-            Console.info(String.format(Locale.ROOT, "best val Acc: %.4f (epoch %d); report: %s", outcome.valAccuracy(),
-                    outcome.bestEpoch() + 1, run.dir().resolve(TrainingRun.REPORT)));
+        Path model = run.dir().resolve(SavedModel.WEIGHTS);
+        boolean saved = Files.isRegularFile(model) && !outcome.epochs().isEmpty();
+        int done = outcome.epochs().size(), total = run.recipe().epochs();
+        if (saved) {
+            Console.info(String.format(Locale.ROOT, "best val Acc: %.4f (epoch %d); model: %s; report: %s",
+                    outcome.valAccuracy(), outcome.bestEpoch() + 1, model, run.dir().resolve(TrainingRun.REPORT)));
+        }
+        String again = "graft train --resume " + quoted(run.dir());
+        switch (fit.status()) {
+            case COMPLETED -> Console.info("to train it longer: " + again + " --epochs " + (2 * total));
+            case EARLY_STOPPED -> Console.info("stopped at epoch " + done + " of " + total + "; to continue: " + again);
+            case INTERRUPTED -> Console.info((saved ? "stopped at epoch " + done + " of " + total + " (the model is the"
+                    + " best so far); " : "no epoch finished, so there is no model yet; ") + "resume with: " + again);
+            case DIVERGED -> { }
         }
         if (json) System.out.println(new GsonBuilder().serializeSpecialFloatingPointValues().create().toJson(outcome.toJson()));
         return fit.status() == Fit.Status.DIVERGED || fit.status() == Fit.Status.INTERRUPTED ? 1 : 0;
     }
 
-    static Path defaultDir(String arch) {
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    private String commandLine() {
+        return "graft " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    }
+
+    private static String quoted(Path p) {
+        String s = p.toString();
+        return s.matches("[A-Za-z0-9_./:@%+=,-]+") ? s : "'" + s.replace("'", "'\\''") + "'";
+    }
+
+    /** PARENT/ARCH-DATE-TIME, created here (atomically) so two runs started together never share it. */
+    static Path defaultDir(Path parent, String arch) {
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmmss"));
-        Path dir = Path.of("runs", arch + "-" + stamp);
-        for (int i = 2; Files.exists(dir); i++) dir = Path.of("runs", arch + "-" + stamp + "-" + i);
-        return dir;
+        try {
+            Files.createDirectories(parent);
+            for (int i = 1; ; i++) {
+                Path dir = parent.resolve(arch + "-" + stamp + (i == 1 ? "" : "-" + i));
+                try {
+                    return Files.createDirectory(dir);
+                } catch (java.nio.file.FileAlreadyExistsException taken) {
+                    // another run started this second: take the next suffix
+                }
+            }
+        } catch (IOException e) {
+            throw new GraftException("cannot create a run directory in " + parent + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -29,6 +29,7 @@ public final class HtmlReport {
     private String title = "Graft report";
     private String subtitle;
     private RunSummary summary;
+    private String stopped;
     private Map<String, ?> recipe;
     private DataSummary data;
     private List<EpochRecord> epochs;
@@ -59,6 +60,12 @@ public final class HtmlReport {
     }
 
     /** The recipe as key/value rows (map order); maps and lists are shown as JSON. */
+    /** Marks a run that did not train all its epochs, e.g. "stopped at epoch 3 of 10 (interrupted)". */
+    public HtmlReport stopped(String note) {
+        this.stopped = note;
+        return this;
+    }
+
     public HtmlReport recipe(Map<String, ?> recipe) {
         this.recipe = recipe;
         return this;
@@ -172,7 +179,9 @@ public final class HtmlReport {
     }
 
     private String summarySection() {
-        StringBuilder sb = new StringBuilder("<div class=\"cards\">");
+        StringBuilder sb = new StringBuilder(stopped == null ? ""
+                : "<p class=\"stopped\"><strong>" + esc(stopped) + "</strong></p>\n");
+        sb.append("<div class=\"cards\">");
         sb.append(Html.card("Architecture", summary.arch()))
           .append(Html.card("Weights", summary.weights()))
           .append(Html.card("Strategy", summary.strategy()))

@@ -6,6 +6,7 @@ import com.google.gson.reflect.TypeToken;
 import dev.graft.GraftException;
 import dev.graft.io.Safetensors;
 import dev.graft.io.TensorData;
+import dev.graft.models.SavedModel;
 import dev.graft.nn.Module;
 import dev.graft.train.optim.Optimizer;
 import dev.graft.train.optim.OptimizerState;
@@ -73,6 +74,31 @@ public record Checkpoint(Map<String, TensorData> model, OptimizerState optimizer
         return new Checkpoint(model, new OptimizerState(optim, (Map<String, Object>) m.get("optimizer")),
                 (Map<String, Object>) m.get("schedule"), fit, Long.parseLong((String) m.get("seed")),
                 meta.getOrDefault(RECIPE, ""));
+    }
+
+    /** The recipe (JSON, "" when the checkpoint has none) and the loop's counters of a checkpoint. */
+    public record Header(String recipe, Fit.State fit) {}
+
+    /** Reads a checkpoint's header alone (no tensor data): its recipe and counters. */
+    public static Header header(Path file) {
+        if (!Files.isRegularFile(file)) throw new GraftException("no checkpoint at " + file);
+        Map<String, String> meta = Safetensors.readMetadata(file);
+        String json = meta.get(KEY);
+        if (json == null) throw new GraftException(file + " is not a Graft checkpoint (no " + KEY + " metadata)");
+        Map<String, Object> m = GSON.fromJson(json, new TypeToken<Map<String, Object>>() {}.getType());
+        return new Header(meta.getOrDefault(RECIPE, ""), GSON.fromJson(GSON.toJson(m.get("fit")), Fit.State.class));
+    }
+
+    /**
+     * The best weights so far of the run whose checkpoints are in {@code dir}: its
+     * {@code best.safetensors}, else the run's {@code model.safetensors} beside the folder (a
+     * run that stopped keeps only its last checkpoint, and the model holds the best weights),
+     * else null.
+     */
+    public static Map<String, TensorData> bestWeights(Path dir) {
+        if (Files.isRegularFile(dir.resolve(BEST))) return read(dir.resolve(BEST)).model();
+        Path model = dir.toAbsolutePath().getParent().resolve(SavedModel.WEIGHTS);
+        return Files.isRegularFile(model) ? Safetensors.read(model) : null;
     }
 
     /** Loads model weights, optimizer and schedule state; returns the fit loop's counters. */

@@ -259,9 +259,7 @@ public final class Learner {
         }
         if (resumeDir != null) {
             Checkpoint last = Checkpoint.read(resumeDir.resolve(Checkpoint.LAST));
-            java.nio.file.Path best = resumeDir.resolve(Checkpoint.BEST);
-            fit.resume(last.restore(model, optimizer, fit.schedule()),
-                    java.nio.file.Files.exists(best) ? Checkpoint.read(best).model() : null);
+            fit.resume(last.restore(model, optimizer, fit.schedule()), Checkpoint.bestWeights(resumeDir));
         }
         if (checkpointDir != null) fit.listener(Checkpoint.saver(checkpointDir, seed, recipe));
         listeners.forEach(fit::listener);

@@ -29,7 +29,8 @@ import java.util.Map;
 /**
  * The {@code report.html} of a training run: recipe, data, curves, and the final model's
  * validation metrics, confusion matrix, a grid of validation predictions (the seeds'
- * 24-image grid), the worst mistakes and a sample of augmented training images.
+ * 24-image grid), the worst mistakes and a sample of augmented training images; a run that
+ * stopped before its last epoch is marked so at the top.
  */
 final class RunReport {
     static final int GRID = 24, AUGMENTED = 12;
@@ -37,7 +38,8 @@ final class RunReport {
     private RunReport() {}
 
     static Metrics write(Path dir, Recipe recipe, SavedModel saved, ImageModel model, DataSplits data, Loader val,
-                         Loader train, List<EpochRecord> epochs, SkipList skipped, Preset preset, Augment augment) {
+                         Loader train, List<EpochRecord> epochs, SkipList skipped, Preset preset, Augment augment,
+                         String stopped) {
         Dataset valSet = data.val();
         Predict.Predictions p = Predict.run(model, LoaderData.batches(val, 0));
         MetricsAccumulator acc = new MetricsAccumulator(data.classes());
@@ -74,6 +76,7 @@ final class RunReport {
         new HtmlReport()
                 .title("Graft run: " + recipe.arch() + " on " + recipe.data())
                 .subtitle(dir.toString())
+                .stopped(stopped)
                 .summary(RunSummary.fromEpochs(recipe.arch(), saved.sourceWeights(), recipe.strategy().toString(), epochs))
                 .recipe(recipeTable)
                 .data(new DataSummary(data.classes(), data.counts(), skippedFiles))

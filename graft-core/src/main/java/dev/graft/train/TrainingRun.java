@@ -35,12 +35,30 @@ import java.util.function.Consumer;
  * One training run from a {@link Recipe} to a run directory: resolves the data layout,
  * builds the model with its weights and head, applies the strategy, trains with
  * checkpoints, and writes {@code model.safetensors}, {@code model.json}, {@code run.json},
- * {@code metrics.csv}, {@code skipped.txt} and {@code report.html}. {@link #resume} continues
- * a run from its last checkpoint with the recipe stored there, exactly.
+ * {@code metrics.csv}, {@code skipped.txt} and {@code report.html}. A run directory belongs to
+ * one run: it is locked ({@link RunLock}) while a run writes there, a new run refuses a folder
+ * holding another one unless told to {@link #overwrite}, and {@link #resume} refuses a
+ * checkpoint whose recipe differs from {@code run.json}. Every stop that is not a crash (the
+ * end, early stopping, an interrupt after an epoch) leaves a usable run: the best model so
+ * far, its report (marked when it stopped before its last epoch) and one checkpoint to
+ * continue or extend it from ({@link #keepCheckpoints} keeps the best-epoch one as well).
  */
 public final class TrainingRun {
     public static final String RUN_JSON = "run.json", METRICS = "metrics.csv", SKIPPED = "skipped.txt",
-            CHECKPOINTS = "checkpoints", REPORT = "report.html";
+            CHECKPOINTS = "checkpoints", REPORT = "report.html", EVALUATION = "evaluation";
+    /** Everything a run writes in its directory; {@link #overwrite} removes these and nothing else. */
+    static final List<String> RUN_FILES = List.of(RUN_JSON, METRICS, SKIPPED, CHECKPOINTS, REPORT,
+            SavedModel.WEIGHTS, SavedModel.META, EVALUATION);
+
+    /** The directory already holds a run (or other files), and this run may not replace it. */
+    public static final class Occupied extends GraftException {
+        public Occupied(String message) { super(message); }
+    }
+
+    /** What was asked of a stored run cannot be done (finished already, nothing left to continue from). */
+    public static final class Refused extends GraftException {
+        public Refused(String message) { super(message); }
+    }
 
     /** What a finished (or stopped) run reports. */
     public record Outcome(Path dir, Fit.Result fit, List<EpochRecord> epochs, double valAccuracy, double valLoss,
@@ -68,6 +86,8 @@ public final class TrainingRun {
     private final List<FitListener> listeners = new ArrayList<>();
     private volatile Learner learner;
     private volatile boolean interrupted;
+    private boolean overwrite, keepCheckpoints;
+    private String command = "graft train";
 
     public TrainingRun(Recipe recipe, Path dir, Consumer<String> log) {
         this.recipe = recipe;
@@ -96,6 +116,25 @@ public final class TrainingRun {
         return this;
     }
 
+    /** Whether a new run may replace a run already in its directory (default: refuse). */
+    public TrainingRun overwrite(boolean o) { overwrite = o; return this; }
+
+    /** Keep the best-epoch checkpoint as well when the run stops (default: only the last one, to extend it). */
+    public TrainingRun keepCheckpoints(boolean k) { keepCheckpoints = k; return this; }
+
+    /** What the lock file says holds the directory (default "graft train"). */
+    public TrainingRun command(String c) { command = c; return this; }
+
+    /** Whether a run directory asked to keep all its checkpoints (run.json's {@code keep_checkpoints}). */
+    public static boolean storedKeepCheckpoints(Path runDir) {
+        try {
+            JsonObject o = JsonParser.parseString(Files.readString(runDir.resolve(RUN_JSON))).getAsJsonObject();
+            return o.has("keep_checkpoints") && o.get("keep_checkpoints").getAsBoolean();
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     public Recipe recipe() { return recipe; }
 
     public Path dir() { return dir; }
@@ -107,16 +146,150 @@ public final class TrainingRun {
         if (l != null && l.currentFit() != null) l.currentFit().interrupt();
     }
 
-    /** Trains from the start. */
-    public Outcome run() { return execute(false); }
-
-    /** Continues from {@code checkpoints/last.safetensors}; the recipe is the one stored there. */
-    public Outcome resume() {
-        if (!Files.isRegularFile(dir.resolve(CHECKPOINTS).resolve(Checkpoint.LAST))) {
-            throw new GraftException("nothing to resume in " + dir + ": no " + CHECKPOINTS + "/" + Checkpoint.LAST
-                    + " (the run stopped before its first epoch ended).");
+    /** Trains from the start in a new or empty directory, or one whose run it may {@link #overwrite}. */
+    public Outcome run() {
+        try (RunLock lock = lock()) {
+            clearForNewRun();
+            return execute(false);
+        } finally {
+            removeTemporaries(dir);
         }
-        return execute(true);
+    }
+
+    /**
+     * Continues from {@code checkpoints/last.safetensors} with this run's recipe (the stored
+     * one, perhaps with more epochs): refuses a checkpoint of another recipe and a run that
+     * already trained all its epochs; a run stopped before its first checkpoint starts again.
+     */
+    public Outcome resume() {
+        try (RunLock lock = lock()) {
+            removeTemporaries(dir);
+            Path last = dir.resolve(CHECKPOINTS).resolve(Checkpoint.LAST);
+            if (!Files.isRegularFile(last)) {
+                if (Files.exists(dir.resolve(SavedModel.WEIGHTS))) {
+                    throw new Refused(dir + " has no checkpoint left to continue from (graft clean removes them);"
+                            + " start a new run from its model with --weights " + dir + ".");
+                }
+                log.accept("note: " + dir + " stopped before its first checkpoint; starting it again from epoch 1"
+                        + " with its recipe.");
+                overwrite = true;
+                clearForNewRun();
+                return execute(false);
+            }
+            Checkpoint.Header header = Checkpoint.header(last);
+            Recipe stored = storedRecipe(dir);
+            String differences = differences(stored, header.recipe());
+            if (!differences.isEmpty()) {
+                throw new GraftException("the last checkpoint in " + dir + " was written by a different recipe than its "
+                        + RUN_JSON + " (" + differences + "), so the folder mixes two runs and cannot be resumed.");
+            }
+            int done = header.fit().nextEpoch();
+            if (done >= recipe.epochs()) {
+                throw new Refused(recipe.epochs() == stored.epochs()
+                        ? dir + " has finished all its " + done + " epochs; add --epochs N (more than " + done
+                                + ") to train it longer."
+                        : dir + " has already trained " + done + " epochs; --epochs must be more than that to extend it.");
+            }
+            if (recipe.epochs() != stored.epochs()) {
+                log.accept("extending " + dir + " from " + stored.epochs() + " to " + recipe.epochs() + " epochs");
+            }
+            if (recipe.epochs() != stored.epochs() || keepCheckpoints != storedKeepCheckpoints(dir)) updateRunJson();
+            return execute(true);
+        } finally {
+            removeTemporaries(dir);
+        }
+    }
+
+    /**
+     * Recipe fields a resume may change: the epochs (extending), where the data lives (a run
+     * moved to another machine) and how many threads decode it.
+     */
+    private static final java.util.Set<String> NOT_COMPARED = java.util.Set.of("epochs", "data", "workers");
+
+    /** The fields (as options) in which a checkpoint's recipe differs from the stored one, but for {@link #NOT_COMPARED}. */
+    static String differences(Recipe stored, String checkpointRecipe) {
+        if (checkpointRecipe == null || checkpointRecipe.isBlank()) return "";
+        JsonObject a = JsonParser.parseString(stored.toJson()).getAsJsonObject();
+        JsonObject b;
+        try {
+            b = JsonParser.parseString(Recipe.fromJson(checkpointRecipe).toJson()).getAsJsonObject();
+        } catch (GraftException e) {
+            return "its recipe is not readable";
+        }
+        List<String> out = new ArrayList<>();
+        for (String k : a.keySet()) {
+            if (NOT_COMPARED.contains(k) || java.util.Objects.equals(a.get(k), b.get(k))) continue;
+            out.add("--" + k.replaceAll("([A-Z])", "-$1").toLowerCase(Locale.ROOT) + " " + shown(b.get(k))
+                    + " there, " + shown(a.get(k)) + " here");
+        }
+        return String.join("; ", out);
+    }
+
+    private static String shown(com.google.gson.JsonElement e) {
+        return e == null || e.isJsonNull() ? "unset" : e.isJsonPrimitive() ? e.getAsString() : e.toString();
+    }
+
+    private RunLock lock() {
+        RunLock lock = RunLock.acquire(dir, command);
+        if (lock.takenOverFrom() != null) log.accept("note: took over the lock of " + lock.takenOverFrom()
+                + ", which is no longer running.");
+        return lock;
+    }
+
+    /** Refuses a directory holding a run (unless overwriting: then removes that run's files) or other files. */
+    private void clearForNewRun() {
+        List<Path> ours = new ArrayList<>(), others = new ArrayList<>();
+        try (var s = Files.list(dir)) {
+            s.forEach(p -> {
+                String n = p.getFileName().toString();
+                if (n.equals(RunLock.FILE) || isTemporary(n)) return;
+                (RUN_FILES.contains(n) ? ours : others).add(p);
+            });
+        } catch (IOException e) {
+            throw new GraftException("cannot read the run directory " + dir + ": " + e.getMessage(), e);
+        }
+        if (!others.isEmpty()) {
+            throw new Occupied(dir + " is not empty and holds no Graft run (it has " + others.get(0).getFileName()
+                    + "); give a new or empty directory.");
+        }
+        if (ours.isEmpty()) return;
+        if (!overwrite) {
+            throw new Occupied(dir + " already holds a run; it is replaced only when overwriting is asked for.");
+        }
+        for (Path p : ours) deleteTree(p);
+        log.accept("removed the earlier run in " + dir);
+    }
+
+    private static void deleteTree(Path p) {
+        if (!Files.exists(p)) return;
+        try (var walk = Files.walk(p)) {
+            for (Path q : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
+        } catch (IOException e) {
+            throw new GraftException("cannot remove " + p + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean isTemporary(String name) { return name.startsWith(".") && name.endsWith(".tmp"); }
+
+    /**
+     * Removes what killed writes left in a run directory and its checkpoints (hidden
+     * {@code .*.tmp} files); the caller holds the run's lock, so no live writer owns them.
+     * Returns the bytes freed.
+     */
+    public static long removeTemporaries(Path dir) {
+        long freed = 0;
+        for (Path d : List.of(dir, dir.resolve(CHECKPOINTS))) {
+            if (!Files.isDirectory(d)) continue;
+            try (var s = Files.list(d)) {
+                for (Path p : s.filter(p -> isTemporary(p.getFileName().toString())).toList()) {
+                    long size = Files.size(p);
+                    if (Files.deleteIfExists(p)) freed += size;
+                }
+            } catch (IOException e) {
+                // a leftover that cannot be removed now is removed by the next run or graft clean
+            }
+        }
+        return freed;
     }
 
     private Outcome execute(boolean resuming) {
@@ -186,9 +359,11 @@ public final class TrainingRun {
             result = learner.fit(new LoaderData(train, val));
             double seconds = (System.nanoTime() - t0) / 1e9;
             writeSkipped(skipped);
-            if (result.status() != Fit.Status.INTERRUPTED) {
+            if (!epochs.isEmpty() && bestWeightsLoaded(result, model)) {
                 SavedModel saved = SavedModel.write(dir, model, spec.name(), classes, preset, head, loaded.source());
-                RunReport.write(dir, recipe, saved, model, data, val, train, epochs, skipped, preset, augment);
+                RunReport.write(dir, recipe, saved, model, data, val, train, epochs, skipped, preset, augment,
+                        stopped(result, epochs.size()));
+                if (!keepCheckpoints) deleteTree(dir.resolve(CHECKPOINTS).resolve(Checkpoint.BEST));
             }
             EpochRecord best = epochs.stream().filter(e -> e.epoch() == result.bestEpoch() + 1).findFirst()
                     .orElse(epochs.isEmpty() ? null : epochs.get(epochs.size() - 1));
@@ -202,11 +377,54 @@ public final class TrainingRun {
         }
     }
 
+    /**
+     * The best weights so far in the model: the loop restores them itself when it ends; after
+     * an interrupt they are read back from the checkpoints (false when there are none).
+     */
+    private boolean bestWeightsLoaded(Fit.Result result, dev.graft.models.ImageModel model) {
+        if (result.status() != Fit.Status.INTERRUPTED) return true;
+        Path checkpoints = dir.resolve(CHECKPOINTS);
+        Map<String, dev.graft.io.TensorData> best = Checkpoint.bestWeights(checkpoints);
+        if (best == null && Files.isRegularFile(checkpoints.resolve(Checkpoint.LAST))) {
+            best = Checkpoint.read(checkpoints.resolve(Checkpoint.LAST)).model();
+        }
+        if (best == null) return false;
+        model.loadStateDict(best, true);
+        return true;
+    }
+
+    /** The report's mark for a run that did not train all its epochs, or null. */
+    private String stopped(Fit.Result result, int done) {
+        String at = "Stopped at epoch " + done + " of " + recipe.epochs();
+        return switch (result.status()) {
+            case COMPLETED -> null;
+            case EARLY_STOPPED -> at + ": no better validation accuracy for " + recipe.patience() + " epochs.";
+            case INTERRUPTED -> at + " (interrupted); the model is the best so far. Resume with: graft train --resume "
+                    + dir;
+            case DIVERGED -> at + ": " + result.message();
+        };
+    }
+
+    /** Rewrites run.json's recipe (e.g. more epochs), keeping everything else in it. */
+    private void updateRunJson() {
+        Path f = dir.resolve(RUN_JSON);
+        try {
+            JsonObject o = JsonParser.parseString(Files.readString(f)).getAsJsonObject();
+            o.add("recipe", JsonParser.parseString(recipe.toJson()));
+            o.addProperty("keep_checkpoints", keepCheckpoints);
+            AtomicFiles.write(f, new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
+                    .serializeSpecialFloatingPointValues().create().toJson(o).getBytes(StandardCharsets.UTF_8));
+        } catch (IOException | RuntimeException e) {
+            throw new GraftException("cannot update " + f + ": " + e.getMessage(), e);
+        }
+    }
+
     private void writeRunJson(DataSplits data, String source) {
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("recipe", com.google.gson.JsonParser.parseString(recipe.toJson()));
         run.put("started", Instant.now().toString());
         run.put("source_weights", source);
+        run.put("keep_checkpoints", keepCheckpoints);
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("description", data.description());
         d.put("classes", data.classes());
