@@ -37,7 +37,7 @@ import java.util.Map;
  * The measurement behind the automatic recipe (bench/auto-recipe.md). Protocol: a ResNet-18
  * pretrained from scratch at 32 px on SOURCE classes of Fashion-MNIST (cached in /tmp, as
  * bench/TransferDefaults.java makes it), transferred to the other classes with SHOTS labelled
- * images per class (seeded), accuracy on 400 test images per target class (the same 2000 for
+ * images per class (seeded), accuracy on 200 test images per target class (the same 1000 for
  * every run). Each config is either a grid cell (name grammar in {@link #cell}) or an automatic
  * candidate ({@code auto...}, see {@link #auto}); per run it prints accuracy and wall time
  * (training + LR finder, without the evaluation).
@@ -59,7 +59,7 @@ public final class AutoRecipe {
         preset32 = Preset.imagenet(32, 32, Interpolation.BILINEAR);
         Dataset train = IdxDataset.load(DATA, true, C, "fashion"), test = IdxDataset.load(DATA, false, C, "fashion");
         Map<String, TensorData> pre = source(a[0], source, train, test);
-        Dataset targetTest = Subset.perClass(Subset.ofClasses(test, target), 400, 12345);
+        Dataset targetTest = Subset.perClass(Subset.ofClasses(test, target), 200, 12345);
         double[][] acc = new double[configs.length][seeds];
         double[] secs = new double[configs.length];
         for (int s = 0; s < seeds; s++) {
@@ -246,6 +246,10 @@ public final class AutoRecipe {
             if (it[0] == null || !it[0].hasNext()) it[0] = data.train(epoch[0]++).iterator();
             return it[0].next();
         }, b -> fit.trainStep(b).loss());
+        StringBuilder sb = new StringBuilder("FINDER");
+        double[] sm = c.smoothed();
+        for (int i = 0; i < c.lrs().length; i++) sb.append(String.format(Locale.ROOT, " %.1e:%.3f/%.3f", c.lrs()[i], c.losses()[i], sm[i]));
+        System.out.println(sb + " -> " + c.suggestion() + " (" + c.stopReason() + ")");
         if (System.getProperty("plot") != null) {
             dev.graft.report.Plots.writePng(dev.graft.train.lrfind.LrCurvePlot.png(c),
                     Path.of(System.getProperty("plot") + "-seed" + seed + ".png"));

@@ -11,8 +11,10 @@ import java.util.Arrays;
  * read from loss levels rather than slopes (slopes are what makes fastai's suggestions
  * noisy): from the last rate where the smoothed loss is still within 10% of the drop from
  * its highest point before the minimum, to the first rate where 90% of that drop is done;
- * the suggestion is the geometric middle of that stretch, where the loss falls fastest on a
- * sigmoid-shaped curve. Guards: the drop must be at least {@link #MIN_DROP} of the loss, else
+ * the suggestion is the point of that stretch where the smoothed loss falls fastest (per
+ * step of the log-spaced sweep). On a tiny data set the loss also falls slowly at tiny rates,
+ * because the sweep itself trains the head; a midpoint of the stretch lands there (measured:
+ * 1e-4 where the steep fall is at 1e-3), the steepest point does not. Guards: the drop must be at least {@link #MIN_DROP} of the loss, else
  * there is no suggestion (a flat or rising curve says nothing about the rate); the suggestion
  * is never above a third of the rate at the minimum (the minimum is already too fast).
  */
@@ -79,7 +81,17 @@ public record LrCurve(double[] lrs, double[] losses, String stopReason) {
                 break;
             }
         }
-        int idx = (a + b) / 2;
+        // the steepest fall inside the valley (central difference over 2 steps each side of the smoothed curve)
+        int idx = a;
+        double steepest = Double.POSITIVE_INFINITY;
+        for (int i = a; i <= b; i++) {
+            int lo = Math.max(0, i - 2), hi = Math.min(n - 1, i + 2);
+            double slope = (s[hi] - s[lo]) / (hi - lo);
+            if (slope < steepest) {
+                steepest = slope;
+                idx = i;
+            }
+        }
         // guard: at least a factor 3 below the rate of the minimum (the minimum is already too fast)
         while (idx > 0 && lrs[idx] > lrs[m] / 3) idx--;
         return idx;

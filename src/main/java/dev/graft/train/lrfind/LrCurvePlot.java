@@ -33,12 +33,20 @@ public final class LrCurvePlot {
         st.setChartBackgroundColor(Color.WHITE);
         st.setPlotBackgroundColor(Color.WHITE);
         double[] smooth = curve.smoothed();
-        series(c, "loss", curve.lrs(), curve.losses(), new Color(0xb0, 0xb7, 0xbf));
+        // the last steps of a diverging sweep can be orders of magnitude above the rest: clip the axis
+        double top = Double.NEGATIVE_INFINITY;
+        for (double v : smooth) if (Double.isFinite(v)) top = Math.max(top, v);
+        double[] raw = curve.losses().clone();
+        double start = Double.isFinite(smooth.length > 0 ? smooth[0] : Double.NaN) ? smooth[0] : top;
+        double cap = Math.min(top, 2 * start) * 1.1;
+        for (int i = 0; i < raw.length; i++) if (raw[i] > cap) raw[i] = Double.NaN;
+        for (int i = 0; i < smooth.length; i++) if (smooth[i] > cap) smooth[i] = Double.NaN;
+        series(c, "loss", curve.lrs(), raw, new Color(0xb0, 0xb7, 0xbf));
         series(c, "smoothed", curve.lrs(), smooth, new Color(0x1f77b4));
         int s = curve.suggestionIndex();
         if (s >= 0) {
             XYSeries p = c.addSeries(String.format(java.util.Locale.ROOT, "suggestion %.1e", curve.lrs()[s]),
-                    new double[] {curve.lrs()[s]}, new double[] {smooth[s]});
+                    new double[] {curve.lrs()[s]}, new double[] {curve.smoothed()[s]});
             p.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
             p.setMarker(SeriesMarkers.CIRCLE).setMarkerColor(new Color(0xd62728));
         }
