@@ -173,17 +173,18 @@ public final class AutoRecipe {
     }
 
     /**
-     * An automatic candidate, {@code auto[_fixedX][_2ph][_wdX][_lsX][_bsN][_epN][_step][_ev32]}: finetune, BN eval,
+     * An automatic candidate, {@code auto[_fixedX][_fxF][_2ph][_wdX][_lsX][_bsN][_epN][_step][_ev32]}: finetune, BN eval,
      * backbone multiplier 0.1, batch clamp(N/5, 8, 32), 30 epochs, warmup + cosine per step, SGD momentum 0.9,
      * wd 5e-4, light augmentation, rate = the finder's suggestion over the fine-tune groups (36 steps,
-     * 1e-6..1, on augmented training batches; clamped to [1e-3, 0.1]; 0.01 when it has none) unless fixedX.
+     * 1e-6..1, on augmented training batches) times fxF (default 1), clamped to [1e-3, 0.1], 0.01 when it
+     * has none; fixedX: rate X without the finder.
      * 2ph: fastai's fine_tune: 20% of the epochs head only (frozen backbone, its own warmup+cosine at the rate),
      * then everything with a fresh warmup+cosine at rate/2, backbone multiplier 0.1.
      */
     static Run auto(String name, Dataset few, int classes, long seed, Map<String, TensorData> pre) {
         int n = few.size();
         int batch = Math.max(8, Math.min(32, n / 5)), epochs = 30;
-        double wd = 5e-4, ls = 0, fixed = Double.NaN, mult = 0.1;
+        double wd = 5e-4, ls = 0, fixed = Double.NaN, mult = 0.1, fx = 1;
         boolean twoPhase = false;
         String sched = "cos";
         Preset pr = preset37;
@@ -191,6 +192,7 @@ public final class AutoRecipe {
             if (q.equals("auto")) continue;
             if (q.startsWith("fixed")) fixed = Double.parseDouble(q.substring(5));
             else if (q.equals("2ph")) twoPhase = true;
+            else if (q.startsWith("fx")) fx = Double.parseDouble(q.substring(2));
             else if (q.startsWith("wd")) wd = Double.parseDouble(q.substring(2));
             else if (q.startsWith("ls")) ls = Double.parseDouble(q.substring(2));
             else if (q.startsWith("bs")) batch = Integer.parseInt(q.substring(2));
@@ -211,7 +213,7 @@ public final class AutoRecipe {
             lr = find(l, st, mult, data, loss, seed);
             note = String.format(Locale.ROOT, "finder %.2g", lr);
             if (Double.isNaN(lr)) lr = 0.01;
-            lr = Math.max(1e-3, Math.min(0.1, lr));
+            lr = Math.max(1e-3, Math.min(0.1, lr * fx));
         }
         final double wdf = wd, lrf = lr;
         final String sch = sched;
