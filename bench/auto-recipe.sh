@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Runs bench/AutoRecipe.java (see there and bench/auto-recipe.md) against the compiled classes:
+#   bench/auto-recipe.sh SOURCE_CLASS_DIGITS SHOTS SEEDS CONFIG[,CONFIG...]
+# e.g. bench/auto-recipe.sh 01258 10 3 finetune_lr0.03_cos,auto
+# THREADS (default 2) sets the torch threads; PLOT=prefix writes each finder sweep to prefix-seedN.png.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$here"
+[ -f target/cp.txt ] || mvn -B -q -DskipTests compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+export OMP_WAIT_POLICY=PASSIVE
+exec java -Dai.djl.offline=true -Dthreads="${THREADS:-2}" ${PLOT:+-Dplot="$PLOT"} -cp "target/classes:$(cat target/cp.txt)" bench/AutoRecipe.java "$@"
