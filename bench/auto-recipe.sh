@@ -6,6 +6,6 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$here"
-[ -f target/cp.txt ] || mvn -B -q -DskipTests compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
+[ -f graft-core/target/cp.txt ] || mvn -B -q -DskipTests -f graft-core/pom.xml compile dependency:build-classpath -Dmdep.outputFile=target/cp.txt
 export OMP_WAIT_POLICY=PASSIVE
-exec java -Dai.djl.offline=true -Dthreads="${THREADS:-2}" ${PLOT:+-Dplot="$PLOT"} -cp "target/classes:$(cat target/cp.txt)" bench/AutoRecipe.java "$@"
+exec java -Dai.djl.offline=true -Dthreads="${THREADS:-2}" ${PLOT:+-Dplot="$PLOT"} -cp "graft-core/target/classes:$(cat graft-core/target/cp.txt)" bench/AutoRecipe.java "$@"
