@@ -1,6 +1,5 @@
 package dev.graft.cli;
 
-import com.google.gson.GsonBuilder;
 import dev.graft.GraftException;
 import dev.graft.train.Fit;
 import dev.graft.train.Recipe;
@@ -62,7 +61,7 @@ final class TrainCommand implements Callable<Integer> {
             Console.info(String.format(Locale.ROOT, "best val Acc: %.4f (epoch %d); report: %s", outcome.valAccuracy(),
                     outcome.bestEpoch() + 1, run.dir().resolve(TrainingRun.REPORT)));
         }
-        if (json) System.out.println(new GsonBuilder().serializeSpecialFloatingPointValues().create().toJson(outcome.toJson()));
+        if (json) System.out.println(dev.graft.report.JsonOutput.gson(false).toJson(outcome.toJson()));
         return fit.status() == Fit.Status.DIVERGED || fit.status() == Fit.Status.INTERRUPTED ? 1 : 0;
     }
 

@@ -1,6 +1,5 @@
 package dev.graft.train;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.graft.GraftException;
@@ -146,7 +145,7 @@ public final class TrainingRun {
 
         Augment augment = recipe.augment();
         Loader train = Loader.builder(data.train()).transform(preset.trainTransform(augment)).batchSize(recipe.batchSize())
-                .shuffle(true).seed(recipe.seed()).workers(recipe.workers()).normalize(preset.normalizer()).skipList(skipped).build();
+                .forTraining().seed(recipe.seed()).workers(recipe.workers()).normalize(preset.normalizer()).skipList(skipped).build();
         Loader val = Loader.builder(data.val()).transform(preset.evalTransform()).batchSize(recipe.batchSize())
                 .shuffle(false).seed(recipe.seed()).workers(recipe.workers()).normalize(preset.normalizer()).skipList(skipped).build();
 
@@ -184,6 +183,7 @@ public final class TrainingRun {
         Fit.Result result;
         try (train; val) {
             result = learner.fit(new LoaderData(train, val));
+            if (Fit.nothingToSave(result)) throw new GraftException(result.message()); // no NaN model is written
             double seconds = (System.nanoTime() - t0) / 1e9;
             writeSkipped(skipped);
             if (result.status() != Fit.Status.INTERRUPTED) {
@@ -218,8 +218,7 @@ public final class TrainingRun {
         v.put("java", System.getProperty("java.version"));
         v.put("threads", Engine.threads());
         run.put("versions", v);
-        String json = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeSpecialFloatingPointValues()
-                .create().toJson(run);
+        String json = dev.graft.report.JsonOutput.gson(true).toJson(run);
         try {
             AtomicFiles.write(dir.resolve(RUN_JSON), json.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
