@@ -17,9 +17,9 @@ import java.util.SplittableRandom;
 /**
  * Measures the activation memory per image of each zoo architecture at 224 px, for a training
  * step (forward, backward, SGD-with-momentum update, every parameter trainable) and an
- * inference forward pass; the table behind dev.graft.train.MemoryEstimate (see
- * bench/memory-probe.sh). Method: a one-image warm-up step allocates the gradients and the
- * optimizer state; then for batches of B1 and B2 images the peak RSS (VmHWM, reset through
+ * inference forward pass; the table behind dev.graft.nn.MemoryEstimate (see
+ * bench/memory-probe.sh). Method: for batches of B1 and B2 images, a warm-up step of that
+ * shape (allocating the gradients, the optimizer state and the kernels' caches), then the peak RSS (VmHWM, reset through
  * /proc/self/clear_refs, after malloc_trim) is taken over one step relative to the RSS before
  * it; per image = (peak(B2) - peak(B1)) / (B2 - B1), so everything that does not grow with
  * the batch cancels out. Inputs are seeded random values.
@@ -27,7 +27,7 @@ import java.util.SplittableRandom;
  * <p>Usage: java ... bench/MemoryProbe.java OUT.csv [ARCH...]   (appends one line per arch)
  */
 public class MemoryProbe {
-    static final int SIZE = 224, B1 = 2, B2 = 4;
+    static final int SIZE = 224, B1 = 2, B2 = 8;
 
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args[0]);
@@ -55,7 +55,6 @@ public class MemoryProbe {
         } else {
             model.eval();
         }
-        step(model, fit, 2); // warm-up: gradients, optimizer state, kernels' first-use buffers
         long d1 = peakDelta(model, fit, B1), d2 = peakDelta(model, fit, B2);
         System.err.printf(Locale.ROOT, "  %s %s: +%d MB at batch %d, +%d MB at batch %d%n",
                 model.getClass().getSimpleName(), train ? "train" : "eval", d1 >> 20, B1, d2 >> 20, B2);
@@ -63,6 +62,7 @@ public class MemoryProbe {
     }
 
     static long peakDelta(ImageModel model, Fit fit, int batch) throws Exception {
+        step(model, fit, batch); // warm-up at this shape: gradients, optimizer state, kernels' caches
         Engine.releaseFreeMemory();
         Files.writeString(Path.of("/proc/self/clear_refs"), "5"); // resets VmHWM to the current RSS
         long before = field("VmRSS:");

@@ -82,7 +82,7 @@ final class EvaluateCommand implements Callable<Integer> {
         }
         int threads = workers != null ? workers : Runtime.getRuntime().availableProcessors();
         Evaluation.Result r;
-        try (ImageModel net = saved.load()) {
+        try (ImageModel net = saved.load(batchSize)) {
             precision.apply(net, spec.commandLine());
             Console.info("evaluating " + saved.arch() + " (" + saved.classes().size() + " classes) on "
                     + d.description() + ": " + d.dataset().size() + " images");

@@ -100,7 +100,7 @@ final class PredictCommand implements Callable<Integer> {
         Preset preset;
         if (model != null) {
             SavedModel saved = SavedModel.read(model);
-            net = saved.load();
+            net = saved.load(batchSize);
             classes = saved.classes();
             preset = saved.preset();
         } else {

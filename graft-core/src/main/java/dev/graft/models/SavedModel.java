@@ -47,6 +47,16 @@ public record SavedModel(Path dir, String arch, List<String> classes, Preset pre
         return model;
     }
 
+    /**
+     * {@link #load()} for inference in batches of {@code batchSize}: refuses first, in one sentence
+     * naming a batch size that fits, a batch the memory cannot hold ({@link dev.graft.nn.MemoryEstimate}).
+     */
+    public ImageModel load(int batchSize) {
+        dev.graft.nn.MemoryEstimate.require(dev.graft.nn.MemoryEstimate.inference(arch, preset.crop()), batchSize,
+                preset.crop());
+        return load();
+    }
+
     /** Refuses (one sentence) to write {@code file} from a model holding a NaN or an infinity. */
     public static void requireFinite(dev.graft.nn.Module model, Path file) {
         List<String> bad = model.nonFiniteTensors();

@@ -132,6 +132,7 @@ public final class TrainingRun {
         var model = loaded.model();
         HeadSpec head = recipe.head();
         if (!head.isLinear()) Heads.set(model, head.build(model.numFeatures(), classes.size()));
+        MemoryCheck.require(recipe, model); // before any batch is read: refuse in seconds what cannot fit
         Preset preset = (loaded.weights() != null ? loaded.weights() : spec.defaultWeights()).preset()
                 .scaledTo(recipe.imageSize());
 
