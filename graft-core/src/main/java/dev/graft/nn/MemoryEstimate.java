@@ -48,7 +48,9 @@ public final class MemoryEstimate {
     public static Need training(String arch, long parameters, long trainable, int optimizerCopies,
                                 boolean frozenBackbone, int imageSize) {
         long[] row = row(arch);
-        long act = frozenBackbone ? row[1] : row[0];
+        // a training step holds at least a forward pass's activations: where the optimizer's own transient
+        // peak hid the growth in the probe (VGG's 528 MB of weights), the forward figure is the floor
+        long act = frozenBackbone ? row[1] : Math.max(row[0], row[1]);
         long fixed = 4 * trainable * (1 + optimizerCopies) + 4 * parameters * 2;
         return new Need("Training " + arch, fixed, scaled(act, imageSize) + input(imageSize));
     }
