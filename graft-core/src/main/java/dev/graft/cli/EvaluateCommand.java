@@ -92,7 +92,7 @@ final class EvaluateCommand implements Callable<Integer> {
     private int evaluate(SavedModel saved, Evaluation.Data d, Dataset labelled, Path dir) {
         int threads = workers != null ? workers : Runtime.getRuntime().availableProcessors();
         Evaluation.Result r;
-        try (ImageModel net = saved.load()) {
+        try (ImageModel net = saved.load(batchSize)) {
             precision.apply(net, spec.commandLine());
             Console.info("evaluating " + saved.arch() + " (" + saved.classes().size() + " classes) on "
                     + d.description() + ": " + d.dataset().size() + " images");

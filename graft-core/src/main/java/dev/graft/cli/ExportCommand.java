@@ -34,7 +34,10 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         SavedModel saved = SavedModel.read(run);
-        var state = Safetensors.read(saved.weightsFile());
+        Map<String, dev.graft.io.TensorData> state;
+        try (var net = saved.load()) { // refuses NaN or infinite weights
+            state = net.stateDict();
+        }
         switch (format) {
             case "pth" -> TorchFiles.write(out, state);
             case "safetensors" -> Safetensors.write(out, state, Map.of("format", "pt", "arch", saved.arch(),

@@ -2,6 +2,7 @@ package dev.graft.cli;
 
 import dev.graft.GraftException;
 import dev.graft.nn.Engine;
+import dev.graft.nn.MemoryEstimate;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -26,6 +27,11 @@ public final class Main implements Callable<Integer> {
 
         @Option(names = "--debug", description = "Show stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
         public void debug(boolean d) { Console.debug = d; }
+
+        @Option(names = "--no-memory-check", description = "Do not refuse a batch size estimated not to fit in the"
+                + " memory available (training, predict, evaluate stop with exit 1 when it does not).",
+                scope = CommandLine.ScopeType.INHERIT)
+        public void noMemoryCheck(boolean off) { MemoryEstimate.enabled = !off; }
 
         @Option(names = {"-q", "--quiet"}, description = "Print only results and errors.", scope = CommandLine.ScopeType.INHERIT)
         public void quiet(boolean q) { Console.quiet = q; }
@@ -55,6 +61,7 @@ public final class Main implements Callable<Integer> {
     public static CommandLine commandLine() {
         Console.debug = false;
         Console.quiet = false;
+        MemoryEstimate.enabled = true;
         CommandLine cl = new CommandLine(new Main());
         for (Object sub : Commands.all()) cl.addSubcommand(sub);
         // A usage mistake: the message and where to look, not the whole usage text (exit 2).
@@ -69,7 +76,8 @@ public final class Main implements Callable<Integer> {
             Throwable cause = ex;
             while (cause.getCause() != null && !(cause instanceof GraftException)) cause = cause.getCause();
             if (Console.debug) ex.printStackTrace();
-            String msg = cause instanceof GraftException ? cause.getMessage() : describe(ex);
+            String resource = ResourceErrors.describe(ex);
+            String msg = cause instanceof GraftException ? cause.getMessage() : resource != null ? resource : describe(ex);
             Console.error(msg);
             return 1;
         });
@@ -82,7 +90,14 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
-        int code = commandLine().execute(args);
+        int code;
+        try {
+            code = commandLine().execute(args);
+        } catch (OutOfMemoryError e) { // an Error passes picocli's handler
+            if (Console.debug) e.printStackTrace();
+            Console.error(ResourceErrors.describe(e));
+            code = 1;
+        }
         System.out.flush();
         System.exit(code);
     }

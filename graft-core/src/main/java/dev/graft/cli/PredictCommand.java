@@ -1,6 +1,5 @@
 package dev.graft.cli;
 
-import com.google.gson.GsonBuilder;
 import dev.graft.GraftException;
 import dev.graft.data.ImageFolder;
 import dev.graft.data.transforms.Interpolation;
@@ -104,7 +103,7 @@ final class PredictCommand implements Callable<Integer> {
         Preset preset;
         if (model != null) {
             SavedModel saved = SavedModel.read(model);
-            net = saved.load();
+            net = saved.load(batchSize);
             classes = saved.classes();
             preset = saved.preset();
         } else {
@@ -156,7 +155,7 @@ final class PredictCommand implements Callable<Integer> {
                 }
                 list.add(m);
             }
-            System.out.println(new GsonBuilder().setPrettyPrinting().serializeSpecialFloatingPointValues().create()
+            System.out.println(dev.graft.report.JsonOutput.gson(true)
                     .toJson(Map.of("predictions", list)));
             return;
         }

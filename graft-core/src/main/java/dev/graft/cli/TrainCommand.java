@@ -1,6 +1,5 @@
 package dev.graft.cli;
 
-import com.google.gson.GsonBuilder;
 import dev.graft.GraftException;
 import dev.graft.models.SavedModel;
 import dev.graft.train.Fit;
@@ -131,7 +130,7 @@ final class TrainCommand implements Callable<Integer> {
                     + " best so far); " : "no epoch finished, so there is no model yet; ") + "resume with: " + again);
             case DIVERGED -> { }
         }
-        if (json) System.out.println(new GsonBuilder().serializeSpecialFloatingPointValues().create().toJson(outcome.toJson()));
+        if (json) System.out.println(dev.graft.report.JsonOutput.gson(false).toJson(outcome.toJson()));
         return fit.status() == Fit.Status.DIVERGED || fit.status() == Fit.Status.INTERRUPTED ? 1 : 0;
     }
 

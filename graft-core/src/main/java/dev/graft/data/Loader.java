@@ -24,7 +24,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Batches a {@link Dataset} for training, like torch's {@code DataLoader}: a seeded shuffle per
  * epoch, {@code drop_last}, and decoding + augmentation + normalization on {@code workers}
  * threads with a bounded number of batches in flight, so the training step never waits when
- * decoding is cheaper than the step. Everything random is drawn from generators derived from
+ * decoding is cheaper than the step. A training loader ({@link Builder#forTraining}) drops a
+ * final remainder of exactly one image, as PyTorch users do with {@code drop_last=True}: a batch
+ * of one cannot go through BatchNorm in training mode. Unreadable images never shrink a batch
+ * (see below), so the remainder is the only source of such a batch. Everything random is drawn from generators derived from
  * (seed, epoch) for the order and (seed, epoch, dataset index) for each image's augmentation,
  * so the batches are bit-identical whatever the number of workers or thread timing. Unlike
  * torch, the shuffle is Graft's own (Fisher-Yates over {@link SplittableRandom}), not
@@ -43,6 +46,7 @@ public final class Loader implements AutoCloseable {
     private final int batchSize;
     private final boolean shuffle;
     private final boolean dropLast;
+    private final boolean dropSingleLast;
     private final long seed;
     private final int workers;
     private final int prefetch;
@@ -59,6 +63,7 @@ public final class Loader implements AutoCloseable {
         this.batchSize = b.batchSize;
         this.shuffle = b.shuffle;
         this.dropLast = b.dropLast;
+        this.dropSingleLast = b.dropSingleLast;
         this.seed = b.seed;
         this.workers = b.workers;
         this.prefetch = b.prefetch > 0 ? b.prefetch : 2;
@@ -88,6 +93,7 @@ public final class Loader implements AutoCloseable {
         private int batchSize = 1;
         private boolean shuffle = false;
         private boolean dropLast = false;
+        private boolean dropSingleLast = false;
         private long seed = 0;
         private int workers = Runtime.getRuntime().availableProcessors();
         private int prefetch = 2;
@@ -118,6 +124,20 @@ public final class Loader implements AutoCloseable {
         public Builder dropLast(boolean d) {
             this.dropLast = d;
             return this;
+        }
+
+        /**
+         * Drops a final batch of exactly one image (when there is another batch), so training
+         * through BatchNorm never sees a batch of one; each epoch's shuffle leaves out another image.
+         */
+        public Builder dropSingleLast(boolean d) {
+            this.dropSingleLast = d;
+            return this;
+        }
+
+        /** A training loader: shuffled each epoch, and no final batch of one ({@link #dropSingleLast}). */
+        public Builder forTraining() {
+            return shuffle(true).dropSingleLast(true);
         }
 
         public Builder seed(long s) {
@@ -171,10 +191,11 @@ public final class Loader implements AutoCloseable {
         return workers;
     }
 
-    /** Batches per epoch: {@code size/batch} with dropLast, else rounded up. */
+    /** Batches per epoch: {@code size/batch} with dropLast, else rounded up, less a final batch of one if so set. */
     public int batchesPerEpoch() {
-        int n = dataset.size();
-        return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
+        int n = dataset.size(), full = n / batchSize, rest = n % batchSize;
+        if (dropLast || (dropSingleLast && rest == 1 && full > 0)) return full;
+        return full + (rest > 0 ? 1 : 0);
     }
 
     /** The dataset indices of epoch {@code e} in the order they will be batched. */

@@ -59,7 +59,7 @@ public final class Evaluation {
         if (batchSize <= 0) throw new GraftException("--batch-size must be a positive number, got " + batchSize + ".");
         if (workers < 0) throw new GraftException("--workers must be 0 or more, got " + workers + ".");
         Dataset labelled = byModelClasses(data, model.classes());
-        ImageModel net = model.load();
+        ImageModel net = model.load(batchSize);
         try (net) {
             return run(net, model.classes(), model.preset(), labelled, batchSize, workers, progress);
         }

@@ -59,7 +59,7 @@ public final class Predictor implements AutoCloseable {
     /** The model of a graft run directory (or a {@code model.json} file) with its classes and preset; close it to free the model. */
     public static Predictor open(Path run, int batchSize) {
         SavedModel saved = SavedModel.read(run);
-        return new Predictor(saved.load(), saved.classes(), saved.preset(), batchSize, true);
+        return new Predictor(saved.load(batchSize), saved.classes(), saved.preset(), batchSize, true);
     }
 
     /** The class names, index = model output. */

@@ -21,7 +21,8 @@ import java.util.Map;
 /**
  * A trained model as a run directory holds it: {@code model.safetensors} (the full state dict
  * with torchvision keys) and {@code model.json} (architecture, class names, inference preset,
- * head, source weights). Everything needed to predict, in Java or in PyTorch.
+ * head, source weights). Everything needed to predict, in Java or in PyTorch. A model with a
+ * NaN or infinite weight (a diverged training) is never written, and refused when read.
  */
 public record SavedModel(Path dir, String arch, List<String> classes, Preset preset, HeadSpec head, String sourceWeights) {
     public static final String WEIGHTS = "model.safetensors";
@@ -30,13 +31,39 @@ public record SavedModel(Path dir, String arch, List<String> classes, Preset pre
 
     public Path weightsFile() { return dir.resolve(WEIGHTS); }
 
-    /** Builds the model and loads its weights (strict). */
+    /** Builds the model and loads its weights (strict); weights with NaN or infinity are refused. */
     public ImageModel load() {
         ImageModel model = Zoo.get(arch).build(classes.size());
         if (!head.isLinear()) model.replaceHead(head.build(model.numFeatures(), classes.size()));
         model.loadStateDict(Safetensors.read(weightsFile()), true);
+        List<String> bad = model.nonFiniteTensors();
+        if (!bad.isEmpty()) {
+            model.close();
+            throw new GraftException(weightsFile() + " cannot make predictions: " + bad.size()
+                    + " of its tensors hold NaN or infinity (e.g. " + bad.get(0)
+                    + "), so the training that wrote it diverged; train again with a lower --lr.");
+        }
         model.eval();
         return model;
+    }
+
+    /**
+     * {@link #load()} for inference in batches of {@code batchSize}: refuses first, in one sentence
+     * naming a batch size that fits, a batch the memory cannot hold ({@link dev.graft.nn.MemoryEstimate}).
+     */
+    public ImageModel load(int batchSize) {
+        dev.graft.nn.MemoryEstimate.require(dev.graft.nn.MemoryEstimate.inference(arch, preset.crop()), batchSize,
+                preset.crop());
+        return load();
+    }
+
+    /** Refuses (one sentence) to write {@code file} from a model holding a NaN or an infinity. */
+    public static void requireFinite(dev.graft.nn.Module model, Path file) {
+        List<String> bad = model.nonFiniteTensors();
+        if (!bad.isEmpty()) {
+            throw new GraftException("not writing " + file + ": " + bad.size() + " of the model's tensors hold NaN or"
+                    + " infinity (e.g. " + bad.get(0) + "), so the training diverged; try a lower --lr.");
+        }
     }
 
     /** Writes model.safetensors and model.json atomically into {@code dir}. */
@@ -47,6 +74,7 @@ public record SavedModel(Path dir, String arch, List<String> classes, Preset pre
         } catch (IOException e) {
             throw new GraftException("cannot create " + dir + ": " + e.getMessage(), e);
         }
+        requireFinite(model, dir.resolve(WEIGHTS));
         Map<String, String> meta = Map.of("format", "pt", "arch", arch);
         Safetensors.write(dir.resolve(WEIGHTS), model.stateDict(), meta);
         SavedModel saved = new SavedModel(dir, arch, List.copyOf(classes), preset, head, sourceWeights);

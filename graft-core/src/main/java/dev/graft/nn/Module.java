@@ -190,6 +190,18 @@ public abstract class Module implements AutoCloseable {
         return out;
     }
 
+    /**
+     * The names of parameters and buffers holding a NaN or an infinity (empty when all are
+     * finite): one engine reduction per tensor, no copy to Java; checked before a model is
+     * written and after one is read.
+     */
+    public List<String> nonFiniteTensors() {
+        List<String> out = new ArrayList<>();
+        namedParameters().forEach((k, p) -> { if (!Tensors.allFinite(p.array())) out.add(k); });
+        namedBuffers().forEach((k, b) -> { if (!Tensors.allFinite(b.array())) out.add(k); });
+        return out;
+    }
+
     /** Which keys did not match in a non-strict load. */
     public record LoadResult(List<String> missingKeys, List<String> unexpectedKeys) {}
 

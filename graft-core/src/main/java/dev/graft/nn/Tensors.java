@@ -32,6 +32,19 @@ public final class Tensors {
         return new TensorData(dtype, array.getShape().getShape(), bytes);
     }
 
+    /**
+     * Whether every value of a floating-point array is finite (no NaN, no infinity), by one
+     * reduction in the engine: {@code (x * 0).sum()} is 0 unless some value is NaN or infinite.
+     * Integer and boolean arrays are always finite.
+     */
+    public static boolean allFinite(NDArray array) {
+        if (!array.getDataType().isFloating()) return true;
+        try (NDArray zero = array.mul(0f); NDArray sum = zero.sum();
+             NDArray value = sum.toType(DataType.FLOAT64, true)) {
+            return Double.isFinite(value.getDouble());
+        }
+    }
+
     /** Creates a float32 array (or int64 for integer data) from file data. */
     public static NDArray fromData(TensorData t, NDManager manager) {
         Shape shape = new Shape(t.shape());

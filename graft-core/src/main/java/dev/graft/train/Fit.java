@@ -22,8 +22,11 @@ import java.util.function.UnaryOperator;
  * The training loop of the seeds' {@code train_model}, data-agnostic: each epoch a train
  * phase (zero grad, forward, loss, backward, optimizer step, per-step schedule) and a val
  * phase, each reporting loss and accuracy; the best weights by validation accuracy are kept
- * and restored at the end; optional early stopping; a NaN or infinite loss stops the run
- * before it spoils the weights; {@link #interrupt()} (from a Ctrl-C hook) ends it after the
+ * and restored at the end; optional early stopping. Divergence stops the run with one sentence
+ * naming the step: every step's loss (read back anyway for the progress bar) is checked before
+ * its backward pass, and after each epoch the weights and buffers (one engine reduction per
+ * tensor) and the validation loss, so no checkpoint or model with NaN or infinity is ever
+ * handed on; the best weights so far, if any, are restored. {@link #interrupt()} (from a Ctrl-C hook) ends it after the
  * current step. Each step draws its randomness from {@code Rng.mix(seed, epoch, step)} and
  * runs in its own array scope, so nothing accumulates across steps.
  */
@@ -58,6 +61,7 @@ public final class Fit {
     private Map<String, TensorData> bestState;
     private double bestAccuracy = Double.NEGATIVE_INFINITY;
     private int bestEpoch = -1, sinceBest = 0;
+    private String divergence;
 
     public Fit(Module model, Optimizer optimizer, Loss loss) {
         this.model = model;
@@ -124,17 +128,19 @@ public final class Fit {
 
     public Result run(TrainData data) {
         List<EpochResult> history = new ArrayList<>();
+        divergence = null;
         for (int epoch = startEpoch; epoch < epochs; epoch++) {
             for (FitListener l : listeners) l.epochStart(epoch, this);
             PhaseResult train = trainEpoch(data, epoch);
-            if (train.samples() < 0) {
-                return finish(Status.DIVERGED, "The training loss became " + (Double.isNaN(train.loss()) ? "NaN" : "infinite")
-                        + " at epoch " + (epoch + 1) + "; lower the learning rate (now "
-                        + String.format(Locale.ROOT, "%.3g", optimizer.groups().get(optimizer.groups().size() - 1).lr())
-                        + ") or check the inputs.", history);
-            }
+            if (divergence == null) checkWeights(epoch);
+            if (divergence != null) return finish(Status.DIVERGED, divergence, history);
             if (interrupted) return finish(Status.INTERRUPTED, "Training was interrupted in epoch " + (epoch + 1) + ".", history);
             PhaseResult val = validate(data, epoch);
+            if (val != null && !Double.isFinite(val.loss())) {
+                divergence = "The validation loss became " + nonFinite(val.loss()) + " after epoch " + (epoch + 1)
+                        + " although the training loss stayed finite (activations overflow)" + advice();
+                return finish(Status.DIVERGED, divergence, history);
+            }
             if (schedule != null && schedule.unit() == LrSchedule.Unit.EPOCH) {
                 if (schedule instanceof ReduceLROnPlateau p) {
                     PhaseResult r = val != null ? val : train;
@@ -167,7 +173,10 @@ public final class Fit {
     }
 
     private Result finish(Status status, String message, List<EpochResult> history) {
-        if (restoreBest && bestState != null && status != Status.INTERRUPTED) model.loadStateDict(bestState, true);
+        if (restoreBest && bestState != null && status != Status.INTERRUPTED) {
+            model.loadStateDict(bestState, true);
+            if (status == Status.DIVERGED) message += " The best model so far (epoch " + (bestEpoch + 1) + ") is kept.";
+        }
         return new Result(status, message, history, bestEpoch, bestAccuracy, globalStep);
     }
 
@@ -175,7 +184,27 @@ public final class Fit {
         return optimizer.groups().stream().mapToDouble(g -> g.lr()).toArray();
     }
 
-    /** Runs the train phase; a result with negative samples means the loss was not finite. */
+    /** True when the run stopped on a NaN or infinity and no finite weights were restored: nothing to save. */
+    public static boolean nothingToSave(Result r) {
+        return r.status() == Status.DIVERGED && r.bestEpoch() < 0;
+    }
+
+    private void checkWeights(int epoch) {
+        List<String> bad = model.nonFiniteTensors();
+        if (!bad.isEmpty()) {
+            divergence = "The weights became NaN or infinite during epoch " + (epoch + 1) + " (" + bad.size()
+                    + " tensors, e.g. " + bad.get(0) + ") although every training loss was finite" + advice();
+        }
+    }
+
+    private String advice() {
+        return String.format(Locale.ROOT, "; try a lower --lr (the head's rate is %.3g now) or check the inputs.",
+                optimizer.groups().get(optimizer.groups().size() - 1).lr());
+    }
+
+    private static String nonFinite(double v) { return Double.isNaN(v) ? "NaN" : "infinite"; }
+
+    /** Runs the train phase; a non-finite loss sets {@link #divergence} and ends it at once. */
     private PhaseResult trainEpoch(TrainData data, int epoch) {
         long t0 = System.nanoTime();
         model.train();
@@ -186,7 +215,10 @@ public final class Fit {
             Rng.manualSeed(Rng.mix(seed, epoch, step));
             StepOutput out = trainStep(b);
             if (!Double.isFinite(out.loss)) {
-                return new PhaseResult("train", epoch, out.loss, 0, -1, 0);
+                divergence = "The training loss became " + nonFinite(out.loss) + " at epoch " + (epoch + 1) + ", batch "
+                        + (step + 1) + (data.trainBatches() > 0 ? " of " + data.trainBatches() : "")
+                        + " (step " + (globalStep + 1) + ")" + advice();
+                return new PhaseResult("train", epoch, out.loss, 0, seen, 0);
             }
             lossSum += out.loss * b.n();
             correct += out.correct;
@@ -220,8 +252,8 @@ public final class Fit {
                 NDArray out = forward.apply(x);
                 NDArray l = loss.compute(out, b.labels());
                 value = l.getFloat();
+                if (!Double.isFinite(value)) return new StepOutput(value, 0); // before anything reads the scores
                 correct = correct(out, b.labels());
-                if (!Double.isFinite(value)) return new StepOutput(value, correct);
                 gc.backward(l);
             }
             optimizer.step();
@@ -240,6 +272,10 @@ public final class Fit {
             try (NDManager scope = Engine.newScope(); Autocast autocast = Autocast.bfloat16(bfloat16)) {
                 NDArray out = forward.apply(Engine.array(scope, b.x(), b.shape()));
                 double v = loss.compute(out, b.labels()).getFloat();
+                if (!Double.isFinite(v)) {
+                    model.train();
+                    return new PhaseResult("val", epoch, v, 0, seen + b.n(), (System.nanoTime() - t0) / 1e9);
+                }
                 lossSum += v * b.n();
                 correct += correct(out, b.labels());
                 seen += b.n();

@@ -93,6 +93,7 @@ public final class Learner {
 
     /** Saves the model's state dict: {@code .safetensors} by extension, else a torch.save zip PyTorch loads. */
     public Learner save(java.nio.file.Path file) {
+        dev.graft.models.SavedModel.requireFinite(model, file);
         dev.graft.io.WeightFiles.write(file, model.stateDict());
         return this;
     }

@@ -1,6 +1,5 @@
 package dev.graft.train;
 
-import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.graft.GraftException;
@@ -18,6 +17,7 @@ import dev.graft.models.SavedModel;
 import dev.graft.nn.Engine;
 import dev.graft.nn.Rng;
 import dev.graft.report.EpochRecord;
+import dev.graft.report.JsonOutput;
 import dev.graft.report.MetricsCsv;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -306,6 +306,7 @@ public final class TrainingRun {
         var model = loaded.model();
         HeadSpec head = recipe.head();
         if (!head.isLinear()) Heads.set(model, head.build(model.numFeatures(), classes.size()));
+        MemoryCheck.require(recipe, model); // before any batch is read: refuse in seconds what cannot fit
         Preset preset = (loaded.weights() != null ? loaded.weights() : spec.defaultWeights()).preset()
                 .scaledTo(recipe.imageSize());
 
@@ -319,7 +320,7 @@ public final class TrainingRun {
 
         Augment augment = recipe.augment();
         Loader train = Loader.builder(data.train()).transform(preset.trainTransform(augment)).batchSize(recipe.batchSize())
-                .shuffle(true).seed(recipe.seed()).workers(recipe.workers()).normalize(preset.normalizer()).skipList(skipped).build();
+                .forTraining().seed(recipe.seed()).workers(recipe.workers()).normalize(preset.normalizer()).skipList(skipped).build();
         Loader val = Loader.builder(data.val()).transform(preset.evalTransform()).batchSize(recipe.batchSize())
                 .shuffle(false).seed(recipe.seed()).workers(recipe.workers()).normalize(preset.normalizer()).skipList(skipped).build();
 
@@ -357,6 +358,7 @@ public final class TrainingRun {
         Fit.Result result;
         try (train; val) {
             result = learner.fit(new LoaderData(train, val));
+            if (Fit.nothingToSave(result)) throw new GraftException(result.message()); // no NaN model is written
             double seconds = (System.nanoTime() - t0) / 1e9;
             writeSkipped(skipped);
             if (!epochs.isEmpty() && bestWeightsLoaded(result, model)) {
@@ -412,8 +414,7 @@ public final class TrainingRun {
             JsonObject o = JsonParser.parseString(Files.readString(f)).getAsJsonObject();
             o.add("recipe", JsonParser.parseString(recipe.toJson()));
             o.addProperty("keep_checkpoints", keepCheckpoints);
-            AtomicFiles.write(f, new GsonBuilder().setPrettyPrinting().disableHtmlEscaping()
-                    .serializeSpecialFloatingPointValues().create().toJson(o).getBytes(StandardCharsets.UTF_8));
+            AtomicFiles.write(f, JsonOutput.gson(true).toJson(o).getBytes(StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException e) {
             throw new GraftException("cannot update " + f + ": " + e.getMessage(), e);
         }
@@ -436,8 +437,7 @@ public final class TrainingRun {
         v.put("java", System.getProperty("java.version"));
         v.put("threads", Engine.threads());
         run.put("versions", v);
-        String json = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeSpecialFloatingPointValues()
-                .create().toJson(run);
+        String json = JsonOutput.gson(true).toJson(run);
         try {
             AtomicFiles.write(dir.resolve(RUN_JSON), json.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
