@@ -6,14 +6,15 @@ import java.util.Locale;
 
 /**
  * One-line warnings about imbalanced data, for the terminal and the report. Before training:
- * a class is rare when it has fewer than {@value #MIN_IMAGES} training images or fewer than
- * {@value #RARE_FRACTION} of the largest class's. After training: the validation accuracy is
+ * a class is rare when it has fewer than {@value #RARE_FRACTION} of the largest class's training
+ * images, or fewer than {@value #MIN_IMAGES} and under half the largest class's (48 cats and 5 dogs
+ * warn, 3 and 3 do not). After training: the validation accuracy is
  * not above always guessing the largest training class, or a class with validation images has
  * recall 0. A high accuracy on imbalanced data can hide both; the warnings point at the remedies.
  */
 public final class MetricsWarnings {
-    /** A class with fewer training images than this is rare. */
-    public static final int MIN_IMAGES = 5;
+    /** A class with fewer training images than this, and under half the largest class's, is rare. */
+    public static final int MIN_IMAGES = 10;
     /** A class with fewer training images than this fraction of the largest class's is rare. */
     public static final double RARE_FRACTION = 0.1;
 
@@ -28,7 +29,7 @@ public final class MetricsWarnings {
         if (largest < 0) return out;
         int max = trainCounts[largest];
         for (int c = 0; c < trainCounts.length; c++) {
-            if (c != largest && (trainCounts[c] < MIN_IMAGES || trainCounts[c] < RARE_FRACTION * max)) {
+            if (c != largest && (trainCounts[c] < RARE_FRACTION * max || trainCounts[c] < MIN_IMAGES && 2 * trainCounts[c] < max)) {
                 out.add("class '" + classes.get(c) + "' is rare: " + trainCounts[c] + " training images against " + max
                         + " of '" + classes.get(largest) + "'" + REMEDY);
             }
