@@ -1,6 +1,7 @@
 package dev.graft.cli;
 
 import dev.graft.GraftException;
+import dev.graft.models.Pretrained;
 import dev.graft.train.Comparison;
 import dev.graft.train.Recipe;
 import dev.graft.train.Strategy;
@@ -9,10 +10,13 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -20,8 +24,11 @@ import picocli.CommandLine.Parameters;
 
 /**
  * {@code graft compare}: trains every combination of the given architectures, weights and
- * strategies with the same recipe and seed, then prints and writes a table and one plot of
- * validation accuracy per epoch for all of them.
+ * strategies with the same recipe and seed, then prints and writes a table and plots of
+ * validation accuracy and loss per epoch for all of them. Every combination is checked
+ * (architecture known, weights found, recipe valid) before the first one trains; a strategy
+ * that starts from pretrained weights is combined with {@code --weights none} as {@code scratch},
+ * the strategy {@code graft train} implies for no weights ({@link Strategy#implied}), with a note.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train several architectures, weights or strategies with one recipe and compare them.",
@@ -39,21 +46,12 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Folder for the runs (default: runs/compare-<date>-<time>).")
     Path out;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() {
-        List<String> archs = split(options.arch), weights = split(options.weights);
-        List<Strategy> strategies = options.strategy != null ? options.strategy : Collections.singletonList(null);
-        // every recipe is built (and checked) before the first one trains
-        Map<String, Recipe> recipes = new LinkedHashMap<>();
-        for (String a : archs) {
-            for (String w : weights) {
-                for (Strategy s : strategies) {
-                    Recipe r = options.recipe(data, a, w, s);
-                    recipes.put((a == null ? r.arch() : a) + "-" + (w == null ? r.weights() : w)
-                            + (strategies.size() > 1 ? "-" + r.strategy() : ""), r);
-                }
-            }
-        }
+        Map<String, Recipe> recipes = plan();
         Path dir = out != null ? out : Path.of("runs", "compare-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmmss")));
         Comparison comparison = new Comparison(dir, Console::info, run -> run.listener(new Progress(run.recipe().epochs())));
@@ -67,12 +65,43 @@ final class CompareCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** Every combination's recipe by run name, all checked before any trains; a bad one is a usage error. */
+    private Map<String, Recipe> plan() {
+        List<String> archs = split(options.arch), weights = split(options.weights);
+        List<Strategy> strategies = options.strategy != null ? options.strategy : Collections.singletonList(null);
+        Map<String, Recipe> recipes = new LinkedHashMap<>();
+        Set<String> seen = new HashSet<>();
+        for (String a : archs) {
+            for (String w : weights) {
+                for (Strategy s : strategies) {
+                    Recipe r = options.recipe(data, a, w, s);
+                    if (s != null && s.pretrained() && Strategy.implied(r.weights(), s) != s) {
+                        r = options.recipe(data, a, w, null);
+                        Console.info("note: --strategy " + s + " with --weights " + w + " would train a random backbone;"
+                                + " that combination trains as " + r.strategy() + " (as graft train does for --weights "
+                                + w + ").");
+                    }
+                    try {
+                        Pretrained.requireFound(r.arch(), r.weights());
+                    } catch (GraftException e) {
+                        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+                    }
+                    if (!seen.add(r.toJson())) continue; // e.g. none with head and finetune: one scratch run
+                    String name = Comparison.runName(r.arch(), w == null ? r.weights() : w,
+                            strategies.size() > 1 ? r.strategy().toString() : null, recipes.keySet());
+                    recipes.put(name, r);
+                }
+            }
+        }
+        return recipes;
+    }
+
     /** The comma list's entries; a single null (the recipe's default) when not given. */
-    private static List<String> split(String list) {
+    private List<String> split(String list) {
         if (list == null) return Collections.singletonList(null);
         List<String> out = new ArrayList<>();
         for (String s : list.split(",")) if (!s.isBlank()) out.add(s.trim());
-        if (out.isEmpty()) throw new GraftException("an empty list was given to compare.");
+        if (out.isEmpty()) throw new CommandLine.ParameterException(spec.commandLine(), "an empty list was given to compare.");
         return out;
     }
 }

@@ -1,11 +1,14 @@
 package dev.graft.cli;
 
+import dev.graft.data.SamplerKind;
 import dev.graft.data.transforms.Augment;
 import dev.graft.models.HeadSpec;
 import dev.graft.nn.Precision;
 import dev.graft.train.BnPolicy;
+import dev.graft.train.Monitor;
 import dev.graft.train.Recipe;
 import dev.graft.train.Strategy;
+import dev.graft.train.loss.ClassWeights;
 import dev.graft.train.optim.OptimizerKind;
 import dev.graft.train.schedule.ScheduleKind;
 import java.util.Iterator;
@@ -96,6 +99,18 @@ final class RecipeOptions {
     @Option(names = "--label-smoothing", description = "Cross-entropy label smoothing (default: 0).")
     Double labelSmoothing;
 
+    @Option(names = "--class-weights", converter = ClassWeightChoices.class, completionCandidates = ClassWeightChoices.class,
+            description = "none (default) or balanced: weight the loss of class c by images / (classes * images of c).")
+    ClassWeights classWeights;
+
+    @Option(names = "--sampler", converter = Samplers.class, completionCandidates = Samplers.class,
+            description = "shuffle (default) or balanced: draw every class equally often, with replacement.")
+    SamplerKind sampler;
+
+    @Option(names = "--monitor", converter = Monitors.class, completionCandidates = Monitors.class,
+            description = "What picks the best epoch and stops early: val_acc (default), val_loss or macro_f1.")
+    Monitor monitor;
+
     @Option(names = "--patience", description = "Stop after N epochs without a better val accuracy (default: off).")
     Integer patience;
 
@@ -141,7 +156,8 @@ final class RecipeOptions {
                     .optimizer(optimizer).lr(lr).momentum(momentum).weightDecay(weightDecay).schedule(schedule)
                     .stepSize(stepSize).gamma(gamma).warmupEpochs(warmupEpochs).labelSmoothing(labelSmoothing)
                     .patience(patience).seed(seed).workers(workers).valSplit(valSplit).perClass(perClass)
-                    .classes(classes).cacheFeatures(cacheFeatures).cacheViews(cacheViews).precision(precision).build();
+                    .classes(classes).cacheFeatures(cacheFeatures).cacheViews(cacheViews).precision(precision)
+                    .classWeights(classWeights).sampler(sampler).monitor(monitor).build();
         } catch (Recipe.Invalid e) {
             throw usage(e.getMessage());
         }
@@ -181,6 +197,12 @@ final class RecipeOptions {
     static final class Schedules extends Choice<ScheduleKind> { Schedules() { super(ScheduleKind.class); } }
 
     static final class Precisions extends Choice<Precision> { Precisions() { super(Precision.class); } }
+
+    static final class ClassWeightChoices extends Choice<ClassWeights> { ClassWeightChoices() { super(ClassWeights.class); } }
+
+    static final class Samplers extends Choice<SamplerKind> { Samplers() { super(SamplerKind.class); } }
+
+    static final class Monitors extends Choice<Monitor> { Monitors() { super(Monitor.class); } }
 
     static final class Heads implements ITypeConverter<HeadSpec> {
         @Override

@@ -52,6 +52,7 @@ public final class Loader implements AutoCloseable {
     private final int prefetch;
     private final ToTensorNormalize normalize;
     private final SkipList skipped;
+    private final Sampler sampler;
     private final ExecutorService pool;
     private final ConcurrentHashMap<Integer, Boolean> bad = new ConcurrentHashMap<>();
     private final BlockingQueue<float[]> buffers;
@@ -69,6 +70,7 @@ public final class Loader implements AutoCloseable {
         this.prefetch = b.prefetch > 0 ? b.prefetch : 2;
         this.normalize = b.normalize;
         this.skipped = b.skipped != null ? b.skipped : new SkipList();
+        this.sampler = b.sampler;
         this.buffers = new ArrayBlockingQueue<>(this.prefetch + 2);
         if (workers > 0) {
             AtomicInteger n = new AtomicInteger();
@@ -99,6 +101,7 @@ public final class Loader implements AutoCloseable {
         private int prefetch = 2;
         private ToTensorNormalize normalize = ToTensorNormalize.imagenet();
         private SkipList skipped;
+        private Sampler sampler;
 
         private Builder(Dataset dataset) {
             this.dataset = dataset;
@@ -170,6 +173,12 @@ public final class Loader implements AutoCloseable {
             return this;
         }
 
+        /** Visits the sampler's indices each epoch instead of the (shuffled) dataset order; null: none. */
+        public Builder sampler(Sampler s) {
+            this.sampler = s;
+            return this;
+        }
+
         public Loader build() {
             return new Loader(this);
         }
@@ -200,6 +209,7 @@ public final class Loader implements AutoCloseable {
 
     /** The dataset indices of epoch {@code e} in the order they will be batched. */
     public int[] order(int epoch) {
+        if (sampler != null) return sampler.order(epoch);
         int[] order = new int[dataset.size()];
         for (int i = 0; i < order.length; i++) order[i] = i;
         if (shuffle) Subset.shuffle(order, new SplittableRandom(mix(mix(mix(seed) + epoch) + Long.MIN_VALUE)));

@@ -48,6 +48,17 @@ public final class Metrics {
         return acc.result();
     }
 
+    /** Metrics of a confusion matrix alone ({@code [true][predicted]}; classes named by index, no top-k). */
+    public static Metrics ofConfusion(int[][] confusion) {
+        List<String> names = new ArrayList<>();
+        long n = 0;
+        for (int c = 0; c < confusion.length; c++) {
+            names.add(String.valueOf(c));
+            for (int v : confusion[c]) n += v;
+        }
+        return new Metrics(names, confusion, n, 0, 0, List.of());
+    }
+
     public List<String> classes() {
         return classes;
     }
@@ -82,6 +93,28 @@ public final class Metrics {
     /** One row per class, in class-index order. */
     public List<ClassStats> perClass() {
         return perClass;
+    }
+
+    /**
+     * The mean recall over the classes that have samples, as sklearn's
+     * {@code balanced_accuracy_score}: always guessing one class scores 1 / classes however
+     * rare the others are. NaN when empty.
+     */
+    public double balancedAccuracy() {
+        double sum = 0;
+        int present = 0;
+        for (ClassStats s : perClass) {
+            if (s.support() > 0) {
+                sum += s.recall();
+                present++;
+            }
+        }
+        return present == 0 ? Double.NaN : sum / present;
+    }
+
+    /** The macro-averaged F1 ({@link #macroAverage()}'s F1, sklearn's {@code f1_score(average="macro")}); NaN when empty. */
+    public double macroF1() {
+        return count == 0 ? Double.NaN : macroAverage().f1();
     }
 
     /** Unweighted mean over classes of precision, recall and F1 (sklearn "macro avg"). */
@@ -140,7 +173,7 @@ public final class Metrics {
     }
 
     /**
-     * The metrics as JSON: {@code accuracy}, {@code top5} (top-k accuracy, k in {@code top_k}),
+     * The metrics as JSON: {@code accuracy}, {@code balanced_accuracy}, {@code macro_f1}, {@code top5} (top-k accuracy, k in {@code top_k}),
      * {@code count}, {@code classes}, {@code per_class} ({class, precision, recall, f1,
      * support}), {@code macro_avg}, {@code weighted_avg}, {@code confusion_matrix} (rows =
      * true), {@code most_confused} (at most 20 {true, predicted, count}) and
@@ -149,6 +182,8 @@ public final class Metrics {
     public JsonObject toJsonObject() {
         JsonObject o = new JsonObject();
         o.add("accuracy", num(accuracy()));
+        o.add("balanced_accuracy", num(balancedAccuracy()));
+        o.add("macro_f1", num(macroF1()));
         o.add("top5", num(topKAccuracy()));
         o.addProperty("top_k", k);
         o.addProperty("count", count);
@@ -210,6 +245,8 @@ public final class Metrics {
                 topKAccuracy(), count));
         sb.append(row(w, macroAverage()));
         sb.append(row(w, weightedAverage()));
+        sb.append(String.format("%" + w + "s %10s %10s %10.4f %10d%n", "balanced acc", "", "",
+                balancedAccuracy(), count));
         return sb.toString();
     }
 

@@ -57,10 +57,7 @@ public final class Pretrained {
             classes = Zoo.imagenetClasses();
         } else {
             Path p = Path.of(arg);
-            if (!Files.exists(p)) {
-                throw new GraftException("--weights '" + arg + "' is neither none, imagenet, a weights tag of " + arch
-                        + " nor an existing file or run directory.");
-            }
+            requireFound(arch, arg);
             if (Files.isDirectory(p)) {
                 SavedModel saved = SavedModel.read(p);
                 if (!saved.arch().equals(spec.name())) {
@@ -74,6 +71,22 @@ public final class Pretrained {
             source = p.toString();
         }
         return fit(spec, state, targetClasses, source, published, classes, notice);
+    }
+
+    /**
+     * Fails with one sentence, before anything is read or downloaded, when {@code weightsArg}
+     * is neither none, imagenet, a weights tag of {@code arch} nor an existing file or run directory.
+     */
+    public static void requireFound(String arch, String weightsArg) {
+        String arg = weightsArg == null ? NO_WEIGHTS : weightsArg;
+        if (arg.equalsIgnoreCase(NO_WEIGHTS) || arg.equalsIgnoreCase("imagenet") || arg.equalsIgnoreCase("default")
+                || Zoo.get(arch).weights(arg) != null) {
+            return;
+        }
+        if (!Files.exists(Path.of(arg))) {
+            throw new GraftException("--weights '" + arg + "' is neither none, imagenet, a weights tag of " + arch
+                    + " nor an existing file or run directory.");
+        }
     }
 
     /** The file's state dict, its keys checked against the architecture before any tensor data is read. */

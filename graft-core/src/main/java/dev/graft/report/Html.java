@@ -96,6 +96,9 @@ final class Html {
         .card .value { font-size:18px; font-weight:600; margin-top:2px; overflow-wrap:anywhere; }
         table { border-collapse:collapse; font-size:14px; margin:4px 0 8px; }
         .wide { overflow-x:auto; max-width:100%; }
+        table.fit { width:100%; table-layout:fixed; font-size:13px; }
+        table.fit th, table.fit td { padding:4px 6px; overflow-wrap:anywhere; white-space:normal; }
+        ul.warnings { margin:0; padding:10px 12px 10px 32px; border:1px solid var(--bad); border-radius:8px; color:var(--bad); }
         th, td { border:1px solid var(--border); padding:5px 12px; text-align:left; vertical-align:top; }
         th { background:var(--soft); font-weight:600; }
         td.num, th.num { text-align:right; font-variant-numeric:tabular-nums; white-space:nowrap; }

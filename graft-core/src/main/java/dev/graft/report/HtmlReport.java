@@ -41,6 +41,7 @@ public final class HtmlReport {
     private List<RgbImage> augmented;
     private List<CompareRow> compareRows;
     private Map<String, List<EpochRecord>> compareRuns;
+    private List<String> warnings = List.of();
 
     /** Page title and main heading (default "Graft report"). */
     public HtmlReport title(String title) {
@@ -51,6 +52,12 @@ public final class HtmlReport {
     /** A line under the title, e.g. the data folder and the date. */
     public HtmlReport subtitle(String subtitle) {
         this.subtitle = subtitle;
+        return this;
+    }
+
+    /** One-line warnings (rare classes, a model no better than guessing), shown first. */
+    public HtmlReport warnings(List<String> warnings) {
+        this.warnings = List.copyOf(warnings);
         return this;
     }
 
@@ -128,6 +135,7 @@ public final class HtmlReport {
     /** The whole page as one HTML string. */
     public String render() {
         Map<String, String> sections = new LinkedHashMap<>();
+        if (!warnings.isEmpty()) sections.put("warnings", warningsSection());
         if (summary != null) sections.put("summary", summarySection());
         if (compareRows != null) sections.put("comparison", comparisonSection());
         if (recipe != null) sections.put("recipe", recipeSection());
@@ -163,6 +171,7 @@ public final class HtmlReport {
 
     private static String heading(String id) {
         return switch (id) {
+            case "warnings" -> "Warnings";
             case "summary" -> "Summary";
             case "comparison" -> "Comparison";
             case "recipe" -> "Recipe";
@@ -176,6 +185,12 @@ public final class HtmlReport {
             case "timings" -> "Timings";
             default -> id;
         };
+    }
+
+    private String warningsSection() {
+        StringBuilder sb = new StringBuilder("<ul class=\"warnings\">\n");
+        warnings.forEach(w -> sb.append("<li>").append(esc(w)).append("</li>\n"));
+        return sb.append("</ul>\n").toString();
     }
 
     private String summarySection() {
@@ -197,16 +212,16 @@ public final class HtmlReport {
         return sb.append("</div>\n").toString();
     }
 
-    /** A comparison's run names are the folders of their runs, next to the comparison report. */
+    /** A comparison's run names are the folders of their runs (safe names), next to the comparison report. */
     private static String runLink(String name) {
-        if (name.contains("/") || name.contains(":") || name.startsWith(".")) return esc(name);
-        return "<a href=\"" + esc(name) + "/report.html\">" + esc(name) + "</a>";
+        String href = java.net.URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+        return "<a href=\"" + esc(href) + "/report.html\">" + esc(name) + "</a>";
     }
 
     private String comparisonSection() {
         double best = compareRows.stream().mapToDouble(CompareRow::bestValAccuracy)
                 .filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN);
-        StringBuilder sb = new StringBuilder("<div class=\"wide\"><table>\n<tr><th>Run</th><th>Architecture</th>"
+        StringBuilder sb = new StringBuilder("<table class=\"fit\">\n<tr><th>Run</th><th>Architecture</th>"
                 + "<th>Weights</th><th>Strategy</th><th class=\"num\">Best val accuracy</th>"
                 + "<th class=\"num\">Best epoch</th><th class=\"num\">Parameters</th>"
                 + "<th class=\"num\">Train time</th><th class=\"num\">Images/s</th></tr>\n");
@@ -219,11 +234,13 @@ public final class HtmlReport {
               .append(num(Html.count(r.parameters()))).append(num(Html.duration(r.trainSeconds())))
               .append(num(Html.fixed(r.imagesPerSecond(), 1))).append("</tr>\n");
         }
-        sb.append("</table></div>\n<p class=\"note\">Every run used the same recipe and seed; the best "
+        sb.append("</table>\n<p class=\"note\">Every run used the same recipe and seed; the best "
                 + "validation accuracy is in bold. Each run's name links to its own report.</p>\n");
         if (compareRuns != null && !compareRuns.isEmpty()) {
-            sb.append(Html.figure(Plots.compareValAccuracy(compareRuns),
-                    "validation accuracy per epoch for each run", null));
+            sb.append("<div class=\"figs\">\n").append(Html.figure(Plots.compareValAccuracy(compareRuns),
+                    "validation accuracy per epoch for each run", null))
+              .append(Html.figure(Plots.compareValLoss(compareRuns), "validation loss per epoch for each run", null))
+              .append("</div>\n");
         }
         return sb.toString();
     }
@@ -300,7 +317,8 @@ public final class HtmlReport {
             sb.append("<div class=\"cards\">")
               .append(Html.card("Accuracy", Html.pct(metrics.accuracy())))
               .append(Html.card("Top-" + metrics.k() + " accuracy", Html.pct(metrics.topKAccuracy())))
-              .append(Html.card("Macro F1", Html.fixed(metrics.macroAverage().f1(), 4)))
+              .append(Html.card("Balanced accuracy", Html.pct(metrics.balancedAccuracy())))
+              .append(Html.card("Macro F1", Html.fixed(metrics.macroF1(), 4)))
               .append(Html.card("Images", String.valueOf(metrics.count())))
               .append("</div>\n<h3>Counts (rows: true class, columns: predicted class)</h3>\n");
         }

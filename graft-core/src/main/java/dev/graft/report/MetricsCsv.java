@@ -13,16 +13,16 @@ import java.util.Map;
 
 /**
  * Reads and writes a run's {@code metrics.csv}: one row per epoch with the columns
- * {@code epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds,images_per_second}.
+ * {@code epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds,images_per_second,val_balanced_acc,val_macro_f1}.
  * Numbers are written in Java's shortest round-trip form, so reading gives back exactly the
  * values written; a value not measured is an empty field (NaN). Reading goes by header
- * name, so older files without {@code images_per_second} (or with extra columns) still load:
+ * name, so older files without the later columns (or with extra columns) still load:
  * that is what resuming and regenerating a report need.
  */
 public final class MetricsCsv {
     /** The header, in column order. */
     public static final List<String> COLUMNS = List.of("epoch", "train_loss", "train_acc",
-            "val_loss", "val_acc", "lr", "seconds", "images_per_second");
+            "val_loss", "val_acc", "lr", "seconds", "images_per_second", "val_balanced_acc", "val_macro_f1");
 
     private MetricsCsv() {}
 
@@ -38,7 +38,8 @@ public final class MetricsCsv {
             sb.append(e.epoch()).append(',').append(num(e.trainLoss())).append(',')
                     .append(num(e.trainAcc())).append(',').append(num(e.valLoss())).append(',')
                     .append(num(e.valAcc())).append(',').append(num(e.lr())).append(',')
-                    .append(num(e.seconds())).append(',').append(num(e.imagesPerSecond()))
+                    .append(num(e.seconds())).append(',').append(num(e.imagesPerSecond())).append(',')
+                    .append(num(e.valBalancedAcc())).append(',').append(num(e.valMacroF1()))
                     .append('\n');
         }
         return sb.toString();
@@ -81,7 +82,8 @@ public final class MetricsCsv {
                         value(f, col, "train_loss"), value(f, col, "train_acc"),
                         value(f, col, "val_loss"), value(f, col, "val_acc"),
                         value(f, col, "lr"), value(f, col, "seconds"),
-                        value(f, col, "images_per_second")));
+                        value(f, col, "images_per_second"), value(f, col, "val_balanced_acc"),
+                        value(f, col, "val_macro_f1")));
             } catch (NumberFormatException e) {
                 throw new GraftException("metrics file " + where + " has a value that is not a "
                         + "number: " + lines[ln], e);

@@ -94,6 +94,17 @@ public final class Plots {
         return encode(c);
     }
 
+    /** Validation loss per epoch of several runs, one line per run (map order). */
+    public static byte[] compareValLoss(Map<String, List<EpochRecord>> runs) {
+        List<EpochRecord> all = new ArrayList<>();
+        runs.values().forEach(all::addAll);
+        XYChart c = chart("Validation loss", "epoch", "val loss", all);
+        runs.forEach((name, epochs) -> line(c, name, epochs, EpochRecord::valLoss));
+        c.getStyler().setLegendPosition(runs.size() > 4 ? Styler.LegendPosition.OutsideE
+                : Styler.LegendPosition.InsideNE);
+        return encode(c);
+    }
+
     /** Heatmap of a confusion matrix ({@code counts[true][predicted]}). */
     public static byte[] confusionMatrix(List<String> classes, int[][] counts) {
         return Awt.png(new ConfusionMatrixPlot(classes, counts).render());

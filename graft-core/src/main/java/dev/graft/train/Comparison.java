@@ -50,6 +50,29 @@ public final class Comparison {
         return o;
     }
 
+    /**
+     * A folder name for a run: the architecture, the weights (a file or folder by its name
+     * without extension) and, when given, the strategy, joined by '-' with every character
+     * other than letters, digits, '.', '_' and '-' replaced by '_'; {@code taken} names get
+     * "-2", "-3"... so every run has its own folder directly under the comparison's.
+     */
+    public static String runName(String arch, String weights, String strategy, java.util.Set<String> taken) {
+        String w = weights;
+        if (w.contains("/") || w.contains(java.io.File.separator) || w.contains(".")) {
+            Path file = Path.of(w).getFileName();
+            w = file == null ? w : file.toString();
+            int dot = w.lastIndexOf('.');
+            if (dot > 0) w = w.substring(0, dot);
+        }
+        String name = (arch + "-" + w + (strategy == null ? "" : "-" + strategy)).replaceAll("[^A-Za-z0-9._-]", "_")
+                .replaceAll("^[.-]+", "");
+        if (name.length() > 80) name = name.substring(0, 80);
+        if (name.isEmpty()) name = "run";
+        String unique = name;
+        for (int i = 2; taken.stream().anyMatch(unique::equalsIgnoreCase); i++) unique = name + "-" + i;
+        return unique;
+    }
+
     public void interrupt() {
         TrainingRun r = current;
         if (r != null) r.interrupt();

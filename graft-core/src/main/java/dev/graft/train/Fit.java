@@ -3,6 +3,7 @@ package dev.graft.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.graft.eval.Logits;
+import dev.graft.eval.Metrics;
 import dev.graft.io.TensorData;
 import dev.graft.nn.Autocast;
 import dev.graft.nn.Engine;
@@ -21,20 +22,29 @@ import java.util.function.UnaryOperator;
 /**
  * The training loop of the seeds' {@code train_model}, data-agnostic: each epoch a train
  * phase (zero grad, forward, loss, backward, optimizer step, per-step schedule) and a val
- * phase, each reporting loss and accuracy; the best weights by validation accuracy are kept
- * and restored at the end; optional early stopping. Divergence stops the run with one sentence
- * naming the step: every step's loss (read back anyway for the progress bar) is checked before
- * its backward pass, and after each epoch the weights and buffers (one engine reduction per
- * tensor) and the validation loss, so no checkpoint or model with NaN or infinity is ever
- * handed on; the best weights so far, if any, are restored. {@link #interrupt()} (from a Ctrl-C hook) ends it after the
+ * phase, each reporting loss and accuracy (validation also balanced accuracy and macro-F1);
+ * the best weights by the monitored value ({@link Monitor}, validation accuracy by default) are
+ * kept and restored at the end; optional early stopping. Divergence stops the run with one
+ * sentence naming the step: every step's loss (read back anyway for the progress bar) is checked
+ * before its backward pass, and after each epoch the weights and buffers (one engine reduction per
+ * tensor) and the validation loss, so no checkpoint or model with NaN or infinity is ever handed
+ * on; the best weights so far, if any, are restored. {@link #interrupt()} (from a Ctrl-C hook) ends it after the
  * current step. Each step draws its randomness from {@code Rng.mix(seed, epoch, step)} and
  * runs in its own array scope, so nothing accumulates across steps.
  */
 public final class Fit {
     public enum Status { COMPLETED, EARLY_STOPPED, INTERRUPTED, DIVERGED }
 
-    /** Loss (mean over samples) and accuracy of one phase of one epoch. */
-    public record PhaseResult(String phase, int epoch, double loss, double accuracy, long samples, double seconds) {
+    /**
+     * Loss (mean over samples) and accuracy of one phase of one epoch; for validation also the
+     * balanced accuracy (mean recall over classes) and macro-F1 (NaN for training).
+     */
+    public record PhaseResult(String phase, int epoch, double loss, double accuracy, long samples, double seconds,
+                              double balancedAccuracy, double macroF1) {
+        public PhaseResult(String phase, int epoch, double loss, double accuracy, long samples, double seconds) {
+            this(phase, epoch, loss, accuracy, samples, seconds, Double.NaN, Double.NaN);
+        }
+
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "%s Loss: %.4f Acc: %.4f", phase, loss, accuracy);
@@ -56,6 +66,7 @@ public final class Fit {
     private int epochs = 1, patience = 0, startEpoch = 0;
     private long seed = 0, globalStep = 0;
     private boolean restoreBest = true, bfloat16;
+    private Monitor monitor = Monitor.VAL_ACC;
     private final List<FitListener> listeners = new ArrayList<>();
     private volatile boolean interrupted;
     private Map<String, TensorData> bestState;
@@ -76,8 +87,11 @@ public final class Fit {
 
     public Fit seed(long s) { seed = s; return this; }
 
-    /** Stop after this many epochs without a better validation accuracy; 0 never stops early. */
+    /** Stop after this many epochs without a better monitored value; 0 never stops early. */
     public Fit patience(int epochs) { patience = epochs; return this; }
+
+    /** What picks the best epoch and drives early stopping (default: validation accuracy). */
+    public Fit monitor(Monitor m) { monitor = m; return this; }
 
     /** Whether to load the best epoch's weights at the end (default true, as the seeds do). */
     public Fit restoreBest(boolean r) { restoreBest = r; return this; }
@@ -103,6 +117,7 @@ public final class Fit {
 
     public int bestEpoch() { return bestEpoch; }
 
+    /** The best monitored value so far ({@link Monitor#score}: the accuracy by default). */
     public double bestAccuracy() { return bestAccuracy; }
 
     /**
@@ -150,7 +165,7 @@ public final class Fit {
                 }
             }
             boolean best = false;
-            double acc = val != null ? val.accuracy() : Double.NaN;
+            double acc = val != null ? monitor.score(val) : Double.NaN;
             if (val != null && acc > bestAccuracy) {
                 best = true;
                 bestAccuracy = acc;
@@ -165,8 +180,8 @@ public final class Fit {
             for (FitListener l : listeners) l.epochEnd(r, this);
             if (interrupted) return finish(Status.INTERRUPTED, "Training was interrupted after epoch " + (epoch + 1) + ".", history);
             if (patience > 0 && sinceBest >= patience) {
-                return finish(Status.EARLY_STOPPED, "Stopped early after epoch " + (epoch + 1) + ": validation accuracy "
-                        + "has not improved for " + patience + " epochs.", history);
+                return finish(Status.EARLY_STOPPED, "Stopped early after epoch " + (epoch + 1) + ": " + monitor.description()
+                        + " has not improved for " + patience + " epochs.", history);
             }
         }
         return finish(Status.COMPLETED, "Training finished.", history);
@@ -177,7 +192,9 @@ public final class Fit {
             model.loadStateDict(bestState, true);
             if (status == Status.DIVERGED) message += " The best model so far (epoch " + (bestEpoch + 1) + ") is kept.";
         }
-        return new Result(status, message, history, bestEpoch, bestAccuracy, globalStep);
+        double bestAcc = monitor == Monitor.VAL_ACC ? bestAccuracy : history.stream().filter(e -> e.epoch() == bestEpoch)
+                .mapToDouble(e -> e.val().accuracy()).findFirst().orElse(Double.NaN);
+        return new Result(status, message, history, bestEpoch, bestAcc, globalStep);
     }
 
     private double[] lrs() {
@@ -268,6 +285,7 @@ public final class Fit {
         double lossSum = 0;
         long correct = 0, seen = 0;
         int i = 0;
+        int[][] confusion = null;
         for (Batch b : data.val()) {
             try (NDManager scope = Engine.newScope(); Autocast autocast = Autocast.bfloat16(bfloat16)) {
                 NDArray out = forward.apply(Engine.array(scope, b.x(), b.shape()));
@@ -277,15 +295,20 @@ public final class Fit {
                     return new PhaseResult("val", epoch, v, 0, seen + b.n(), (System.nanoTime() - t0) / 1e9);
                 }
                 lossSum += v * b.n();
-                correct += correct(out, b.labels());
+                Logits logits = new Logits(out.toFloatArray(), (int) out.getShape().get(1));
+                correct += logits.correct(b.labels());
+                if (confusion == null) confusion = new int[logits.numClasses()][logits.numClasses()];
+                int[] predicted = logits.argmax();
+                for (int k = 0; k < predicted.length; k++) confusion[b.labels()[k]][predicted[k]]++;
                 seen += b.n();
             }
             for (FitListener l : listeners) l.batchEnd("val", epoch, ++i, data.valBatches(), lossSum / seen);
         }
         model.train();
         if (seen == 0) return null;
+        Metrics m = Metrics.ofConfusion(confusion);
         PhaseResult r = new PhaseResult("val", epoch, lossSum / seen, (double) correct / seen, seen,
-                (System.nanoTime() - t0) / 1e9);
+                (System.nanoTime() - t0) / 1e9, m.balancedAccuracy(), m.macroF1());
         for (FitListener l : listeners) l.phaseEnd(r);
         return r;
     }

@@ -6,6 +6,7 @@ import dev.graft.models.ImageModel;
 import dev.graft.models.ModelSpec;
 import dev.graft.models.Zoo;
 import dev.graft.nn.Module;
+import dev.graft.train.loss.ClassWeights;
 import dev.graft.train.loss.CrossEntropyLoss;
 import dev.graft.train.loss.Loss;
 import dev.graft.train.loss.NLLLoss;
@@ -54,6 +55,8 @@ public final class Learner {
     private Function<List<ParamGroup>, Optimizer> optimizerFactory = g -> OptimizerKind.SGD.build(g, 1e-3, 0.9, 0);
     private ScheduleFactory scheduleFactory;
     private Loss loss = new CrossEntropyLoss();
+    private ClassWeights classWeights = ClassWeights.NONE;
+    private Monitor monitor = Monitor.VAL_ACC;
     private int epochs = 1, patience = 0, freezeEpochs = 0;
     private long seed = 0;
     private boolean bfloat16;
@@ -162,6 +165,15 @@ public final class Learner {
 
     public Learner loss(Loss l) { loss = l; return this; }
 
+    /**
+     * Weights the loss per class from the training data's class counts ({@link TrainData#classCounts}):
+     * {@code BALANCED} as scikit-learn's {@code compute_class_weight}. Needs a cross-entropy or NLL loss.
+     */
+    public Learner classWeights(ClassWeights w) { classWeights = w; return this; }
+
+    /** What picks the best epoch and drives early stopping (default: validation accuracy). */
+    public Learner monitor(Monitor m) { monitor = m; return this; }
+
     public Learner epochs(int n) { epochs = n; return this; }
 
     public Learner seed(long s) { seed = s; return this; }
@@ -222,7 +234,8 @@ public final class Learner {
         initial.apply(model, spec, unfreezeFrom, bnFor(initial));
         Optimizer optimizer = optimizerFactory.apply(strategy.paramGroups(model, spec, lr, backboneLrMult));
         model.setBfloat16Inference(bfloat16);
-        fit = new Fit(model, optimizer, loss).epochs(epochs).seed(seed).patience(patience).bfloat16(bfloat16);
+        fit = new Fit(model, optimizer, weighted(loss, data)).epochs(epochs).seed(seed).patience(patience)
+                .bfloat16(bfloat16).monitor(monitor);
         if (scheduleFactory != null) {
             int steps = data.trainBatches();
             if (steps < 0 && cacheViews > 0) {
@@ -267,6 +280,15 @@ public final class Learner {
         return fit.run(data);
     }
 
+    /** The loss with the class weights the training data's counts give, or the loss itself without class weights. */
+    private Loss weighted(Loss l, TrainData data) {
+        if (classWeights == ClassWeights.NONE) return l;
+        int[] counts = data.classCounts();
+        if (counts == null) throw new GraftException("class weights need the training data's images per class.");
+        if (!(l instanceof NLLLoss nll)) throw new GraftException("class weights need a cross-entropy or NLL loss.");
+        return nll.withWeight(classWeights.weights(counts));
+    }
+
     private BnPolicy bnFor(Strategy s) { return bn != null && bn != BnPolicy.AUTO ? bn : BnPolicy.forStrategy(s); }
 
     /**
@@ -291,7 +313,7 @@ public final class Learner {
 
     /**
      * Everything a recipe says about training: strategy, BatchNorm policy, backbone rate,
-     * optimizer, schedule, loss, epochs, seed, patience, precision and feature caching, and
+     * optimizer, schedule, loss and class weights, monitor, epochs, seed, patience, precision and feature caching, and
      * the recipe itself for the checkpoints. {@code graft train} configures its learner with this one call.
      */
     public Learner configure(Recipe r) {
@@ -300,7 +322,7 @@ public final class Learner {
                 .optimizer(r.optimizer(), r.lr(), r.momentum(), r.weightDecay())
                 .schedule(r.schedule(), r.stepSize(), r.gamma(), r.warmupEpochs())
                 .loss(r.head().logSoftmax() ? new NLLLoss() : new CrossEntropyLoss(null, r.labelSmoothing()))
-                .bfloat16(r.bfloat16()).recipe(r.toJson());
+                .classWeights(r.classWeights()).monitor(r.monitor()).bfloat16(r.bfloat16()).recipe(r.toJson());
         return r.cacheViews() > 0 ? cacheViews(r.cacheViews()) : cacheFeatures(r.cacheFeatures());
     }
 

@@ -36,6 +36,9 @@ public final class LoaderData implements TrainData {
     }
 
     @Override
+    public int[] classCounts() { return train.dataset().classCounts(); }
+
+    @Override
     public int valBatches() { return val == null ? 0 : val.batchesPerEpoch(); }
 
     /** One epoch of a loader as training batches. */

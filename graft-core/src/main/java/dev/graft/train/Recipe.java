@@ -9,11 +9,13 @@ import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
 import dev.graft.GraftException;
+import dev.graft.data.SamplerKind;
 import dev.graft.data.transforms.Augment;
 import dev.graft.models.HeadSpec;
 import dev.graft.models.Pretrained;
 import dev.graft.models.Zoo;
 import dev.graft.nn.Precision;
+import dev.graft.train.loss.ClassWeights;
 import dev.graft.train.optim.OptimizerKind;
 import dev.graft.train.schedule.ScheduleKind;
 import java.io.IOException;
@@ -64,7 +66,10 @@ public record Recipe(
         List<String> classes,
         boolean cacheFeatures,
         int cacheViews,
-        Precision precision) {
+        Precision precision,
+        ClassWeights classWeights,
+        SamplerKind sampler,
+        Monitor monitor) {
 
     /** A recipe value that cannot be: its message is one sentence for the user (a usage error). */
     public static final class Invalid extends GraftException {
@@ -74,7 +79,8 @@ public record Recipe(
     /** What each choice is called in messages. */
     private static final Map<Class<?>, String> WHAT = Map.of(Strategy.class, "strategy", BnPolicy.class,
             "BatchNorm policy", Augment.class, "augmentation", OptimizerKind.class, "optimizer", ScheduleKind.class,
-            "schedule", Precision.class, "precision");
+            "schedule", Precision.class, "precision", ClassWeights.class, "class weights", SamplerKind.class, "sampler",
+            Monitor.class, "monitor");
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().serializeNulls()
             .registerTypeAdapterFactory(new LowerCaseEnums())
@@ -92,10 +98,13 @@ public record Recipe(
                 }
             }).create();
 
-    /** Validates every field; fills the two that older run.json files may lack (bn, precision). */
+    /** Validates every field; fills those older run.json files may lack (bn, precision, class weights, sampler, monitor). */
     public Recipe {
         bn = bn == null ? BnPolicy.AUTO : bn;
         precision = precision == null ? Precision.FP32 : precision;
+        classWeights = classWeights == null ? ClassWeights.NONE : classWeights;
+        sampler = sampler == null ? SamplerKind.SHUFFLE : sampler;
+        monitor = monitor == null ? Monitor.VAL_ACC : monitor;
         classes = classes == null ? null : List.copyOf(classes);
         require(data != null && !data.isBlank(), "give the DATA to train on");
         require(arch != null && !arch.isBlank(), "give an architecture (--arch)");
@@ -128,6 +137,8 @@ public record Recipe(
         require(valSplit >= 0 && valSplit < 1, "--val-split must be in [0, 1), not " + valSplit);
         require(perClass >= 0, "--per-class cannot be negative");
         require(cacheViews >= 0, "--cache-views cannot be negative");
+        require(sampler == SamplerKind.SHUFFLE || !cacheFeatures && cacheViews <= 0,
+                "--sampler balanced draws new images every epoch, so it cannot be used with --cache-features or --cache-views");
         String learner = Learner.problem(strategy, freezeEpochs, cacheFeatures || cacheViews > 0,
                 augment != Augment.NONE && cacheViews <= 0);
         if (learner != null) throw new Invalid(learner);
@@ -147,7 +158,7 @@ public record Recipe(
                 .weightDecay(weightDecay).schedule(schedule).stepSize(stepSize).gamma(gamma).warmupEpochs(warmupEpochs)
                 .labelSmoothing(labelSmoothing).patience(patience).seed(seed).workers(workers).valSplit(valSplit)
                 .perClass(perClass).classes(classes).cacheFeatures(cacheFeatures).cacheViews(cacheViews)
-                .precision(precision);
+                .precision(precision).classWeights(classWeights).sampler(sampler).monitor(monitor);
     }
 
     /** True for mixed-precision bfloat16 training (see dev.graft.nn.Autocast). */
@@ -247,6 +258,9 @@ public record Recipe(
         private List<String> classes;
         private Boolean cacheFeatures;
         private Precision precision;
+        private ClassWeights classWeights;
+        private SamplerKind sampler;
+        private Monitor monitor;
 
         public Builder data(String v) { data = v; return this; }
         public Builder arch(String v) { arch = v; return this; }
@@ -281,13 +295,19 @@ public record Recipe(
         public Builder cacheFeatures(Boolean v) { cacheFeatures = v; return this; }
         public Builder cacheViews(Integer v) { cacheViews = v; return this; }
         public Builder precision(Precision v) { precision = v; return this; }
+        /** Loss weights per class: none, or balanced ({@link ClassWeights}). */
+        public Builder classWeights(ClassWeights v) { classWeights = v; return this; }
+        /** How the training loader draws images: shuffle, or balanced ({@link dev.graft.data.BalancedSampler}). */
+        public Builder sampler(SamplerKind v) { sampler = v; return this; }
+        /** What picks the best epoch and stops early: val_acc, val_loss or macro_f1. */
+        public Builder monitor(Monitor v) { monitor = v; return this; }
 
         /** The recipe, unset fields at the tutorial's defaults. */
         public Recipe build() {
             return build(new Recipe(data, arch != null ? arch : "resnet18", "imagenet", Strategy.FINETUNE, null, BnPolicy.AUTO,
                     Strategy.DEFAULT_BACKBONE_LR_MULT, 0, HeadSpec.LINEAR, 10, 16, 224, Augment.STANDARD, OptimizerKind.SGD,
                     0.001, 0.9, 0, ScheduleKind.STEP, 7, 0.1, 0, 0, 0, 0, Runtime.getRuntime().availableProcessors(), 0.2,
-                    0, null, false, 0, Precision.FP32));
+                    0, null, false, 0, Precision.FP32, ClassWeights.NONE, SamplerKind.SHUFFLE, Monitor.VAL_ACC));
         }
 
         /** The recipe, unset fields from {@code base}. */
@@ -302,7 +322,8 @@ public record Recipe(
                     or(gamma, b.gamma()), or(warmupEpochs, b.warmupEpochs()), or(labelSmoothing, b.labelSmoothing()),
                     or(patience, b.patience()), or(seed, b.seed()), or(workers, b.workers()), or(valSplit, b.valSplit()),
                     or(perClass, b.perClass()), or(classes, b.classes()), or(cacheFeatures, b.cacheFeatures()),
-                    or(cacheViews, b.cacheViews()), or(precision, b.precision()));
+                    or(cacheViews, b.cacheViews()), or(precision, b.precision()), or(classWeights, b.classWeights()),
+                    or(sampler, b.sampler()), or(monitor, b.monitor()));
         }
 
         private static <T> T or(T given, T base) { return given != null ? given : base; }

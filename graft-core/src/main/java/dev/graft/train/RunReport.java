@@ -10,6 +10,7 @@ import dev.graft.data.transforms.ImageTransform;
 import dev.graft.data.transforms.Preset;
 import dev.graft.eval.Metrics;
 import dev.graft.eval.MetricsAccumulator;
+import dev.graft.eval.MetricsWarnings;
 import dev.graft.eval.Mistake;
 import dev.graft.eval.PredictionTile;
 import dev.graft.models.ImageModel;
@@ -27,7 +28,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code report.html} of a training run: recipe, data, curves, and the final model's
+ * The {@code report.html} of a training run: imbalance warnings, recipe, data, curves, and the final model's
  * validation metrics, confusion matrix, a grid of validation predictions (the seeds'
  * 24-image grid), the worst mistakes and a sample of augmented training images; a run that
  * stopped before its last epoch is marked so at the top.
@@ -73,7 +74,11 @@ final class RunReport {
                 .forEach(e -> recipeTable.put(e.getKey(), e.getValue().isJsonNull() ? "" : e.getValue().toString()
                         .replaceAll("^\"|\"$", "")));
         List<SkippedFile> skippedFiles = skipped.entries().stream().map(e -> new SkippedFile(e.path(), e.reason())).toList();
+        int[] trainCounts = data.train().classCounts();
+        List<String> warnings = new ArrayList<>(MetricsWarnings.rareClasses(data.classes(), trainCounts));
+        warnings.addAll(MetricsWarnings.afterTraining(metrics, trainCounts));
         new HtmlReport()
+                .warnings(warnings)
                 .title("Graft run: " + recipe.arch() + " on " + recipe.data())
                 .subtitle(dir.toString())
                 .stopped(stopped)

@@ -22,6 +22,9 @@ public interface TrainData {
      */
     default int[] order(int epoch) { return null; }
 
+    /** Training images per class (indexed by label), for class weights; null when unknown. */
+    default int[] classCounts() { return null; }
+
     /** Validation batches, for progress bars; -1 when unknown. */
     default int valBatches() { return -1; }
 

@@ -9,6 +9,7 @@ import dev.graft.data.Loader;
 import dev.graft.data.SkipList;
 import dev.graft.data.transforms.Augment;
 import dev.graft.data.transforms.Preset;
+import dev.graft.eval.MetricsWarnings;
 import dev.graft.io.AtomicFiles;
 import dev.graft.models.HeadSpec;
 import dev.graft.models.ModelSpec;
@@ -298,6 +299,7 @@ public final class TrainingRun {
                 recipe.perClass(), recipe.classes(), -1));
         List<String> classes = data.classes();
         log.accept(data.summary());
+        MetricsWarnings.rareClasses(classes, data.train().classCounts()).forEach(w -> log.accept("warning: " + w));
 
         Rng.manualSeed(recipe.seed());
         Pretrained.Loaded loaded = Pretrained.load(recipe.arch(), recipe.weights(), classes, true,
@@ -320,7 +322,8 @@ public final class TrainingRun {
 
         Augment augment = recipe.augment();
         Loader train = Loader.builder(data.train()).transform(preset.trainTransform(augment)).batchSize(recipe.batchSize())
-                .forTraining().seed(recipe.seed()).workers(recipe.workers()).normalize(preset.normalizer()).skipList(skipped).build();
+                .forTraining().seed(recipe.seed()).workers(recipe.workers()).normalize(preset.normalizer()).skipList(skipped)
+                .sampler(recipe.sampler().create(data.train(), recipe.seed())).build();
         Loader val = Loader.builder(data.val()).transform(preset.evalTransform()).batchSize(recipe.batchSize())
                 .shuffle(false).seed(recipe.seed()).workers(recipe.workers()).normalize(preset.normalizer()).skipList(skipped).build();
 
@@ -343,7 +346,8 @@ public final class TrainingRun {
                 epochs.add(new EpochRecord(r.epoch() + 1, r.train().loss(), r.train().accuracy(),
                         v == null ? Double.NaN : v.loss(), v == null ? Double.NaN : v.accuracy(),
                         lrAtStart[lrAtStart.length - 1], r.train().seconds() + (v == null ? 0 : v.seconds()),
-                        r.train().samples() / Math.max(r.train().seconds(), 1e-9)));
+                        r.train().samples() / Math.max(r.train().seconds(), 1e-9),
+                        v == null ? Double.NaN : v.balancedAccuracy(), v == null ? Double.NaN : v.macroF1()));
                 MetricsCsv.write(dir.resolve(METRICS), epochs);
                 writeSkipped(skipped);
             }
@@ -363,8 +367,9 @@ public final class TrainingRun {
             writeSkipped(skipped);
             if (!epochs.isEmpty() && bestWeightsLoaded(result, model)) {
                 SavedModel saved = SavedModel.write(dir, model, spec.name(), classes, preset, head, loaded.source());
-                RunReport.write(dir, recipe, saved, model, data, val, train, epochs, skipped, preset, augment,
+                var metrics = RunReport.write(dir, recipe, saved, model, data, val, train, epochs, skipped, preset, augment,
                         stopped(result, epochs.size()));
+                MetricsWarnings.afterTraining(metrics, data.train().classCounts()).forEach(w -> log.accept("warning: " + w));
                 if (!keepCheckpoints) deleteTree(dir.resolve(CHECKPOINTS).resolve(Checkpoint.BEST));
             }
             EpochRecord best = epochs.stream().filter(e -> e.epoch() == result.bestEpoch() + 1).findFirst()

@@ -108,21 +108,21 @@ class HtmlReportTest {
         assertTrue(html.contains("90.00 %"), "best val accuracy shown");
 
         assertTrue(html.contains("Worst mistakes"));
-        // pictures in page order: compare, loss, accuracy, lr, confusion, predictions,
-        // mistakes, augmented
+        // pictures in page order: compare accuracy and loss, loss, accuracy, lr, confusion,
+        // predictions, mistakes, augmented
         List<BufferedImage> images = new ArrayList<>();
         Matcher m = DATA_PNG.matcher(html);
         while (m.find()) images.add(PlotsTest.decode(Base64.getDecoder().decode(m.group(1))));
-        assertEquals(8, images.size());
-        for (int i = 0; i < 4; i++) {
+        assertEquals(9, images.size());
+        for (int i = 0; i < 5; i++) {
             assertEquals(Plots.WIDTH, images.get(i).getWidth());
             assertEquals(Plots.HEIGHT, images.get(i).getHeight());
         }
-        assertTrue(images.get(4).getWidth() >= 300, "confusion matrix");
+        assertTrue(images.get(5).getWidth() >= 300, "confusion matrix");
         int gridWidth = 2 * 12 + 6 * ImageGrid.CELL + 5 * 12;
-        assertEquals(gridWidth, images.get(5).getWidth());
-        assertEquals(2 * 12 + 6 * ImageGrid.CELL + 5 * 12, images.get(6).getWidth());
-        assertEquals(gridWidth, images.get(7).getWidth());
+        assertEquals(gridWidth, images.get(6).getWidth());
+        assertEquals(2 * 12 + 6 * ImageGrid.CELL + 5 * 12, images.get(7).getWidth());
+        assertEquals(gridWidth, images.get(8).getWidth());
         try (var s = Files.list(file.getParent())) {
             assertEquals(1, s.count(), "no temp file left behind");
         }

@@ -18,15 +18,16 @@ class MetricsCsvTest {
     @Test
     void roundTripsExactly() throws IOException {
         List<EpochRecord> epochs = List.of(
-                new EpochRecord(1, 0.6931471805599453, 0.5012, 0.1 + 0.2, 1.0 / 3, 1e-3, 12.5, 180.25),
+                new EpochRecord(1, 0.6931471805599453, 0.5012, 0.1 + 0.2, 1.0 / 3, 1e-3, 12.5, 180.25, 0.5, 2.0 / 3),
                 new EpochRecord(2, 0.25, 0.9, Double.NaN, Double.NaN, 1.0000000000000002E-4, 11, Double.NaN));
         Path f = dir.resolve("run/metrics.csv");
         MetricsCsv.write(f, epochs);
         assertEquals(epochs, MetricsCsv.read(f));
         List<String> lines = Files.readAllLines(f);
-        assertEquals("epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds,images_per_second",
-                lines.get(0));
-        assertEquals("2,0.25,0.9,,,1.0000000000000002E-4,11.0,", lines.get(2));
+        assertEquals("epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds,images_per_second,val_balanced_acc,"
+                + "val_macro_f1", lines.get(0));
+        assertTrue(lines.get(1).endsWith(",180.25,0.5,0.6666666666666666"), lines.get(1));
+        assertEquals("2,0.25,0.9,,,1.0000000000000002E-4,11.0,,,", lines.get(2));
         try (var s = Files.list(f.getParent())) {
             assertEquals(1, s.count(), "no temp file left behind");
         }

@@ -26,6 +26,9 @@ public final class CrossEntropyLoss extends NLLLoss {
     public double labelSmoothing() { return labelSmoothing; }
 
     @Override
+    public CrossEntropyLoss withWeight(float[] weight) { return new CrossEntropyLoss(weight, labelSmoothing); }
+
+    @Override
     public NDArray compute(NDArray logits, int[] labels) {
         int n = labels.length, c = classes(logits, labels);
         NDArray logp = logits.logSoftmax(1);

@@ -16,6 +16,12 @@ public class NLLLoss implements Loss {
 
     public NLLLoss(float[] weight) { this.weight = weight == null ? null : weight.clone(); }
 
+    /** The same loss with these class weights (null: none). */
+    public NLLLoss withWeight(float[] weight) { return new NLLLoss(weight); }
+
+    /** The class weights, or null. */
+    public float[] weight() { return weight == null ? null : weight.clone(); }
+
     @Override
     public NDArray compute(NDArray logProbs, int[] labels) {
         int n = labels.length, c = classes(logProbs, labels);

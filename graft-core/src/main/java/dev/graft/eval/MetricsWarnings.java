@@ -1,0 +1,70 @@
+package dev.graft.eval;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One-line warnings about imbalanced data, for the terminal and the report. Before training:
+ * a class is rare when it has fewer than {@value #RARE_FRACTION} of the largest class's training
+ * images, or fewer than {@value #MIN_IMAGES} and under half the largest class's (48 cats and 5 dogs
+ * warn, 3 and 3 do not). After training: the validation accuracy is
+ * not above always guessing the largest training class, or a class with validation images has
+ * recall 0. A high accuracy on imbalanced data can hide both; the warnings point at the remedies.
+ */
+public final class MetricsWarnings {
+    /** A class with fewer training images than this, and under half the largest class's, is rare. */
+    public static final int MIN_IMAGES = 10;
+    /** A class with fewer training images than this fraction of the largest class's is rare. */
+    public static final double RARE_FRACTION = 0.1;
+
+    private static final String REMEDY = "; try --class-weights balanced or --sampler balanced, and --monitor macro_f1.";
+
+    private MetricsWarnings() {}
+
+    /** One warning per rare class, given the training images per class (indexed by label). */
+    public static List<String> rareClasses(List<String> classes, int[] trainCounts) {
+        List<String> out = new ArrayList<>();
+        int largest = largest(trainCounts);
+        if (largest < 0) return out;
+        int max = trainCounts[largest];
+        for (int c = 0; c < trainCounts.length; c++) {
+            if (c != largest && (trainCounts[c] < RARE_FRACTION * max || trainCounts[c] < MIN_IMAGES && 2 * trainCounts[c] < max)) {
+                out.add("class '" + classes.get(c) + "' is rare: " + trainCounts[c] + " training images against " + max
+                        + " of '" + classes.get(largest) + "'" + REMEDY);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Warnings about the final model's validation metrics: accuracy not above always guessing
+     * the largest training class, and each class with validation images but recall 0.
+     */
+    public static List<String> afterTraining(Metrics val, int[] trainCounts) {
+        List<String> out = new ArrayList<>();
+        if (val.count() == 0) return out;
+        int largest = largest(trainCounts);
+        if (largest >= 0) {
+            double baseline = (double) val.perClass().get(largest).support() / val.count();
+            if (val.accuracy() <= baseline) {
+                out.add(String.format(Locale.ROOT, "validation accuracy %.4f is not above always guessing '%s' (%.4f);"
+                        + " balanced accuracy is %.4f and macro-F1 %.4f%s", val.accuracy(), val.classes().get(largest),
+                        baseline, val.balancedAccuracy(), val.macroF1(), REMEDY));
+            }
+        }
+        for (ClassStats s : val.perClass()) {
+            if (s.support() > 0 && s.recall() == 0) {
+                out.add("class '" + s.name() + "' has recall 0: none of its " + s.support()
+                        + " validation images was recognised" + REMEDY);
+            }
+        }
+        return out;
+    }
+
+    private static int largest(int[] counts) {
+        int best = -1;
+        for (int c = 0; c < counts.length; c++) if (best < 0 || counts[c] > counts[best]) best = c;
+        return best;
+    }
+}
