@@ -2,6 +2,7 @@ package dev.graft.spark;
 
 import dev.graft.data.transforms.Interpolation;
 import dev.graft.data.transforms.Preset;
+import dev.graft.io.TensorData;
 import dev.graft.models.HeadSpec;
 import dev.graft.models.ImageModel;
 import dev.graft.models.SavedModel;
@@ -11,14 +12,16 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import javax.imageio.ImageIO;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * What the Spark tests share: a local[2] session, a tiny seeded model saved as a run
- * (MobileNetV3-Small, 3 classes, 32 px) and a small folder of seeded random images in
+ * (ResNet-18, 3 classes, 32 px: random-init MobileNets give features of 1e-9, too small to compare) and a small folder of seeded random images in
  * class subfolders (PNG and JPEG, assorted sizes), plus a folder of unreadable files.
  */
 final class SparkFixtures {
@@ -36,9 +39,26 @@ final class SparkFixtures {
 
     /** A seeded random-init model saved into {@code dir}. */
     static SavedModel model(Path dir) {
+        return model(dir, PRESET);
+    }
+
+    /** The same model with another inference preset. */
+    static SavedModel model(Path dir, Preset preset) {
         Rng.manualSeed(11);
-        try (ImageModel m = Zoo.get("mobilenet_v3_small").build(CLASSES.size())) {
-            return SavedModel.write(dir, m, "mobilenet_v3_small", CLASSES, PRESET, HeadSpec.LINEAR, null);
+        try (ImageModel m = Zoo.get("resnet18").build(CLASSES.size())) {
+            // a classifier 4x torch's default init: logits of a few units, so labels are decided
+            // and comparing them means something
+            Map<String, TensorData> state = new LinkedHashMap<>(m.stateDict());
+            SplittableRandom r = new SplittableRandom(12);
+            for (String k : List.of("fc.weight")) {
+                TensorData t = state.get(k);
+                float[] w = new float[(int) t.numel()];
+                double a = 4 * Math.sqrt(3.0 / t.shape()[1]);
+                for (int i = 0; i < w.length; i++) w[i] = (float) ((2 * r.nextDouble() - 1) * a);
+                state.put(k, TensorData.ofFloats(t.shape(), w));
+            }
+            m.loadStateDict(state, true);
+            return SavedModel.write(dir, m, "resnet18", CLASSES, preset, HeadSpec.LINEAR, null);
         }
     }
 

@@ -28,7 +28,11 @@ final class SparkJob {
         if (!conf.contains("spark.ui.showConsoleProgress")) conf.set("spark.ui.showConsoleProgress", "true");
         SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
         // In local mode the driver is the executor: start the engine with the task's threads.
-        Engine.setThreads(Integer.parseInt(conf.get("spark.task.cpus", "1")));
+        try {
+            Engine.setThreads(Integer.parseInt(conf.get("spark.task.cpus", "1")));
+        } catch (IllegalStateException started) {
+            // the engine already runs in this JVM (an embedding application): keep its threads
+        }
         return spark;
     }
 

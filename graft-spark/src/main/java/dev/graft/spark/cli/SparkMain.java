@@ -34,7 +34,8 @@ public final class SparkMain implements Callable<Integer> {
         System.exit(commandLine().execute(args));
     }
 
-    static CommandLine commandLine() {
+    /** The command line, ready to {@code execute(args)} (exit code returned, not exited with). */
+    public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new SparkMain());
         cl.setParameterExceptionHandler((ex, args) -> {
             Console.error(ex.getMessage());
