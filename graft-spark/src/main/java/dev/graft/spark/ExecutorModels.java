@@ -1,6 +1,5 @@
 package dev.graft.spark;
 
-import dev.graft.nn.Engine;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -9,8 +8,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The models of this JVM (one Spark executor, or the whole application in local mode),
  * loaded lazily on first use and kept for the JVM's life, one per model key: every task of
  * every stage on the executor shares it, so a model is built and its weights read once per
- * executor, not per task or row. The first load also sets the engine's thread count from the
- * task's {@code spark.task.cpus}, so concurrent tasks do not oversubscribe the cores.
+ * executor, not per task or row. The first load also sets the compute threads from the task's
+ * {@code spark.task.cpus} ({@link TaskThreads}), so concurrent tasks do not oversubscribe the cores.
  */
 final class ExecutorModels {
     private static final Map<String, BatchInference> MODELS = new ConcurrentHashMap<>();
@@ -20,11 +19,7 @@ final class ExecutorModels {
 
     static BatchInference get(ModelFiles files, int threadsPerTask) {
         return MODELS.computeIfAbsent(files.key(), k -> {
-            try {
-                Engine.setThreads(threadsPerTask);
-            } catch (IllegalStateException started) {
-                // the engine already runs in this JVM (local mode after the driver used it): keep its threads
-            }
+            TaskThreads.use(threadsPerTask);
             LOADS.incrementAndGet();
             return new BatchInference(files.materialise());
         });

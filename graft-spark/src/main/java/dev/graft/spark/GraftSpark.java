@@ -70,6 +70,12 @@ public final class GraftSpark {
         return run(images, model, new Runner(ship(images, model), batchSize, 0), FEATURES);
     }
 
+    /**
+     * Compute threads for each task of this JVM (default: the first task's {@code spark.task.cpus});
+     * call it before anything starts the engine, as a driver that also runs tasks (local mode) must.
+     */
+    public static void threadsPerTask(int threads) { TaskThreads.use(threads); }
+
     /** How many models this JVM has loaded; in local mode, the one executor's count. */
     public static int modelLoads() { return ExecutorModels.loads(); }
 

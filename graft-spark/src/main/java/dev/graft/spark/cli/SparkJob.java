@@ -2,7 +2,6 @@ package dev.graft.spark.cli;
 
 import dev.graft.GraftException;
 import dev.graft.cli.Console;
-import dev.graft.nn.Engine;
 import dev.graft.spark.GraftSpark;
 import java.util.Locale;
 import java.util.function.Function;
@@ -28,11 +27,7 @@ final class SparkJob {
         if (!conf.contains("spark.ui.showConsoleProgress")) conf.set("spark.ui.showConsoleProgress", "true");
         SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
         // In local mode the driver is the executor: start the engine with the task's threads.
-        try {
-            Engine.setThreads(Integer.parseInt(conf.get("spark.task.cpus", "1")));
-        } catch (IllegalStateException started) {
-            // the engine already runs in this JVM (an embedding application): keep its threads
-        }
+        GraftSpark.threadsPerTask(Integer.parseInt(conf.get("spark.task.cpus", "1")));
         return spark;
     }
 
