@@ -24,7 +24,8 @@ final class SparkJob {
         if (o.master != null) conf.setMaster(o.master);
         else if (!conf.contains("spark.master")) conf.setMaster("local[*]");
         o.conf.forEach(conf::set);
-        if (!conf.contains("spark.ui.showConsoleProgress")) conf.set("spark.ui.showConsoleProgress", "true");
+        // the stage progress bar on a terminal, not in a cluster driver's log
+        if (!conf.contains("spark.ui.showConsoleProgress")) conf.set("spark.ui.showConsoleProgress", Boolean.toString(System.console() != null));
         SparkSession spark = SparkSession.builder().config(conf).getOrCreate();
         // In local mode the driver is the executor: start the engine with the task's threads.
         GraftSpark.threadsPerTask(Integer.parseInt(conf.get("spark.task.cpus", "1")));
