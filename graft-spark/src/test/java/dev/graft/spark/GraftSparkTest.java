@@ -128,6 +128,18 @@ class GraftSparkTest {
     }
 
     @Test
+    void aTableOfPathsNamesTheImages() throws Exception {
+        ImageFolder folder = new ImageFolder(images);
+        Path table = tmp.resolve("list.csv");
+        Files.writeString(table, "path,comment\n" + folder.file(0) + ",x\n" + folder.file(5) + ",y\n"
+                + bad.resolve("junk.jpg") + ",z\n");
+        Map<String, Row> rows = byPath(GraftSpark.predict(GraftSpark.readImages(spark, List.of(table.toString())), model));
+        assertEquals(java.util.Set.of(folder.file(0).toString(), folder.file(5).toString(), bad.resolve("junk.jpg").toString()),
+                rows.keySet());
+        assertNotNull(rows.get(bad.resolve("junk.jpg").toString()).getAs("error"));
+    }
+
+    @Test
     void theModelIsLoadedOncePerExecutor() throws Exception {
         // a model of its own (another run folder, another key), so other tests' loads do not count
         SavedModel own = SparkFixtures.model(tmp.resolve("run-counted"));
