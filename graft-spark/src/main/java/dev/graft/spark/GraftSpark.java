@@ -57,7 +57,7 @@ public final class GraftSpark {
     /** The {@code topk} best classes of every image with softmax probabilities, best first. */
     public static Dataset<Row> predict(Dataset<Row> images, SavedModel model, int topk, int batchSize) {
         if (topk <= 0 || batchSize <= 0) throw new IllegalArgumentException("topk and batchSize must be positive");
-        return run(images, model, new Runner(ship(images, model), batchSize, topk), PREDICTIONS);
+        return run(images, new Runner(ship(images, model), batchSize, topk), PREDICTIONS);
     }
 
     public static Dataset<Row> features(Dataset<Row> images, SavedModel model) {
@@ -67,7 +67,7 @@ public final class GraftSpark {
     /** The pooled backbone features of every image (the classifier's input). */
     public static Dataset<Row> features(Dataset<Row> images, SavedModel model, int batchSize) {
         if (batchSize <= 0) throw new IllegalArgumentException("batchSize must be positive");
-        return run(images, model, new Runner(ship(images, model), batchSize, 0), FEATURES);
+        return run(images, new Runner(ship(images, model), batchSize, 0), FEATURES);
     }
 
     /**
@@ -83,7 +83,7 @@ public final class GraftSpark {
         return JavaSparkContext.fromSparkContext(images.sparkSession().sparkContext()).broadcast(ModelFiles.of(model));
     }
 
-    private static Dataset<Row> run(Dataset<Row> images, SavedModel model, Runner runner, StructType schema) {
+    private static Dataset<Row> run(Dataset<Row> images, Runner runner, StructType schema) {
         return images.select("path", "content").mapPartitions(runner, Encoders.row(schema));
     }
 

@@ -19,8 +19,8 @@ import picocli.CommandLine.Option;
 
 /** {@code graft spark features}: the penultimate features of many images, as Parquet. */
 @Command(name = "features", mixinStandardHelpOptions = true,
-        description = {"Compute the penultimate (pooled backbone) features of images on Spark, as Parquet:",
-                "path, features (float array), error (empty unless the image was unreadable)."},
+        description = {"Compute the penultimate (pooled backbone) features of images on Spark, as Parquet.",
+                "Columns: path, features (float array), error (empty unless the image was unreadable)."},
         footer = {"", "Examples:", "  graft spark features --master local[2] --model runs/resnet18 --out feats/ photos/",
                 "  graft spark features --arch resnet50 --weights imagenet --out feats/ 'hdfs:///catalogue/*.jpg'"})
 final class SparkFeaturesCommand implements Callable<Integer> {

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  * class of the graft-spark jar (for bin/graft and for {@code spark-submit --class}). Exit
  * codes as the core CLI: 0 ok, 1 failure, 2 usage; a mistake prints one sentence.
  */
-@Command(name = "graft spark", mixinStandardHelpOptions = true,
+@Command(name = "graft spark", mixinStandardHelpOptions = true, version = "graft spark 0.1.0",
         description = "Run a Graft model over many images on Apache Spark (local[*], YARN or Kubernetes).",
         subcommands = {CommandLine.HelpCommand.class, SparkPredictCommand.class, SparkFeaturesCommand.class},
         footer = {"", "Examples:", "  graft spark predict --master local[2] --model runs/resnet18 --out preds/ photos/",

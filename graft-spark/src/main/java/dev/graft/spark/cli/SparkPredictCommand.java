@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
 
 /** {@code graft spark predict}: classify many images with a trained run, one row per image. */
 @Command(name = "predict", mixinStandardHelpOptions = true,
-        description = {"Classify images on Spark with a Graft run; one row per image:",
-                "path, label, probability, topk_labels, topk_probabilities, error (empty unless unreadable)."},
+        description = {"Classify images on Spark with a Graft run, one row per image.",
+                "Columns: path, label, probability, topk_labels, topk_probabilities, error (empty unless unreadable)."},
         footer = {"", "Examples:", "  graft spark predict --master local[2] --model runs/resnet18 --out preds/ photos/",
                 "  graft spark predict --model runs/resnet18 --format csv --topk 3 --out preds/ 'photos/*/*.jpg'"})
 final class SparkPredictCommand implements Callable<Integer> {
