@@ -14,7 +14,9 @@ import org.apache.spark.sql.SparkSession;
  * {@code binaryFile} source, so any file system the cluster has (HDFS, S3, GCS) works:
  * folders are read recursively keeping the image extensions {@code graft predict} keeps
  * (in any letter case), globs and single files as given, and a table ({@code *.parquet} or
- * {@code *.csv}, file or folder, with a {@code path} column) stands for the files it lists.
+ * {@code *.csv}, file or folder, with a {@code path} column) stands for the files it lists,
+ * or, with a binary {@code content} column too, holds the images itself (one large read
+ * instead of a request per file: the fast input on object stores).
  */
 final class ImageInputs {
     private ImageInputs() {}
@@ -23,21 +25,33 @@ final class ImageInputs {
         if (inputs.isEmpty()) throw new GraftException("no INPUT given: name folders, globs or a .parquet/.csv table of paths.");
         List<String> files = new ArrayList<>();
         List<String> listed = new ArrayList<>();
-        for (String in : inputs) {
-            if (isTable(in)) listed.addAll(pathsOf(spark, in));
-            else files.add(in);
-        }
         Dataset<Row> out = null;
+        for (String in : inputs) {
+            if (!isTable(in)) {
+                files.add(in);
+                continue;
+            }
+            Dataset<Row> t = table(spark, in);
+            if (List.of(t.columns()).contains("content")
+                    && t.schema().apply("content").dataType().equals(org.apache.spark.sql.types.DataTypes.BinaryType)) {
+                // the images themselves, packed: read as the table is, no small-file reads
+                Dataset<Row> packed = t.select("path", "content");
+                out = out == null ? packed : out.unionByName(packed);
+            } else {
+                listed.addAll(pathsOf(t, in));
+            }
+        }
         if (!files.isEmpty()) {
-            out = spark.read().format("binaryFile").option("recursiveFileLookup", "true")
-                    .option("pathGlobFilter", imageGlob()).load(files.toArray(String[]::new));
+            Dataset<Row> f = spark.read().format("binaryFile").option("recursiveFileLookup", "true")
+                    .option("pathGlobFilter", imageGlob()).load(files.toArray(String[]::new)).select("path", "content");
+            out = out == null ? f : out.unionByName(f);
         }
         if (!listed.isEmpty()) {
             // the table names its files: none is filtered out (a non-image gets an error row)
-            Dataset<Row> t = spark.read().format("binaryFile").load(listed.toArray(String[]::new));
+            Dataset<Row> t = spark.read().format("binaryFile").load(listed.toArray(String[]::new)).select("path", "content");
             out = out == null ? t : out.unionByName(t);
         }
-        return out.select("path", "content");
+        return out;
     }
 
     static boolean isTable(String input) {
@@ -45,12 +59,16 @@ final class ImageInputs {
         return s.endsWith(".parquet") || s.endsWith(".csv");
     }
 
-    private static List<String> pathsOf(SparkSession spark, String table) {
+    private static Dataset<Row> table(SparkSession spark, String table) {
         Dataset<Row> t = table.toLowerCase(Locale.ROOT).replaceAll("/+$", "").endsWith(".csv")
                 ? spark.read().option("header", "true").csv(table) : spark.read().parquet(table);
         if (!List.of(t.columns()).contains("path")) {
             throw new GraftException(table + " has no 'path' column; its columns are " + String.join(", ", t.columns()) + ".");
         }
+        return t;
+    }
+
+    private static List<String> pathsOf(Dataset<Row> t, String table) {
         List<String> out = new ArrayList<>();
         for (Row r : t.select("path").where("path IS NOT NULL").distinct().collectAsList()) out.add(r.getString(0));
         if (out.isEmpty()) throw new GraftException(table + " lists no paths.");

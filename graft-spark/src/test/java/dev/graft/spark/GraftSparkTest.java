@@ -128,7 +128,7 @@ class GraftSparkTest {
     }
 
     @Test
-    void aTableOfPathsNamesTheImages() throws Exception {
+    void aTableNamesOrHoldsTheImages() throws Exception {
         ImageFolder folder = new ImageFolder(images);
         Path table = tmp.resolve("list.csv");
         Files.writeString(table, "path,comment\n" + folder.file(0) + ",x\n" + folder.file(5) + ",y\n"
@@ -137,6 +137,17 @@ class GraftSparkTest {
         assertEquals(java.util.Set.of(folder.file(0).toString(), folder.file(5).toString(), bad.resolve("junk.jpg").toString()),
                 rows.keySet());
         assertNotNull(rows.get(bad.resolve("junk.jpg").toString()).getAs("error"));
+
+        // a Parquet table that holds the images themselves (path, content) is read as it is
+        Path packed = tmp.resolve("packed.parquet");
+        GraftSpark.readImages(spark, List.of(images.toString())).write().parquet(packed.toString());
+        Map<String, Row> fromTable = byPath(GraftSpark.predict(GraftSpark.readImages(spark, List.of(packed.toString())), model));
+        Map<String, Row> fromFiles = byPath(GraftSpark.predict(GraftSpark.readImages(spark, List.of(images.toString())), model));
+        assertEquals(18, fromTable.size());
+        for (var e : fromFiles.entrySet()) {
+            assertEquals((String) e.getValue().getAs("label"), (String) fromTable.get(e.getKey()).getAs("label"), e.getKey());
+            assertEquals((double) e.getValue().getAs("probability"), (double) fromTable.get(e.getKey()).getAs("probability"), 1e-6);
+        }
     }
 
     @Test
