@@ -3,7 +3,7 @@ package dev.graft.spark;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.graft.data.RgbImage;
+import dev.graft.image.RgbImage;
 import dev.graft.data.transforms.EncodedImageTransform;
 import dev.graft.data.transforms.ImageTransform;
 import dev.graft.data.transforms.ToTensorNormalize;
