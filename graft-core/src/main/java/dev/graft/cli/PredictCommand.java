@@ -87,6 +87,10 @@ final class PredictCommand implements Callable<Integer> {
             problem = "--topk must be a positive number, not " + topk;
         } else if (batchSize <= 0) {
             problem = "--batch-size must be a positive number, not " + batchSize;
+        } else if (resize != null && (resize < 1 || resize > Preset.MAX_SIZE)) {
+            problem = "--resize must be from 1 to " + Preset.MAX_SIZE + ", not " + resize;
+        } else if (crop != null && (crop < 1 || crop > Preset.MAX_SIZE)) {
+            problem = "--crop must be from 1 to " + Preset.MAX_SIZE + ", not " + crop;
         } else if (json && csv) {
             problem = "give --json or --csv, not both";
         }
@@ -188,7 +192,7 @@ final class PredictCommand implements Callable<Integer> {
                     s.filter(Files::isRegularFile).filter(f -> ImageFolder.hasImageExtension(f.getFileName().toString()))
                             .sorted().forEach(out::add);
                 } catch (IOException e) {
-                    throw new GraftException("cannot list " + p + ": " + e.getMessage(), e);
+                    throw new GraftException("cannot list " + p + ": " + GraftException.reason(e), e);
                 }
             } else if (Files.exists(p)) {
                 out.add(p);

@@ -208,7 +208,7 @@ public final class WeightCache {
             byte[] buf = new byte[1 << 16];
             for (int n; (n = in.read(buf)) > 0; ) sha.update(buf, 0, n);
         } catch (IOException e) {
-            throw new GraftException("Cannot read " + file + " to hash it: " + e.getMessage() + ".", e);
+            throw new GraftException("Cannot read " + file + " to hash it: " + GraftException.reason(e) + ".", e);
         }
         return HexFormat.of().formatHex(sha.digest());
     }
