@@ -1,7 +1,9 @@
 package dev.graft.cli;
 
+import dev.graft.GraftException;
 import dev.graft.data.transforms.Augment;
 import dev.graft.models.HeadSpec;
+import dev.graft.models.Zoo;
 import dev.graft.nn.Precision;
 import dev.graft.train.BnPolicy;
 import dev.graft.train.Recipe;
@@ -36,7 +38,8 @@ final class RecipeOptions {
             description = "${COMPLETION-CANDIDATES} (default: finetune; scratch with --weights none).")
     List<Strategy> strategy;
 
-    @Option(names = "--unfreeze-from", paramLabel = "GROUP", description = "With --strategy partial: first trainable layer group, e.g. layer4.")
+    @Option(names = "--unfreeze-from", paramLabel = "GROUP", description = "With --strategy partial: the first layer group to train, e.g. layer3 (default: the last group,"
+                    + " layer4 for ResNets).")
     String unfreezeFrom;
 
     @Option(names = "--bn", converter = BnPolicies.class, completionCandidates = BnPolicies.class,
@@ -134,6 +137,11 @@ final class RecipeOptions {
 
     /** As {@link #recipe(String)} with this architecture, weights and strategy (null: unset). */
     Recipe recipe(String data, String arch, String weights, Strategy strategy) {
+        String unfreezeFrom = this.unfreezeFrom;
+        if (strategy == Strategy.PARTIAL && unfreezeFrom == null) {
+            unfreezeFrom = lastGroup(arch == null ? "resnet18" : arch);
+            if (unfreezeFrom != null) Console.info("partial: training from " + unfreezeFrom + " on (the last layer group; --unfreeze-from to change)");
+        }
         try {
             return Recipe.builder(data, arch).weights(weights).strategy(strategy)
                     .unfreezeFrom(unfreezeFrom).bn(bn).backboneLrMult(backboneLrMult).freezeEpochs(freezeEpochs)
@@ -144,6 +152,16 @@ final class RecipeOptions {
                     .classes(classes).cacheFeatures(cacheFeatures).cacheViews(cacheViews).precision(precision).build();
         } catch (Recipe.Invalid e) {
             throw usage(e.getMessage());
+        }
+    }
+
+    /** The last layer group before the head (resnet18: layer4), or null for an unknown architecture. */
+    static String lastGroup(String arch) {
+        try {
+            List<String> groups = List.copyOf(Zoo.get(arch).groups().keySet());
+            return groups.size() >= 2 ? groups.get(groups.size() - 2) : null;
+        } catch (GraftException e) {
+            return null;
         }
     }
 

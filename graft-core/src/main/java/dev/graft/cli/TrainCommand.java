@@ -52,6 +52,7 @@ final class TrainCommand implements Callable<Integer> {
             Recipe r = options.recipe(data);
             run = new TrainingRun(r, out != null ? out : defaultDir(r.arch()), Console::info);
         }
+        Console.info(Main.Global.describe());
         run.listener(new Progress(run.recipe().epochs()));
         TrainingRun.Outcome outcome = Interrupts.run(run::interrupt, resume != null ? run::resume : run::run);
         Fit.Result fit = outcome.fit();
@@ -59,8 +60,11 @@ final class TrainCommand implements Callable<Integer> {
         if (fit.status() == Fit.Status.INTERRUPTED) {
             Console.info("resume with: graft train --resume " + run.dir());
         } else {
-            Console.info(String.format(Locale.ROOT, "best val Acc: %.4f (epoch %d); report: %s", outcome.valAccuracy(),
-                    outcome.bestEpoch() + 1, run.dir().resolve(TrainingRun.REPORT)));
+            // the result: on stdout, even with --quiet (stderr when stdout carries --json)
+            String result = String.format(Locale.ROOT, "best val Acc: %.4f (epoch %d); report: %s", outcome.valAccuracy(),
+                    outcome.bestEpoch() + 1, run.dir().resolve(TrainingRun.REPORT));
+            if (json) Console.info(result);
+            else System.out.println(result);
         }
         if (json) System.out.println(new GsonBuilder().serializeSpecialFloatingPointValues().create().toJson(outcome.toJson()));
         return fit.status() == Fit.Status.DIVERGED || fit.status() == Fit.Status.INTERRUPTED ? 1 : 0;

@@ -74,6 +74,11 @@ public final class Metrics {
         return k;
     }
 
+    /** Whether top-k says anything: only with more than k classes (top-2 of 2 classes is always right). */
+    public boolean hasTopK() {
+        return classes.size() > k;
+    }
+
     /** Fraction whose true class is among the k highest scores; NaN when empty. */
     public double topKAccuracy() {
         return count == 0 ? Double.NaN : (double) topKCorrect / count;
@@ -140,7 +145,8 @@ public final class Metrics {
     }
 
     /**
-     * The metrics as JSON: {@code accuracy}, {@code top5} (top-k accuracy, k in {@code top_k}),
+     * The metrics as JSON: {@code accuracy}, {@code top5} (top-k accuracy, k in {@code top_k};
+     * only with more than k classes),
      * {@code count}, {@code classes}, {@code per_class} ({class, precision, recall, f1,
      * support}), {@code macro_avg}, {@code weighted_avg}, {@code confusion_matrix} (rows =
      * true), {@code most_confused} (at most 20 {true, predicted, count}) and
@@ -149,8 +155,10 @@ public final class Metrics {
     public JsonObject toJsonObject() {
         JsonObject o = new JsonObject();
         o.add("accuracy", num(accuracy()));
-        o.add("top5", num(topKAccuracy()));
-        o.addProperty("top_k", k);
+        if (hasTopK()) {
+            o.add("top5", num(topKAccuracy()));
+            o.addProperty("top_k", k);
+        }
         o.addProperty("count", count);
         o.addProperty("correct", correct());
         JsonArray names = new JsonArray();
@@ -206,8 +214,9 @@ public final class Metrics {
         for (ClassStats s : perClass) sb.append(row(w, s));
         sb.append(String.format("%n%" + w + "s %10s %10s %10.4f %10d%n", "accuracy", "", "",
                 accuracy(), count));
-        sb.append(String.format("%" + w + "s %10s %10s %10.4f %10d%n", "top-" + k, "", "",
-                topKAccuracy(), count));
+        if (hasTopK()) {
+            sb.append(String.format("%" + w + "s %10s %10s %10.4f %10d%n", "top-" + k, "", "", topKAccuracy(), count));
+        }
         sb.append(row(w, macroAverage()));
         sb.append(row(w, weightedAverage()));
         return sb.toString();

@@ -123,11 +123,11 @@ public final class WeightCache {
             AtomicFiles.moveIntoPlace(tmp, target);
             return target;
         } catch (UnknownHostException e) {
-            throw failure(fileName, source, "the host " + e.getMessage() + " is unknown; are you offline?");
+            throw failure(fileName, source, "the host " + e.getMessage() + " is unknown: offline?");
         } catch (java.net.ConnectException | java.net.SocketTimeoutException e) {
-            throw failure(fileName, source, "could not connect: " + e.getMessage() + "; are you offline?");
+            throw failure(fileName, source, "could not connect, " + e.getMessage() + ": offline?");
         } catch (IOException e) {
-            throw failure(fileName, source, e.getClass().getSimpleName() + ": " + e.getMessage());
+            throw failure(fileName, source, GraftException.reason(e));
         } finally {
             if (tmp != null) {
                 try {
@@ -181,7 +181,7 @@ public final class WeightCache {
     }
 
     private GraftException failure(String fileName, String url, String why) {
-        return new GraftException("Could not download " + fileName + " from " + url + " (" + why
+        return new GraftException("could not download " + fileName + " from " + url + " (" + why
                 + "); download it by hand and put it at " + pathOf(fileName).toAbsolutePath() + ".");
     }
 

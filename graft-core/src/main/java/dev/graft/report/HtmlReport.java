@@ -290,7 +290,7 @@ public final class HtmlReport {
         if (metrics != null) {
             sb.append("<div class=\"cards\">")
               .append(Html.card("Accuracy", Html.pct(metrics.accuracy())))
-              .append(Html.card("Top-" + metrics.k() + " accuracy", Html.pct(metrics.topKAccuracy())))
+              .append(metrics.hasTopK() ? Html.card("Top-" + metrics.k() + " accuracy", Html.pct(metrics.topKAccuracy())) : "")
               .append(Html.card("Macro F1", Html.fixed(metrics.macroAverage().f1(), 4)))
               .append(Html.card("Images", String.valueOf(metrics.count())))
               .append("</div>\n<h3>Counts (rows: true class, columns: predicted class)</h3>\n");
