@@ -144,7 +144,7 @@ public final class TrainingRun {
 
         List<EpochRecord> epochs = new ArrayList<>();
         if (resuming && Files.exists(dir.resolve(METRICS))) epochs.addAll(MetricsCsv.read(dir.resolve(METRICS)));
-        learner = Learner.of(model, spec).configure(recipe);
+        learner = Learner.of(model, spec).configure(recipe).quiet();
         learner.listener(new FitListener() {
             double[] lrAtStart;
 
