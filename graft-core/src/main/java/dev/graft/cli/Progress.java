@@ -19,13 +19,19 @@ final class Progress implements FitListener {
     static final double PLAIN_SECONDS = 10;
 
     private final int epochs;
+    private final double plainSeconds;
     private ProgressBar bar;
     private double lossSum;
     private int seen;
     private long phaseStart;
     private long lastLine;
 
-    Progress(int epochs) { this.epochs = epochs; }
+    Progress(int epochs) { this(epochs, PLAIN_SECONDS); }
+
+    Progress(int epochs, double plainSeconds) {
+        this.epochs = epochs;
+        this.plainSeconds = plainSeconds;
+    }
 
     @Override
     public void epochStart(int epoch, Fit fit) {
@@ -53,7 +59,7 @@ final class Progress implements FitListener {
         if (bar != null) {
             bar.stepTo(batch);
             bar.setExtraMessage(" " + running);
-        } else if ((now - lastLine) / 1e9 >= PLAIN_SECONDS) {
+        } else if ((now - lastLine) / 1e9 >= plainSeconds) {
             lastLine = now;
             Console.info(String.format(Locale.ROOT, "  %s %s batches, %s, %.0f s", phase,
                     batches > 0 ? batch + "/" + batches : Integer.toString(batch), running, (now - phaseStart) / 1e9));

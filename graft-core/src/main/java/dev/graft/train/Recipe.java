@@ -119,8 +119,8 @@ public record Recipe(
         require(batchSize >= 1, "--batch-size must be at least 1, not " + batchSize);
         require(imageSize >= 1 && imageSize <= MAX_IMAGE_SIZE,
                 "--image-size must be between 1 and " + MAX_IMAGE_SIZE + ", not " + imageSize);
-        require((long) batchSize * 3 * imageSize * imageSize <= Integer.MAX_VALUE, "a batch of " + batchSize
-                + " images of " + imageSize + " px does not fit in memory; use a smaller --batch-size or --image-size");
+        require((long) batchSize * 3 * imageSize * imageSize <= Integer.MAX_VALUE, "--batch-size " + batchSize
+                + " at --image-size " + imageSize + " needs over 2^31 values per batch; use a smaller batch or size");
         nonNegative("--lr", lr);
         nonNegative("--momentum", momentum);
         nonNegative("--weight-decay", weightDecay);

@@ -95,7 +95,7 @@ class ErrorSweepTest {
                 List.of("train", d, "--lr", "NaN"), List.of("train", d, "--lr", "-1"), List.of("train", d, "--lr", "x"),
                 List.of("train", d, "--epochs", "99999999999"), List.of("train", d, "--batch-size", "0"),
                 List.of("train", d, "--image-size", "60000"), List.of("train", d, "--batch-size", "2000000000"),
-                List.of("train", d, "--momentum", "Infinity"), List.of("train", d, "--val-split", "NaN"),
+                List.of("train", d, "--momentum", "Infinity"), List.of("train", d, "--threads", "-1"), List.of("train", d, "--val-split", "NaN"),
                 List.of("train", d, "--weights", missing), List.of("train", d, "--weights", text),
                 List.of("train", d, "--weights", hugeHeader), List.of("train", d, "--arch", "resnet9000"),
                 List.of("train", d, "--unfreeze-from", "layer99", "--strategy", "partial"),
