@@ -53,7 +53,7 @@ final class EvaluateCommand implements Callable<Integer> {
             + " (default: RUN/evaluation).")
     Path out;
 
-    @Option(names = "--classes", split = ",", description = "Evaluate only on these classes of DATA"
+    @Option(names = "--classes", paramLabel = "NAMES", split = ",", description = "Evaluate only on these classes of DATA"
             + " (e.g. the classes a model was trained on).")
     List<String> classes;
 

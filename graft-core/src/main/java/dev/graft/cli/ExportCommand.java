@@ -24,7 +24,7 @@ final class ExportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RUN", description = "A Graft run directory.")
     Path run;
 
-    @Option(names = "--format", description = "pth or safetensors (default: from the --out extension, else pth).")
+    @Option(names = "--format", paramLabel = "FORMAT", description = "pth or safetensors (default: from the --out extension, else pth).")
     String format;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "The file to write.")

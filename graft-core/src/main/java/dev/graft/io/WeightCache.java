@@ -123,9 +123,9 @@ public final class WeightCache {
             AtomicFiles.moveIntoPlace(tmp, target);
             return target;
         } catch (UnknownHostException e) {
-            throw failure(fileName, source, "the host " + e.getMessage() + " is unknown: offline?");
+            throw failure(fileName, source, "host unknown: offline?");
         } catch (java.net.ConnectException | java.net.SocketTimeoutException e) {
-            throw failure(fileName, source, "could not connect, " + e.getMessage() + ": offline?");
+            throw failure(fileName, source, "no connection: offline?");
         } catch (IOException e) {
             throw failure(fileName, source, GraftException.reason(e));
         } finally {
@@ -181,8 +181,8 @@ public final class WeightCache {
     }
 
     private GraftException failure(String fileName, String url, String why) {
-        return new GraftException("could not download " + fileName + " from " + url + " (" + why
-                + "); download it by hand and put it at " + pathOf(fileName).toAbsolutePath() + ".");
+        return new GraftException("could not download " + url + " (" + why + "); put it at "
+                + pathOf(fileName).toAbsolutePath() + ".");
     }
 
     /** The sha256 prefix torch hub expects for a file name, or null if the name carries none. */

@@ -55,8 +55,8 @@ public final class Pretrained {
             try {
                 file = WeightCache.standard().fetch(published.url(), published.fileName(), null, progress);
             } catch (GraftException e) {
-                throw new GraftException(e.getMessage().replaceAll("\\.$", "") + ", or fetch it with 'graft weights fetch "
-                        + spec.name() + "." + published.name() + "' when online, or train without it: --weights none.", e);
+                throw new GraftException(e.getMessage().replaceAll("\\.$", "") + ", run 'graft weights fetch "
+                        + published.name() + "' when online, or use --weights none.", e);
             }
             state = readState(spec, file);
             source = published.name();

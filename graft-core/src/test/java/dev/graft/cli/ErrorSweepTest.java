@@ -124,7 +124,8 @@ class ErrorSweepTest {
                 List.of("export", r, "--out", tmp.resolve("x.safetensors").toString(), "--format", "pth"),
                 List.of("weights", "verify", missing), List.of("weights", "fetch", "nope"),
                 List.of("bench", "--arch", "nope"), List.of("bench", "--batch-size", "0"),
-                List.of("bench", "--image-size", "60000"), List.of("bench", "--mode", "data", "--data", missing)));
+                List.of("bench", "--image-size", "60000"), List.of("bench", "--batch-size", "100000"),
+                List.of("bench", "--seconds", "NaN"), List.of("bench", "--iterations", "0"), List.of("bench", "--mode", "data", "--data", missing)));
         // evaluate on model.json files with one field wrong
         String[][] edits = {
                 {"\"resize\": 36", "\"resize\": 60000"}, {"\"resize\": 36", "\"resize\": \"big\""},
