@@ -150,8 +150,6 @@ class ErrorSweepTest {
 
         List<String> problems = new ArrayList<>();
         for (List<String> args : cases) {
-            if (System.getenv("SWEEP_LOG") != null) Files.writeString(Path.of(System.getenv("SWEEP_LOG")), System.currentTimeMillis() + " " + args + "\n",
-                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
             CliConventionsTest.Out o = CliConventionsTest.exec(args.toArray(String[]::new));
             String problem = problem(o);
             if (problem != null) problems.add(String.join(" ", args) + "\n    -> " + problem + "\n    " + o.err().strip());
