@@ -47,7 +47,7 @@ public final class FrozenBench {
         int valN = samples / 5, trainN = samples - valN;
         SplittableRandom r = new SplittableRandom(0);
         List<Batch> train = batches(trainN, batchSize, imageSize, r), val = batches(valN, batchSize, imageSize, r);
-        Learner learner = Learner.create(arch, 10).strategy(Strategy.HEAD).cacheFeatures(true)
+        Learner learner = Learner.create(arch, 10).quiet().strategy(Strategy.HEAD).cacheFeatures(true)
                 .sgd(0.001, 0.9).stepLR(7, 0.1).epochs(epochs).seed(0);
         long t0 = System.nanoTime();
         var result = learner.fit(TrainData.of(train, val));

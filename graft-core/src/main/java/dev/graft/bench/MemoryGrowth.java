@@ -33,7 +33,7 @@ public final class MemoryGrowth {
         long[] rss = new long[epochs];
         int[] arrays = new int[epochs];
         long[] heap = new long[epochs];
-        Learner learner = Learner.create(arch, 4).sgd(0.01, 0.9).epochs(epochs).seed(0).listener(new FitListener() {
+        Learner learner = Learner.create(arch, 4).sgd(0.01, 0.9).epochs(epochs).seed(0).quiet().listener(new FitListener() {
             @Override
             public void epochEnd(Fit.EpochResult result, Fit fit) {
                 Engine.releaseFreeMemory(); // count memory in use, not the allocator's free lists

@@ -130,7 +130,7 @@ public final class ModelBench {
         for (int i = 0; i < labels.length; i++) labels[i] = (i * 37) % 1000;
         List<Batch> steps = Collections.nCopies(s.warmup() + s.iterations(), Batch.images(x, labels, n, size, size));
         long[] time = {System.nanoTime(), 0}; // start of the timed steps, end of the last one
-        Learner.of(model, spec).strategy(Strategy.SCRATCH).bfloat16(bf16).epochs(1).listener(new FitListener() {
+        Learner.of(model, spec).strategy(Strategy.SCRATCH).bfloat16(bf16).epochs(1).quiet().listener(new FitListener() {
             @Override
             public void batchEnd(String phase, int epoch, int batch, int batches, double loss) {
                 if (batch == s.warmup()) time[0] = System.nanoTime();

@@ -30,26 +30,26 @@ final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--arch", defaultValue = "resnet18", description = "Architecture (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--arch", paramLabel = "ARCH", defaultValue = "resnet18", description = "Architecture (default: ${DEFAULT-VALUE}).")
     String arch;
 
-    @Option(names = "--mode", defaultValue = "train",
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "train",
             description = "train, infer, data or frozen (default: ${DEFAULT-VALUE}).")
     String mode;
 
-    @Option(names = "--batch-size", defaultValue = "16", description = "Batch size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "16", description = "Batch size (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--image-size", defaultValue = "224", description = "Input size in pixels (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--image-size", paramLabel = "N", defaultValue = "224", description = "Input size in pixels (default: ${DEFAULT-VALUE}).")
     int imageSize;
 
-    @Option(names = "--iterations", defaultValue = "10", description = "Timed batches (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--iterations", paramLabel = "N", defaultValue = "10", description = "Timed batches (default: ${DEFAULT-VALUE}).")
     int iterations;
 
-    @Option(names = "--warmup", defaultValue = "2", description = "Untimed batches first (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", paramLabel = "N", defaultValue = "2", description = "Untimed batches first (default: ${DEFAULT-VALUE}).")
     int warmup;
 
-    @Option(names = "--precision", defaultValue = "fp32",
+    @Option(names = "--precision", paramLabel = "P", defaultValue = "fp32",
             description = "fp32, or bf16: bfloat16 inference, mixed-precision training (default: ${DEFAULT-VALUE}).")
     String precision;
 
@@ -59,19 +59,19 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--nchw", description = "Run PyTorch's default NCHW memory layout instead of channels-last.")
     boolean nchw;
 
-    @Option(names = "--data", description = "Data mode: a folder of class folders of images.")
+    @Option(names = "--data", paramLabel = "DATA", description = "Data mode: a folder of class folders of images.")
     Path data;
 
-    @Option(names = "--workers", defaultValue = "-1", description = "Data mode: loader threads (default: all cores).")
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "-1", description = "Data mode: loader threads (default: all cores).")
     int workers;
 
-    @Option(names = "--seconds", defaultValue = "10", description = "Data mode: measured seconds (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seconds", paramLabel = "X", defaultValue = "10", description = "Data mode: measured seconds (default: ${DEFAULT-VALUE}).")
     double seconds;
 
-    @Option(names = "--samples", defaultValue = "200", description = "Frozen mode: synthetic images (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "200", description = "Frozen mode: synthetic images (default: ${DEFAULT-VALUE}).")
     int samples;
 
-    @Option(names = "--epochs", defaultValue = "10", description = "Frozen mode: epochs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--epochs", paramLabel = "N", defaultValue = "10", description = "Frozen mode: epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
 
     @Option(names = "--json", description = "Print one JSON object.")
@@ -79,6 +79,17 @@ final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        String problem = batchSize < 1 ? "--batch-size must be at least 1, not " + batchSize
+                : imageSize < 1 || imageSize > dev.graft.data.transforms.Preset.MAX_SIZE
+                        ? "--image-size must be from 1 to " + dev.graft.data.transforms.Preset.MAX_SIZE + ", not " + imageSize
+                : (long) batchSize * 3 * imageSize * imageSize > Integer.MAX_VALUE
+                        ? "--batch-size " + batchSize + " at --image-size " + imageSize + " needs over 2^31 values per batch"
+                : iterations < 1 ? "--iterations must be at least 1, not " + iterations
+                : warmup < 0 ? "--warmup cannot be negative"
+                : !(seconds > 0) || Double.isInfinite(seconds) ? "--seconds must be a positive number, not " + seconds
+                : samples < 1 ? "--samples must be at least 1, not " + samples
+                : epochs < 1 ? "--epochs must be at least 1, not " + epochs : null;
+        if (problem != null) throw new ParameterException(spec.commandLine(), problem + ".");
         Map<String, Object> out;
         String line;
         switch (mode) {

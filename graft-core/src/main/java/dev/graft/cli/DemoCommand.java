@@ -56,7 +56,7 @@ final class DemoCommand implements Callable<Integer> {
      */
     static final int SOURCE_PER_CLASS = 1500, SOURCE_EPOCHS = 3;
 
-    @Option(names = "--per-class", defaultValue = "10", description = "Labelled images per target class (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--per-class", paramLabel = "N", defaultValue = "10", description = "Labelled images per target class (default: ${DEFAULT-VALUE}).")
     int perClass;
 
     @Option(names = "--data", paramLabel = "DIR", description = "Fashion-MNIST IDX folder (default: " + "/usr/share/datasets/fashion-mnist if present, else the built-in subset).")

@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code graft evaluate}: metrics, a confusion matrix and the worst mistakes of a trained model on test data. */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = {"Measure a trained model on labelled images: accuracy, top-5, per-class precision/recall/F1,"
+        description = {"Measure a trained model on labelled images: accuracy, top-5 (over 5 classes), per-class precision/recall/F1,"
                 + " confusion matrix and the most confused pairs.",
                 "DATA is a folder of class folders, a folder with test/ (else val/) inside, or stl10:DIR,"
                         + " fashion-mnist:DIR, mnist:DIR, cifar10:DIR (their test set). Classes are matched to the"
@@ -54,7 +54,7 @@ final class EvaluateCommand implements Callable<Integer> {
             + " (default: RUN/evaluation).")
     Path out;
 
-    @Option(names = "--classes", split = ",", description = "Evaluate only on these classes of DATA"
+    @Option(names = "--classes", paramLabel = "NAMES", split = ",", description = "Evaluate only on these classes of DATA"
             + " (e.g. the classes a model was trained on).")
     List<String> classes;
 

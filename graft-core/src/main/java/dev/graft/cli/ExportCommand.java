@@ -1,6 +1,5 @@
 package dev.graft.cli;
 
-import dev.graft.GraftException;
 import dev.graft.io.Safetensors;
 import dev.graft.io.TorchFiles;
 import dev.graft.models.SavedModel;
@@ -18,21 +17,40 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = "Write a run's model as a PyTorch state dict (.pth) or safetensors file.",
-        footer = {"", "Example:", "  graft export runs/resnet18-2026-11-23 --format pth --out cats_dogs.pth",
+        footer = {"", "Example:", "  graft export runs/resnet18-2026-11-23 --out cats_dogs.pth",
                 "", "In Python:", "  m = torchvision.models.resnet18(num_classes=2)",
                 "  m.load_state_dict(torch.load('cats_dogs.pth'))"})
 final class ExportCommand implements Callable<Integer> {
     @Parameters(paramLabel = "RUN", description = "A Graft run directory.")
     Path run;
 
-    @Option(names = "--format", defaultValue = "pth", description = "pth or safetensors (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--format", paramLabel = "FORMAT", description = "pth or safetensors (default: from the --out extension, else pth).")
     String format;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "The file to write.")
     Path out;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    /** --format, else the format the --out name's extension says, else pth; a contradiction is a usage error. */
+    String format() {
+        String name = out.getFileName() == null ? "" : out.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        String byName = name.endsWith(".safetensors") ? "safetensors" : name.endsWith(".pth") || name.endsWith(".pt") ? "pth" : null;
+        if (format != null && !format.equals("pth") && !format.equals("safetensors")) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(),
+                    "--format must be pth or safetensors, not '" + format + "'.");
+        }
+        if (format != null && byName != null && !format.equals(byName)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--format " + format
+                    + " contradicts the name " + out.getFileName() + "; give a ." + format + " name or drop --format.");
+        }
+        return format != null ? format : byName != null ? byName : "pth";
+    }
+
     @Override
     public Integer call() {
+        String format = format();
         SavedModel saved = SavedModel.read(run);
         Map<String, dev.graft.io.TensorData> state;
         try (var net = saved.load()) { // refuses NaN or infinite weights
@@ -42,7 +60,7 @@ final class ExportCommand implements Callable<Integer> {
             case "pth" -> TorchFiles.write(out, state);
             case "safetensors" -> Safetensors.write(out, state, Map.of("format", "pt", "arch", saved.arch(),
                     "classes", String.join("\n", saved.classes())));
-            default -> throw new GraftException("--format must be pth or safetensors, not '" + format + "'.");
+            default -> throw new IllegalStateException(format);
         }
         Console.info("wrote " + out + " (" + saved.arch() + ", " + saved.classes().size() + " classes"
                 + (saved.head().isLinear() ? "" : ", custom head " + saved.head()) + ")");

@@ -22,8 +22,22 @@ public final class Main implements Callable<Integer> {
 
     /** Options every command takes. */
     public static final class Global {
-        @Option(names = "--threads", description = "Compute threads (default: all cores).", scope = CommandLine.ScopeType.INHERIT)
-        public void threads(int n) { Engine.setThreads(n); }
+        @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
+        CommandLine.Model.CommandSpec mixee;
+
+        @Option(names = "--threads", paramLabel = "N", scope = CommandLine.ScopeType.INHERIT,
+                description = "Compute threads; 0 (the default) means all cores.")
+        public void threads(int n) {
+            if (n < 0) throw new CommandLine.ParameterException(mixee.commandLine(), "--threads must be 0 (all cores) or more, not " + n + ".");
+            Engine.setThreads(n);
+        }
+
+        /** How many compute threads, for a run's header: {@code 2 compute threads (all cores)}. */
+        static String describe() {
+            int n = Engine.threads();
+            return n + " compute thread" + (n == 1 ? "" : "s")
+                    + (n == Runtime.getRuntime().availableProcessors() ? " (all cores)" : "");
+        }
 
         @Option(names = "--debug", description = "Show stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
         public void debug(boolean d) { Console.debug = d; }
@@ -64,6 +78,10 @@ public final class Main implements Callable<Integer> {
         MemoryEstimate.enabled = true;
         CommandLine cl = new CommandLine(new Main());
         for (Object sub : Commands.all()) cl.addSubcommand(sub);
+        // help as wide as the terminal (100 columns off one), so descriptions wrap between sentences less
+        cl.setUsageHelpWidth(100);
+        cl.setUsageHelpAutoWidth(true);
+        cl.setUsageHelpLongOptionsMaxWidth(28);
         // A usage mistake: the message and where to look, not the whole usage text (exit 2).
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();

@@ -36,28 +36,28 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "RUN", description = "A Graft run directory (or its model.json).")
     Path model;
 
-    @Option(names = "--arch", description = "Architecture, with --weights (see graft models).")
+    @Option(names = "--arch", paramLabel = "ARCH", description = "Architecture, with --weights (see graft models).")
     String arch;
 
-    @Option(names = "--weights", description = "imagenet, a weights tag (IMAGENET1K_V2), or a .pth/.safetensors file.")
+    @Option(names = "--weights", paramLabel = "WEIGHTS", description = "imagenet, a weights tag (IMAGENET1K_V2), or a .pth/.safetensors file.")
     String weights;
 
-    @Option(names = "--resize", description = "Resize the short side to N (default: the weights' preset).")
+    @Option(names = "--resize", paramLabel = "N", description = "Resize the short side to N (default: the weights' preset).")
     Integer resize;
 
-    @Option(names = "--crop", description = "Centre crop size (default: the weights' preset).")
+    @Option(names = "--crop", paramLabel = "N", description = "Centre crop size (default: the weights' preset).")
     Integer crop;
 
-    @Option(names = "--interpolation", description = "bilinear or bicubic (default: the weights' preset).")
+    @Option(names = "--interpolation", paramLabel = "INTERPOLATION", description = "bilinear or bicubic (default: the weights' preset).")
     String interpolation;
 
-    @Option(names = "--topk", defaultValue = "5", description = "Classes to show per image (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--topk", paramLabel = "N", defaultValue = "5", description = "Classes to show per image (default: ${DEFAULT-VALUE}).")
     int topk;
 
     @CommandLine.Mixin
     PrecisionOption precision;
 
-    @Option(names = "--batch-size", defaultValue = "16", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "16", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(names = "--json", description = "Print JSON: {\"predictions\": [{\"image\", \"top\": [...]}]}.")
@@ -89,6 +89,10 @@ final class PredictCommand implements Callable<Integer> {
             problem = "--topk must be a positive number, not " + topk;
         } else if (batchSize <= 0) {
             problem = "--batch-size must be a positive number, not " + batchSize;
+        } else if (resize != null && (resize < 1 || resize > Preset.MAX_SIZE)) {
+            problem = "--resize must be from 1 to " + Preset.MAX_SIZE + ", not " + resize;
+        } else if (crop != null && (crop < 1 || crop > Preset.MAX_SIZE)) {
+            problem = "--crop must be from 1 to " + Preset.MAX_SIZE + ", not " + crop;
         } else if (json && csv) {
             problem = "give --json or --csv, not both";
         }
@@ -191,7 +195,7 @@ final class PredictCommand implements Callable<Integer> {
                     s.filter(Files::isRegularFile).filter(f -> ImageFolder.hasImageExtension(f.getFileName().toString()))
                             .sorted().forEach(out::add);
                 } catch (IOException e) {
-                    throw new GraftException("cannot list " + p + ": " + e.getMessage(), e);
+                    throw new GraftException("cannot list " + p + ": " + GraftException.reason(e), e);
                 }
             } else if (Files.exists(p)) {
                 out.add(p);

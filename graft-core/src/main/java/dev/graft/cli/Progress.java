@@ -9,17 +9,29 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * Progress of a training run on the terminal: a bar per phase with running loss, images per
- * second and ETA, and after each phase the seeds' line {@code train Loss: 0.1234 Acc: 0.9561}.
- * Without a terminal (or with --quiet) only the epoch lines are printed, on stderr.
+ * Progress of a training run: on a terminal a bar per phase with the running loss and ETA;
+ * off a terminal (a log, CI) a plain line about every {@link #PLAIN_SECONDS} seconds inside a
+ * phase ({@code   train 120/750 batches, loss 0.4321}); after each phase the seeds' line
+ * {@code train Loss: 0.1234 Acc: 0.9561}. Nothing with --quiet. Epochs are numbered from 1.
  */
 final class Progress implements FitListener {
+    /** Seconds between two plain progress lines off a terminal. */
+    static final double PLAIN_SECONDS = 10;
+
     private final int epochs;
+    private final double plainSeconds;
     private ProgressBar bar;
     private double lossSum;
     private int seen;
+    private long phaseStart;
+    private long lastLine;
 
-    Progress(int epochs) { this.epochs = epochs; }
+    Progress(int epochs) { this(epochs, PLAIN_SECONDS); }
+
+    Progress(int epochs, double plainSeconds) {
+        this.epochs = epochs;
+        this.plainSeconds = plainSeconds;
+    }
 
     @Override
     public void epochStart(int epoch, Fit fit) {
@@ -28,19 +40,30 @@ final class Progress implements FitListener {
 
     @Override
     public void batchEnd(String phase, int epoch, int batch, int batches, double loss) {
-        if (!Console.interactive()) return;
-        if (bar == null) {
-            bar = new ProgressBarBuilder().setTaskName(phase).setInitialMax(Math.max(batches, 1))
-                    .setStyle(Console.color() ? ProgressBarStyle.COLORFUL_UNICODE_BLOCK : ProgressBarStyle.ASCII)
-                    .setConsumer(new ConsoleProgressBarConsumer(System.err)).setUnit(" batches", 1)
-                    .showSpeed().build();
+        if (Console.quiet()) return;
+        long now = System.nanoTime();
+        if (seen == 0 && bar == null) {
             lossSum = 0;
-            seen = 0;
+            phaseStart = now;
+            lastLine = now;
+            if (Console.interactive()) {
+                // batches < 0: the total is unknown (an indefinite bar, no ETA)
+                bar = new ProgressBarBuilder().setTaskName(phase).setInitialMax(batches > 0 ? batches : -1)
+                        .setStyle(Console.color() ? ProgressBarStyle.COLORFUL_UNICODE_BLOCK : ProgressBarStyle.ASCII)
+                        .setConsumer(new ConsoleProgressBarConsumer(System.err)).setUnit(" batches", 1).build();
+            }
         }
         lossSum += loss;
         seen++;
-        bar.stepTo(batch);
-        bar.setExtraMessage(String.format(Locale.ROOT, "loss %.4f", lossSum / seen));
+        String running = String.format(Locale.ROOT, "loss %.4f", lossSum / seen);
+        if (bar != null) {
+            bar.stepTo(batch);
+            bar.setExtraMessage(" " + running);
+        } else if ((now - lastLine) / 1e9 >= plainSeconds) {
+            lastLine = now;
+            Console.info(String.format(Locale.ROOT, "  %s %s batches, %s, %.0f s", phase,
+                    batches > 0 ? batch + "/" + batches : Integer.toString(batch), running, (now - phaseStart) / 1e9));
+        }
     }
 
     @Override
@@ -49,6 +72,7 @@ final class Progress implements FitListener {
             bar.close();
             bar = null;
         }
+        seen = 0;
         Console.info(result.toString() + String.format(Locale.ROOT, "  (%.1f s, %.0f img/s)", result.seconds(),
                 result.samples() / Math.max(result.seconds(), 1e-9)));
     }

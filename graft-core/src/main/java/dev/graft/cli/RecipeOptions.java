@@ -1,8 +1,10 @@
 package dev.graft.cli;
 
+import dev.graft.GraftException;
 import dev.graft.data.SamplerKind;
 import dev.graft.data.transforms.Augment;
 import dev.graft.models.HeadSpec;
+import dev.graft.models.Zoo;
 import dev.graft.nn.Precision;
 import dev.graft.train.BnPolicy;
 import dev.graft.train.Monitor;
@@ -29,113 +31,114 @@ final class RecipeOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
-    @Option(names = "--arch", description = "Architecture (default: resnet18; see graft models).")
+    @Option(names = "--arch", paramLabel = "ARCH", description = "Architecture (default: resnet18; see graft models).")
     String arch;
 
-    @Option(names = "--weights", description = "none, imagenet (default), a weights tag, a .pth/.safetensors file or a run directory.")
+    @Option(names = "--weights", paramLabel = "WEIGHTS", description = "none, imagenet (default), a weights tag, a .pth/.safetensors file or a run directory.")
     String weights;
 
-    @Option(names = "--strategy", split = ",", converter = Strategies.class, completionCandidates = Strategies.class,
+    @Option(names = "--strategy", paramLabel = "STRATEGY", split = ",", converter = Strategies.class, completionCandidates = Strategies.class,
             description = "${COMPLETION-CANDIDATES} (default: finetune; scratch with --weights none).")
     List<Strategy> strategy;
 
-    @Option(names = "--unfreeze-from", paramLabel = "GROUP", description = "With --strategy partial: first trainable layer group, e.g. layer4.")
+    @Option(names = "--unfreeze-from", paramLabel = "GROUP", description = "With --strategy partial: the first layer group to train, e.g. layer3 (default: the last group,"
+                    + " layer4 for ResNets).")
     String unfreezeFrom;
 
-    @Option(names = "--bn", converter = BnPolicies.class, completionCandidates = BnPolicies.class,
+    @Option(names = "--bn", paramLabel = "BN", converter = BnPolicies.class, completionCandidates = BnPolicies.class,
             description = "BatchNorm: ${COMPLETION-CANDIDATES}. auto (default): train for scratch, frozen for head/partial,"
                     + " eval for finetune; frozen: frozen layers keep their statistics; train: batch statistics;"
                     + " eval: running statistics.")
     BnPolicy bn;
 
-    @Option(names = "--backbone-lr-mult", description = "Backbone learning rate as a fraction of --lr for finetune/partial (default: 0.1).")
+    @Option(names = "--backbone-lr-mult", paramLabel = "X", description = "Backbone learning rate as a fraction of --lr for finetune/partial (default: 0.1).")
     Double backboneLrMult;
 
-    @Option(names = "--freeze-epochs", description = "Train only the head for N epochs first, then the strategy (default: 0).")
+    @Option(names = "--freeze-epochs", paramLabel = "N", description = "Train only the head for N epochs first, then the strategy (default: 0).")
     Integer freezeEpochs;
 
-    @Option(names = "--head", converter = Heads.class, description = "linear (default) or mlp:500[,200][:dropout=0.2][:logsoftmax].")
+    @Option(names = "--head", paramLabel = "HEAD", converter = Heads.class, description = "linear (default) or mlp:500[,200][:dropout=0.2][:logsoftmax].")
     HeadSpec head;
 
-    @Option(names = "--epochs", description = "Epochs (default: 10).")
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: 10).")
     Integer epochs;
 
-    @Option(names = "--batch-size", description = "Batch size (default: 16).")
+    @Option(names = "--batch-size", paramLabel = "N", description = "Batch size (default: 16).")
     Integer batchSize;
 
-    @Option(names = "--image-size", description = "Input size in pixels (default: 224).")
+    @Option(names = "--image-size", paramLabel = "N", description = "Input size in pixels (default: 224).")
     Integer imageSize;
 
-    @Option(names = "--augment", converter = Augments.class, completionCandidates = Augments.class,
+    @Option(names = "--augment", paramLabel = "AUGMENT", converter = Augments.class, completionCandidates = Augments.class,
             description = "standard (RandomResizedCrop + flip, default), light (pad-crop + flip) or none.")
     Augment augment;
 
-    @Option(names = "--optimizer", converter = Optimizers.class, completionCandidates = Optimizers.class,
+    @Option(names = "--optimizer", paramLabel = "OPTIMIZER", converter = Optimizers.class, completionCandidates = Optimizers.class,
             description = "${COMPLETION-CANDIDATES} (default: sgd).")
     OptimizerKind optimizer;
 
-    @Option(names = "--lr", description = "Learning rate of the head (default: 0.001).")
+    @Option(names = "--lr", paramLabel = "X", description = "Learning rate of the head (default: 0.001).")
     Double lr;
 
-    @Option(names = "--momentum", description = "SGD momentum (default: 0.9).")
+    @Option(names = "--momentum", paramLabel = "X", description = "SGD momentum (default: 0.9).")
     Double momentum;
 
-    @Option(names = "--weight-decay", description = "Weight decay (default: 0; adamw: 0.01).")
+    @Option(names = "--weight-decay", paramLabel = "X", description = "Weight decay (default: 0; adamw: 0.01).")
     Double weightDecay;
 
-    @Option(names = "--schedule", converter = Schedules.class, completionCandidates = Schedules.class,
+    @Option(names = "--schedule", paramLabel = "SCHEDULE", converter = Schedules.class, completionCandidates = Schedules.class,
             description = "${COMPLETION-CANDIDATES} (default: step).")
     ScheduleKind schedule;
 
-    @Option(names = "--step-size", description = "StepLR period in epochs (default: 7).")
+    @Option(names = "--step-size", paramLabel = "N", description = "StepLR period in epochs (default: 7).")
     Integer stepSize;
 
-    @Option(names = "--gamma", description = "StepLR factor (default: 0.1).")
+    @Option(names = "--gamma", paramLabel = "X", description = "StepLR factor (default: 0.1).")
     Double gamma;
 
-    @Option(names = "--warmup-epochs", description = "Linear warmup for --schedule cosine (default: 0).")
+    @Option(names = "--warmup-epochs", paramLabel = "N", description = "Linear warmup for --schedule cosine (default: 0).")
     Integer warmupEpochs;
 
-    @Option(names = "--label-smoothing", description = "Cross-entropy label smoothing (default: 0).")
+    @Option(names = "--label-smoothing", paramLabel = "X", description = "Cross-entropy label smoothing (default: 0).")
     Double labelSmoothing;
 
-    @Option(names = "--class-weights", converter = ClassWeightChoices.class, completionCandidates = ClassWeightChoices.class,
+    @Option(names = "--class-weights", paramLabel = "KIND", converter = ClassWeightChoices.class, completionCandidates = ClassWeightChoices.class,
             description = "none (default) or balanced: weight the loss of class c by images / (classes * images of c).")
     ClassWeights classWeights;
 
-    @Option(names = "--sampler", converter = Samplers.class, completionCandidates = Samplers.class,
+    @Option(names = "--sampler", paramLabel = "KIND", converter = Samplers.class, completionCandidates = Samplers.class,
             description = "shuffle (default) or balanced: draw every class equally often, with replacement.")
     SamplerKind sampler;
 
-    @Option(names = "--monitor", converter = Monitors.class, completionCandidates = Monitors.class,
+    @Option(names = "--monitor", paramLabel = "METRIC", converter = Monitors.class, completionCandidates = Monitors.class,
             description = "What picks the best epoch and stops early: val_acc (default), val_loss or macro_f1.")
     Monitor monitor;
 
-    @Option(names = "--patience", description = "Stop after N epochs without a better val accuracy (default: off).")
+    @Option(names = "--patience", paramLabel = "N", description = "Stop after N epochs without a better monitored value (default: off).")
     Integer patience;
 
-    @Option(names = "--seed", description = "Seed of initialisation, shuffling and augmentation (default: 0).")
+    @Option(names = "--seed", paramLabel = "N", description = "Seed of initialisation, shuffling and augmentation (default: 0).")
     Long seed;
 
-    @Option(names = "--workers", description = "Image decoding threads (default: the cores).")
+    @Option(names = "--workers", paramLabel = "N", description = "Image decoding threads (default: the cores).")
     Integer workers;
 
-    @Option(names = "--val-split", description = "Validation fraction when DATA has no val/ (default: 0.2).")
+    @Option(names = "--val-split", paramLabel = "X", description = "Validation fraction when DATA has no val/ (default: 0.2).")
     Double valSplit;
 
-    @Option(names = "--per-class", description = "Use N training images per class (few-shot), seeded.")
+    @Option(names = "--per-class", paramLabel = "N", description = "Use N training images per class (few-shot), seeded.")
     Integer perClass;
 
-    @Option(names = "--classes", split = ",", description = "Only these classes, in this order.")
+    @Option(names = "--classes", paramLabel = "NAMES", split = ",", description = "Only these classes, in this order.")
     List<String> classes;
 
     @Option(names = "--cache-features", description = "With --strategy head: run the frozen backbone once per image.")
     Boolean cacheFeatures;
 
-    @Option(names = "--cache-views", description = "With --strategy head and augmentation: cache K augmented views.")
+    @Option(names = "--cache-views", paramLabel = "K", description = "With --strategy head and augmentation: cache K augmented views.")
     Integer cacheViews;
 
-    @Option(names = "--precision", converter = Precisions.class, completionCandidates = Precisions.class,
+    @Option(names = "--precision", paramLabel = "P", converter = Precisions.class, completionCandidates = Precisions.class,
             description = "fp32, or bf16: mixed-precision training (convolutions and linear"
             + " layers in bfloat16, float32 weights): ResNet-18 1.8x faster on CPUs with AVX-512 BF16, MobileNet/EfficientNet"
             + " about even (default: fp32).")
@@ -149,6 +152,11 @@ final class RecipeOptions {
 
     /** As {@link #recipe(String)} with this architecture, weights and strategy (null: unset). */
     Recipe recipe(String data, String arch, String weights, Strategy strategy) {
+        String unfreezeFrom = this.unfreezeFrom;
+        if (strategy == Strategy.PARTIAL && unfreezeFrom == null) {
+            unfreezeFrom = lastGroup(arch == null ? "resnet18" : arch);
+            if (unfreezeFrom != null) Console.info("partial: training from " + unfreezeFrom + " on (the last layer group; --unfreeze-from to change)");
+        }
         try {
             return Recipe.builder(data, arch).weights(weights).strategy(strategy)
                     .unfreezeFrom(unfreezeFrom).bn(bn).backboneLrMult(backboneLrMult).freezeEpochs(freezeEpochs)
@@ -160,6 +168,16 @@ final class RecipeOptions {
                     .classWeights(classWeights).sampler(sampler).monitor(monitor).build();
         } catch (Recipe.Invalid e) {
             throw usage(e.getMessage());
+        }
+    }
+
+    /** The last layer group before the head (resnet18: layer4), or null for an unknown architecture. */
+    static String lastGroup(String arch) {
+        try {
+            List<String> groups = List.copyOf(Zoo.get(arch).groups().keySet());
+            return groups.size() >= 2 ? groups.get(groups.size() - 2) : null;
+        } catch (GraftException e) {
+            return null;
         }
     }
 

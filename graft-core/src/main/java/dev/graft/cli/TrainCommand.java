@@ -71,6 +71,7 @@ final class TrainCommand implements Callable<Integer> {
         TrainingRun run = resume != null ? resumed() : fresh();
         run.keepCheckpoints(keepCheckpoints || resume != null && TrainingRun.storedKeepCheckpoints(resume))
                 .overwrite(overwrite).command(commandLine()).listener(new Progress(run.recipe().epochs()));
+        Console.info(Main.Global.describe());
         // everything, the closing lines included, runs before a Ctrl-C lets the JVM exit
         return Interrupts.run(run::interrupt, () -> train(run));
     }
@@ -119,8 +120,11 @@ final class TrainCommand implements Callable<Integer> {
         boolean saved = Files.isRegularFile(model) && !outcome.epochs().isEmpty();
         int done = outcome.epochs().size(), total = run.recipe().epochs();
         if (saved) {
-            Console.info(String.format(Locale.ROOT, "best val Acc: %.4f (epoch %d); model: %s; report: %s",
-                    outcome.valAccuracy(), outcome.bestEpoch() + 1, model, run.dir().resolve(TrainingRun.REPORT)));
+            // the result: on stdout, even with --quiet (stderr when stdout carries --json)
+            String result = String.format(Locale.ROOT, "best val Acc: %.4f (epoch %d); model: %s; report: %s",
+                    outcome.valAccuracy(), outcome.bestEpoch() + 1, model, run.dir().resolve(TrainingRun.REPORT));
+            if (json) Console.info(result);
+            else System.out.println(result);
         }
         String again = "graft train --resume " + quoted(run.dir());
         switch (fit.status()) {

@@ -40,7 +40,7 @@ public final class Cifar10 {
             for (String l : Files.readAllLines(meta)) if (!l.isBlank()) out.add(l.strip());
             return out;
         } catch (IOException e) {
-            throw new GraftException("Cannot read CIFAR-10 class names " + meta + ": " + e.getMessage(), e);
+            throw new GraftException("Cannot read CIFAR-10 class names " + meta + ": " + GraftException.reason(e), e);
         }
     }
 
@@ -66,7 +66,7 @@ public final class Cifar10 {
             try {
                 b = Files.readAllBytes(f);
             } catch (IOException e) {
-                throw new GraftException("Cannot read CIFAR-10 batch " + f + ": " + e.getMessage(), e);
+                throw new GraftException("Cannot read CIFAR-10 batch " + f + ": " + GraftException.reason(e), e);
             }
             if (b.length % RECORD != 0) {
                 throw new GraftException("CIFAR-10 batch " + f + " has " + b.length

@@ -158,7 +158,7 @@ public final class DataLayout {
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
                 for (Path p : ds) images |= ImageFolder.hasImageExtension(p.getFileName().toString());
             } catch (IOException e) {
-                throw new GraftException("Cannot list folder " + root + ": " + e.getMessage(), e);
+                throw new GraftException("Cannot list folder " + root + ": " + GraftException.reason(e), e);
             }
             throw new GraftException(expected(images ? root + " holds images directly, not in class folders"
                     : root + " has no class folders"));

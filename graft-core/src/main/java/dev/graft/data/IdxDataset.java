@@ -80,7 +80,7 @@ public final class IdxDataset {
         } catch (EOFException e) {
             throw new GraftException("IDX file " + imagesFile + " is shorter than its header says.");
         } catch (IOException e) {
-            throw new GraftException("Cannot read IDX file " + imagesFile + ": " + e.getMessage(), e);
+            throw new GraftException("Cannot read IDX file " + imagesFile + ": " + GraftException.reason(e), e);
         }
         int[] labels;
         try (DataInputStream in = open(labelsFile)) {
@@ -98,7 +98,7 @@ public final class IdxDataset {
         } catch (EOFException e) {
             throw new GraftException("IDX file " + labelsFile + " is shorter than its header says.");
         } catch (IOException e) {
-            throw new GraftException("Cannot read IDX file " + labelsFile + ": " + e.getMessage(), e);
+            throw new GraftException("Cannot read IDX file " + labelsFile + ": " + GraftException.reason(e), e);
         }
         if (labels.length != dims[0]) {
             throw new GraftException("IDX files " + imagesFile + " and " + labelsFile + " disagree: "

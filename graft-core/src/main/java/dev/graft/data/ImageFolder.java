@@ -107,7 +107,7 @@ public final class ImageFolder implements Dataset {
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
             for (Path p : ds) if (Files.isDirectory(p)) out.add(p.getFileName().toString());
         } catch (IOException e) {
-            throw new GraftException("Cannot list folder " + root + ": " + e.getMessage(), e);
+            throw new GraftException("Cannot list folder " + root + ": " + GraftException.reason(e), e);
         }
         out.sort(CODEPOINT_ORDER);
         return out;

@@ -24,9 +24,9 @@ public final class SkipList {
     private final Map<String, String> entries = new LinkedHashMap<>();
     private final Consumer<String> warnings;
 
-    /** Warnings go to stderr. */
+    /** Warnings go to stderr, each prefixed with {@code warning: }. */
     public SkipList() {
-        this(System.err::println);
+        this(w -> System.err.println("warning: " + w));
     }
 
     public SkipList(Consumer<String> warnings) {
@@ -34,20 +34,25 @@ public final class SkipList {
     }
 
     /**
-     * Records an unreadable sample; warns and returns true only the first time a path is seen.
+     * Records an unreadable sample; warns ({@code skipping PATH: REASON}, without a
+     * {@code warning:} prefix, which is the sink's) and returns true only the first time a
+     * path is seen. Control characters in the path or reason (a damaged file's bytes) become
+     * {@code ?}, so each file stays one line in the warnings and in skipped.txt.
      */
     public boolean add(String path, String reason) {
+        path = oneLine(path);
+        reason = oneLine(reason);
         synchronized (entries) {
             if (entries.containsKey(path)) return false;
             entries.put(path, reason);
         }
-        warnings.accept("warning: skipping " + path + ": " + reason);
+        warnings.accept("skipping " + path + ": " + reason);
         return true;
     }
 
     public boolean contains(String path) {
         synchronized (entries) {
-            return entries.containsKey(path);
+            return entries.containsKey(oneLine(path));
         }
     }
 
@@ -70,5 +75,9 @@ public final class SkipList {
         StringBuilder sb = new StringBuilder();
         for (Entry e : entries()) sb.append(e.path()).append('\t').append(e.reason()).append('\n');
         AtomicFiles.write(skippedTxt, sb.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "unreadable" : s.replaceAll("\\p{Cntrl}", "?");
     }
 }

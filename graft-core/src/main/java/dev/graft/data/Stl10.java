@@ -40,7 +40,7 @@ public final class Stl10 {
             for (String l : Files.readAllLines(f)) if (!l.isBlank()) out.add(l.strip());
             return out;
         } catch (IOException e) {
-            throw new GraftException("Cannot read STL-10 class names " + f + ": " + e.getMessage(), e);
+            throw new GraftException("Cannot read STL-10 class names " + f + ": " + GraftException.reason(e), e);
         }
     }
 
@@ -53,7 +53,7 @@ public final class Stl10 {
         try {
             labelBytes = Files.readAllBytes(yf);
         } catch (IOException e) {
-            throw new GraftException("Cannot read STL-10 labels " + yf + ": " + e.getMessage(), e);
+            throw new GraftException("Cannot read STL-10 labels " + yf + ": " + GraftException.reason(e), e);
         }
         int n = labelBytes.length;
         int[] labels = new int[n];
@@ -89,7 +89,7 @@ public final class Stl10 {
         } catch (EOFException e) {
             throw new GraftException("STL-10 file " + xf + " ends early.");
         } catch (IOException e) {
-            throw new GraftException("Cannot read STL-10 images " + xf + ": " + e.getMessage(), e);
+            throw new GraftException("Cannot read STL-10 images " + xf + ": " + GraftException.reason(e), e);
         }
         return new InMemoryDataset("stl10:" + xf, classes, SIDE, SIDE, 3, hwc, labels);
     }
@@ -110,7 +110,7 @@ public final class Stl10 {
             for (int i = 0; i < parts.length; i++) out[i] = Integer.parseInt(parts[i]);
             return out;
         } catch (IOException | NumberFormatException e) {
-            throw new GraftException("Cannot read STL-10 folds " + f + ": " + e.getMessage(), e);
+            throw new GraftException("Cannot read STL-10 folds " + f + ": " + GraftException.reason(e), e);
         }
     }
 }

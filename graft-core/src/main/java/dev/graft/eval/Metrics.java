@@ -85,6 +85,11 @@ public final class Metrics {
         return k;
     }
 
+    /** Whether top-k says anything: only with more than k classes (top-2 of 2 classes is always right). */
+    public boolean hasTopK() {
+        return classes.size() > k;
+    }
+
     /** Fraction whose true class is among the k highest scores; NaN when empty. */
     public double topKAccuracy() {
         return count == 0 ? Double.NaN : (double) topKCorrect / count;
@@ -173,7 +178,8 @@ public final class Metrics {
     }
 
     /**
-     * The metrics as JSON: {@code accuracy}, {@code balanced_accuracy}, {@code macro_f1}, {@code top5} (top-k accuracy, k in {@code top_k}),
+     * The metrics as JSON: {@code accuracy}, {@code balanced_accuracy}, {@code macro_f1},
+     * {@code top5} (top-k accuracy, k in {@code top_k}; only with more than k classes),
      * {@code count}, {@code classes}, {@code per_class} ({class, precision, recall, f1,
      * support}), {@code macro_avg}, {@code weighted_avg}, {@code confusion_matrix} (rows =
      * true), {@code most_confused} (at most 20 {true, predicted, count}) and
@@ -184,8 +190,10 @@ public final class Metrics {
         o.add("accuracy", num(accuracy()));
         o.add("balanced_accuracy", num(balancedAccuracy()));
         o.add("macro_f1", num(macroF1()));
-        o.add("top5", num(topKAccuracy()));
-        o.addProperty("top_k", k);
+        if (hasTopK()) {
+            o.add("top5", num(topKAccuracy()));
+            o.addProperty("top_k", k);
+        }
         o.addProperty("count", count);
         o.addProperty("correct", correct());
         JsonArray names = new JsonArray();
@@ -241,8 +249,9 @@ public final class Metrics {
         for (ClassStats s : perClass) sb.append(row(w, s));
         sb.append(String.format("%n%" + w + "s %10s %10s %10.4f %10d%n", "accuracy", "", "",
                 accuracy(), count));
-        sb.append(String.format("%" + w + "s %10s %10s %10.4f %10d%n", "top-" + k, "", "",
-                topKAccuracy(), count));
+        if (hasTopK()) {
+            sb.append(String.format("%" + w + "s %10s %10s %10.4f %10d%n", "top-" + k, "", "", topKAccuracy(), count));
+        }
         sb.append(row(w, macroAverage()));
         sb.append(row(w, weightedAverage()));
         sb.append(String.format("%" + w + "s %10s %10s %10.4f %10d%n", "balanced acc", "", "",

@@ -45,7 +45,7 @@ final class PngDecoder {
             while (pos + 8 <= d.length) {
                 int len = readInt(d, pos);
                 String type = new String(d, pos + 4, 4, StandardCharsets.ISO_8859_1);
-                if (len < 0 || pos + 12L + len > d.length) throw new IOException("truncated PNG (" + type + " chunk)");
+                if (len < 0 || pos + 12L + len > d.length) throw new IOException("truncated PNG (" + chunkName(type) + ")");
                 int data = pos + 8;
                 if (type.equals("IHDR")) {
                     checkCrc(d, pos, len, type);
@@ -273,7 +273,12 @@ final class PngDecoder {
         CRC32 crc = new CRC32();
         crc.update(d, pos + 4, len + 4);
         if ((int) crc.getValue() != readInt(d, pos + 8 + len)) {
-            throw new IOException("corrupt PNG (bad CRC in " + type + " chunk)");
+            throw new IOException("corrupt PNG (bad CRC in " + chunkName(type) + ")");
         }
+    }
+
+    /** A chunk's name for a message: its four letters, or "a damaged chunk" when they are not letters. */
+    private static String chunkName(String type) {
+        return type.chars().allMatch(Character::isLetter) ? type + " chunk" : "a damaged chunk";
     }
 }

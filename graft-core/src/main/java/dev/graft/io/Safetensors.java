@@ -75,7 +75,7 @@ public final class Safetensors {
             }
             for (Entry e : entries) out.put(e.name(), e.tensor());
         } catch (IOException e) {
-            throw new GraftException("Cannot read " + file + ": " + e.getMessage() + ".", e);
+            throw new GraftException("Cannot read " + file + ": " + GraftException.reason(e) + ".", e);
         }
         return out;
     }
@@ -139,7 +139,7 @@ public final class Safetensors {
             }
             return out;
         } catch (IOException e) {
-            throw new GraftException("Cannot read " + file + ": " + e.getMessage() + ".", e);
+            throw new GraftException("Cannot read " + file + ": " + GraftException.reason(e) + ".", e);
         }
     }
 
@@ -181,7 +181,7 @@ public final class Safetensors {
                 for (Map.Entry<String, TensorData> e : order) out.write(e.getValue().data());
             });
         } catch (IOException e) {
-            throw new GraftException("Cannot write " + file + ": " + e.getMessage() + ".", e);
+            throw new GraftException("Cannot write " + file + ": " + GraftException.reason(e) + ".", e);
         }
     }
 

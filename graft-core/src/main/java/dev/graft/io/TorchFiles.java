@@ -71,7 +71,7 @@ public final class TorchFiles {
         try {
             pkl = pickler.pickle(value, ordered);
         } catch (IllegalArgumentException e) {
-            throw new GraftException("Cannot write " + file + ": " + e.getMessage() + ".", e);
+            throw new GraftException("Cannot write " + file + ": " + GraftException.reason(e) + ".", e);
         }
         String archive = stem(file);
         LinkedHashMap<String, byte[]> records = new LinkedHashMap<>();
@@ -83,7 +83,7 @@ public final class TorchFiles {
         try {
             AtomicFiles.write(file, raw -> writeArchive(raw, archive, records));
         } catch (IOException e) {
-            throw new GraftException("Cannot write " + file + ": " + e.getMessage() + ".", e);
+            throw new GraftException("Cannot write " + file + ": " + GraftException.reason(e) + ".", e);
         }
     }
 

@@ -76,7 +76,7 @@ final class TorchReader {
             if ((head[0] & 0xff) == 0x80) return r.loadLegacy(select); // a pickle; its magic number decides
             throw r.error("is not a PyTorch file (neither a torch.save zip archive nor a legacy torch.save pickle)");
         } catch (IOException e) {
-            throw new GraftException("Cannot read " + file + ": " + e.getMessage() + ".", e);
+            throw new GraftException("Cannot read " + file + ": " + GraftException.reason(e) + ".", e);
         } catch (StackOverflowError e) {
             // last line of defence against self-referencing objects in a damaged pickle
             throw new GraftException("The file " + file + " is corrupt: its objects refer to themselves.");

@@ -123,11 +123,11 @@ public final class WeightCache {
             AtomicFiles.moveIntoPlace(tmp, target);
             return target;
         } catch (UnknownHostException e) {
-            throw failure(fileName, source, "the host " + e.getMessage() + " is unknown; are you offline?");
+            throw failure(fileName, source, "host unknown: offline?");
         } catch (java.net.ConnectException | java.net.SocketTimeoutException e) {
-            throw failure(fileName, source, "could not connect: " + e.getMessage() + "; are you offline?");
+            throw failure(fileName, source, "no connection: offline?");
         } catch (IOException e) {
-            throw failure(fileName, source, e.getClass().getSimpleName() + ": " + e.getMessage());
+            throw failure(fileName, source, GraftException.reason(e));
         } finally {
             if (tmp != null) {
                 try {
@@ -181,8 +181,8 @@ public final class WeightCache {
     }
 
     private GraftException failure(String fileName, String url, String why) {
-        return new GraftException("Could not download " + fileName + " from " + url + " (" + why
-                + "); download it by hand and put it at " + pathOf(fileName).toAbsolutePath() + ".");
+        return new GraftException("could not download " + url + " (" + why + "); put it at "
+                + pathOf(fileName).toAbsolutePath() + ".");
     }
 
     /** The sha256 prefix torch hub expects for a file name, or null if the name carries none. */
@@ -208,7 +208,7 @@ public final class WeightCache {
             byte[] buf = new byte[1 << 16];
             for (int n; (n = in.read(buf)) > 0; ) sha.update(buf, 0, n);
         } catch (IOException e) {
-            throw new GraftException("Cannot read " + file + " to hash it: " + e.getMessage() + ".", e);
+            throw new GraftException("Cannot read " + file + " to hash it: " + GraftException.reason(e) + ".", e);
         }
         return HexFormat.of().formatHex(sha.digest());
     }

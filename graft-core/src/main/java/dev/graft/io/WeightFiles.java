@@ -40,7 +40,7 @@ public final class WeightFiles {
         try (InputStream in = Files.newInputStream(file)) {
             head = in.readNBytes(9);
         } catch (IOException e) {
-            throw new GraftException("Cannot read " + file + ": " + e.getMessage() + ".", e);
+            throw new GraftException("Cannot read " + file + ": " + GraftException.reason(e) + ".", e);
         }
         return head.length >= 9 && head[8] == '{' && head[0] != 'P' && (head[0] & 0xff) != 0x80;
     }

@@ -51,7 +51,13 @@ public final class Pretrained {
         String source;
         List<String> classes = null;
         if (published != null) {
-            Path file = WeightCache.standard().fetch(published.url(), published.fileName(), null, progress);
+            Path file;
+            try {
+                file = WeightCache.standard().fetch(published.url(), published.fileName(), null, progress);
+            } catch (GraftException e) {
+                throw new GraftException(e.getMessage().replaceAll("\\.$", "") + ", run 'graft weights fetch "
+                        + published.name() + "' when online, or use --weights none.", e);
+            }
             state = readState(spec, file);
             source = published.name();
             classes = Zoo.imagenetClasses();

@@ -2,18 +2,16 @@ package dev.graft.models;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import dev.graft.GraftException;
 import dev.graft.data.transforms.Interpolation;
 import dev.graft.data.transforms.Preset;
 import dev.graft.io.AtomicFiles;
+import dev.graft.io.JsonFields;
 import dev.graft.io.Safetensors;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +70,7 @@ public record SavedModel(Path dir, String arch, List<String> classes, Preset pre
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new GraftException("cannot create " + dir + ": " + e.getMessage(), e);
+            throw new GraftException("cannot create " + dir + ": " + GraftException.reason(e), e);
         }
         requireFinite(model, dir.resolve(WEIGHTS));
         Map<String, String> meta = Map.of("format", "pt", "arch", arch);
@@ -82,7 +80,7 @@ public record SavedModel(Path dir, String arch, List<String> classes, Preset pre
             byte[] json = GSON.toJson(saved.toJson()).getBytes(StandardCharsets.UTF_8);
             AtomicFiles.write(dir.resolve(META), json);
         } catch (IOException e) {
-            throw new GraftException("cannot write " + dir.resolve(META) + ": " + e.getMessage(), e);
+            throw new GraftException("cannot write " + dir.resolve(META) + ": " + GraftException.reason(e), e);
         }
         return saved;
     }
@@ -114,20 +112,30 @@ public record SavedModel(Path dir, String arch, List<String> classes, Preset pre
         if (!Files.isRegularFile(meta) || !Files.isRegularFile(dir.resolve(WEIGHTS))) {
             throw new GraftException(path + " is not a Graft model: expected " + META + " and " + WEIGHTS + " in it.");
         }
+        JsonFields o = JsonFields.read(meta);
+        String arch = o.string("arch");
         try {
-            JsonObject o = JsonParser.parseString(Files.readString(meta)).getAsJsonObject();
-            List<String> classes = new ArrayList<>();
-            o.getAsJsonArray("classes").forEach(c -> classes.add(c.getAsString()));
-            JsonObject p = o.getAsJsonObject("preset");
-            Preset preset = new Preset(p.get("resize").getAsInt(), p.get("crop").getAsInt(),
-                    Interpolation.parse(p.get("interpolation").getAsString()),
-                    GSON.fromJson(p.get("mean"), double[].class), GSON.fromJson(p.get("std"), double[].class));
-            String head = o.has("head") ? o.get("head").getAsString() : "linear";
-            String source = o.has("source_weights") && !o.get("source_weights").isJsonNull()
-                    ? o.get("source_weights").getAsString() : null;
-            return new SavedModel(dir, o.get("arch").getAsString(), classes, preset, HeadSpec.parse(head), source);
-        } catch (IOException | RuntimeException e) {
-            throw new GraftException(meta + " is not a readable model description: " + e.getMessage(), e);
+            Zoo.get(arch);
+        } catch (GraftException e) {
+            throw new GraftException(meta + ": " + e.getMessage(), e);
         }
+        List<String> classes = o.distinctStrings("classes");
+        JsonFields p = o.object("preset");
+        int max = Preset.MAX_SIZE;
+        Interpolation interpolation;
+        try {
+            interpolation = Interpolation.parse(p.string("interpolation"));
+        } catch (GraftException e) {
+            throw new GraftException(meta + ": " + e.getMessage() + ".", e);
+        }
+        Preset preset = new Preset(p.integer("resize", 1, max), p.integer("crop", 1, max), interpolation,
+                p.numbers("mean", 3, false), p.numbers("std", 3, true));
+        HeadSpec head;
+        try {
+            head = HeadSpec.parse(o.string("head", "linear"));
+        } catch (RuntimeException e) {
+            throw new GraftException(meta + ": 'head' must be 'linear' or like 'mlp:500', not '" + o.string("head") + "'.", e);
+        }
+        return new SavedModel(dir, arch, classes, preset, head, o.string("source_weights", null));
     }
 }

@@ -13,7 +13,7 @@ final class AtomicWrite {
         try {
             AtomicFiles.write(file, bytes);
         } catch (IOException e) {
-            throw new GraftException("cannot write " + file + ": " + e.getMessage(), e);
+            throw new GraftException("cannot write " + file + ": " + GraftException.reason(e), e);
         }
     }
 }

@@ -40,7 +40,7 @@ public final class EvaluationFiles {
                 // a grid left from an earlier evaluation would show mistakes this one did not make
                 Files.deleteIfExists(dir.resolve(MISTAKES_PNG));
             } catch (IOException e) {
-                throw new GraftException("cannot remove the old " + dir.resolve(MISTAKES_PNG) + ": " + e.getMessage(), e);
+                throw new GraftException("cannot remove the old " + dir.resolve(MISTAKES_PNG) + ": " + GraftException.reason(e), e);
             }
         }
         Path json = dir.resolve(METRICS_JSON);
@@ -48,7 +48,7 @@ public final class EvaluationFiles {
         try {
             AtomicFiles.write(json, bytes);
         } catch (IOException e) {
-            throw new GraftException("cannot write " + json + ": " + e.getMessage(), e);
+            throw new GraftException("cannot write " + json + ": " + GraftException.reason(e), e);
         }
         return new Written(cm, grid, json);
     }

@@ -316,7 +316,7 @@ public final class HtmlReport {
         if (metrics != null) {
             sb.append("<div class=\"cards\">")
               .append(Html.card("Accuracy", Html.pct(metrics.accuracy())))
-              .append(Html.card("Top-" + metrics.k() + " accuracy", Html.pct(metrics.topKAccuracy())))
+              .append(metrics.hasTopK() ? Html.card("Top-" + metrics.k() + " accuracy", Html.pct(metrics.topKAccuracy())) : "")
               .append(Html.card("Balanced accuracy", Html.pct(metrics.balancedAccuracy())))
               .append(Html.card("Macro F1", Html.fixed(metrics.macroF1(), 4)))
               .append(Html.card("Images", String.valueOf(metrics.count())))

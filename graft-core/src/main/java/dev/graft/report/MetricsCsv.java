@@ -53,7 +53,7 @@ public final class MetricsCsv {
         } catch (NoSuchFileException e) {
             throw new GraftException("metrics file " + file + " does not exist", e);
         } catch (IOException e) {
-            throw new GraftException("cannot read metrics file " + file + ": " + e.getMessage(), e);
+            throw new GraftException("cannot read metrics file " + file + ": " + GraftException.reason(e), e);
         }
         return parse(text, file.toString());
     }

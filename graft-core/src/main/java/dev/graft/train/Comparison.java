@@ -98,7 +98,7 @@ public final class Comparison {
             byte[] md = ("# " + title + "\n\n" + table()).getBytes(StandardCharsets.UTF_8);
             AtomicFiles.write(dir.resolve("compare.md"), md);
         } catch (IOException e) {
-            throw new GraftException("cannot write " + dir.resolve("compare.md") + ": " + e.getMessage(), e);
+            throw new GraftException("cannot write " + dir.resolve("compare.md") + ": " + GraftException.reason(e), e);
         }
         Plots.writePng(Plots.compareValAccuracy(curves), dir.resolve("compare.png"));
         Path html = dir.resolve("compare.html");

@@ -61,6 +61,7 @@ public final class Learner {
     private long seed = 0;
     private boolean bfloat16;
     private final List<FitListener> listeners = new ArrayList<>();
+    private boolean quiet;
     private String notice = "";
     private java.nio.file.Path checkpointDir, resumeDir;
     private String recipe = "";
@@ -188,6 +189,9 @@ public final class Learner {
 
     public Learner listener(FitListener l) { listeners.add(l); return this; }
 
+    /** No epoch log on stdout (by default {@link #fit} prints one, like the tutorial's loop). */
+    public Learner quiet() { quiet = true; return this; }
+
     /** Writes {@code dir/last.safetensors} every epoch and {@code dir/best.safetensors} on improvement. */
     public Learner checkpoints(java.nio.file.Path dir) { checkpointDir = dir; return this; }
 
@@ -276,6 +280,7 @@ public final class Learner {
             fit.resume(last.restore(model, optimizer, fit.schedule()), Checkpoint.bestWeights(resumeDir));
         }
         if (checkpointDir != null) fit.listener(Checkpoint.saver(checkpointDir, seed, recipe));
+        if (!quiet) fit.listener(new EpochLog(System.out::println, epochs));
         listeners.forEach(fit::listener);
         return fit.run(data);
     }

@@ -2,6 +2,9 @@ package dev.graft.train;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import com.google.gson.TypeAdapter;
 import com.google.gson.TypeAdapterFactory;
 import com.google.gson.reflect.TypeToken;
@@ -76,6 +79,9 @@ public record Recipe(
         public Invalid(String message) { super(message); }
     }
 
+    /** The largest --image-size. */
+    public static final int MAX_IMAGE_SIZE = dev.graft.data.transforms.Preset.MAX_SIZE;
+
     /** What each choice is called in messages. */
     private static final Map<Class<?>, String> WHAT = Map.of(Strategy.class, "strategy", BnPolicy.class,
             "BatchNorm policy", Augment.class, "augmentation", OptimizerKind.class, "optimizer", ScheduleKind.class,
@@ -120,7 +126,10 @@ public record Recipe(
                 "the partial strategy needs --unfreeze-from GROUP (e.g. layer4)");
         require(epochs >= 1, "--epochs must be at least 1, not " + epochs);
         require(batchSize >= 1, "--batch-size must be at least 1, not " + batchSize);
-        require(imageSize >= 1, "--image-size must be at least 1, not " + imageSize);
+        require(imageSize >= 1 && imageSize <= MAX_IMAGE_SIZE,
+                "--image-size must be between 1 and " + MAX_IMAGE_SIZE + ", not " + imageSize);
+        require((long) batchSize * 3 * imageSize * imageSize <= Integer.MAX_VALUE, "--batch-size " + batchSize
+                + " at --image-size " + imageSize + " needs over 2^31 values per batch; use a smaller batch or size");
         nonNegative("--lr", lr);
         nonNegative("--momentum", momentum);
         nonNegative("--weight-decay", weightDecay);
@@ -168,6 +177,32 @@ public record Recipe(
 
     /** Reads a recipe written by {@link #toJson} (this version or an earlier one); one sentence when it cannot. */
     public static Recipe fromJson(String json) {
+        JsonObject o;
+        try {
+            o = JsonParser.parseString(json).getAsJsonObject();
+        } catch (RuntimeException e) {
+            throw new GraftException("the stored recipe is not a JSON object.", e);
+        }
+        for (java.lang.reflect.RecordComponent c : Recipe.class.getRecordComponents()) {
+            JsonElement v = o.get(c.getName());
+            if (v == null || v.isJsonNull()) continue;
+            Class<?> t = c.getType();
+            boolean number = v.isJsonPrimitive() && v.getAsJsonPrimitive().isNumber();
+            boolean ok = t == int.class || t == long.class
+                    ? number && v.getAsDouble() == Math.rint(v.getAsDouble()) && Math.abs(v.getAsDouble()) <= Integer.MAX_VALUE
+                    : t == double.class ? number
+                    : t == boolean.class ? v.isJsonPrimitive() && v.getAsJsonPrimitive().isBoolean()
+                    : t == List.class ? v.isJsonArray() && v.getAsJsonArray().asList().stream()
+                            .allMatch(e -> e.isJsonPrimitive() && e.getAsJsonPrimitive().isString())
+                    : v.isJsonPrimitive() && v.getAsJsonPrimitive().isString();
+            if (!ok) {
+                String shown = v.toString().length() > 40 ? v.toString().substring(0, 37) + "..." : v.toString();
+                throw new Invalid("the stored recipe's '" + c.getName() + "' must be "
+                        + (t == int.class || t == long.class ? "a whole number" : t == double.class ? "a number"
+                        : t == boolean.class ? "true or false" : t == List.class ? "a list of names" : "a name")
+                        + ", not " + shown + ".");
+            }
+        }
         try {
             return GSON.fromJson(json, Recipe.class);
         } catch (RuntimeException e) {

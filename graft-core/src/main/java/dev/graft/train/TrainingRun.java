@@ -7,6 +7,7 @@ import dev.graft.data.DataLayout;
 import dev.graft.data.DataSplits;
 import dev.graft.data.Loader;
 import dev.graft.data.SkipList;
+import dev.graft.io.JsonFields;
 import dev.graft.data.transforms.Augment;
 import dev.graft.data.transforms.Preset;
 import dev.graft.eval.MetricsWarnings;
@@ -102,14 +103,7 @@ public final class TrainingRun {
         if (!Files.isRegularFile(f)) {
             throw new GraftException(runDir + " is not a Graft run directory: it has no " + RUN_JSON + ".");
         }
-        try {
-            JsonObject o = JsonParser.parseString(Files.readString(f)).getAsJsonObject();
-            return Recipe.fromJson(o.get("recipe").toString());
-        } catch (GraftException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            throw new GraftException(f + " is not readable: " + e.getMessage(), e);
-        }
+        return Recipe.fromJson(JsonFields.read(f).object("recipe").json().toString());
     }
 
     public TrainingRun listener(FitListener l) {
@@ -315,7 +309,7 @@ public final class TrainingRun {
         try {
             Files.createDirectories(dir.resolve(CHECKPOINTS));
         } catch (IOException e) {
-            throw new GraftException("cannot create the run directory " + dir + ": " + e.getMessage(), e);
+            throw new GraftException("cannot create the run directory " + dir + ": " + GraftException.reason(e), e);
         }
         log.accept((resuming ? "resuming " : "run directory: ") + dir);
         if (!resuming) writeRunJson(data, loaded.source());
@@ -329,7 +323,7 @@ public final class TrainingRun {
 
         List<EpochRecord> epochs = new ArrayList<>();
         if (resuming && Files.exists(dir.resolve(METRICS))) epochs.addAll(MetricsCsv.read(dir.resolve(METRICS)));
-        learner = Learner.of(model, spec).configure(recipe);
+        learner = Learner.of(model, spec).configure(recipe).quiet();
         learner.listener(new FitListener() {
             double[] lrAtStart;
 
@@ -446,7 +440,7 @@ public final class TrainingRun {
         try {
             AtomicFiles.write(dir.resolve(RUN_JSON), json.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new GraftException("cannot write " + dir.resolve(RUN_JSON) + ": " + e.getMessage(), e);
+            throw new GraftException("cannot write " + dir.resolve(RUN_JSON) + ": " + GraftException.reason(e), e);
         }
     }
 
@@ -454,7 +448,7 @@ public final class TrainingRun {
         try {
             skipped.writeTo(dir.resolve(SKIPPED));
         } catch (IOException e) {
-            throw new GraftException("cannot write " + dir.resolve(SKIPPED) + ": " + e.getMessage(), e);
+            throw new GraftException("cannot write " + dir.resolve(SKIPPED) + ": " + GraftException.reason(e), e);
         }
     }
 }

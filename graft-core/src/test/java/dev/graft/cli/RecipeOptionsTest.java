@@ -34,7 +34,8 @@ class RecipeOptionsTest {
             {"--optimizer", "lbfgs"}, {"--schedule", "warm"}, {"--augment", "heavy"}, {"--bn", "sometimes"},
             {"--head", "mlp:big"}, {"--head", "conv"}, {"--strategy", "everything"}, {"--strategy", "head,finetune"},
             {"--epochs", "0"}, {"--epochs", "-3"}, {"--epochs", "ten"}, {"--lr", "-0.1"}, {"--lr", "NaN"},
-            {"--lr", "Infinity"}, {"--batch-size", "0"}, {"--precision", "fp16"}, {"--strategy", "partial"},
+            {"--lr", "Infinity"}, {"--batch-size", "0"}, {"--precision", "fp16"}, {"--warmup-epochs", "-1"},
+            {"--image-size", "60000"}, {"--batch-size", "2000000000"},
             {"--cache-features"}, {"--arch", "resnet7"}, {"--val-split", "1.5"}};
         for (String[] b : bad) {
             Path out = tmp.resolve("run-" + String.join("", b).replaceAll("[^a-z0-9]", ""));
@@ -66,10 +67,25 @@ class RecipeOptionsTest {
     @Test
     void choicesIgnoreCase() {
         Path out = tmp.resolve("never");
-        // valid in any case: fails only later, on the missing unfreeze group, still before any file
+        // valid in any case: fails only later, on the epochs, still before any file
         CliConventionsTest.Out r = CliConventionsTest.exec("train", data.toString(), "--out", out.toString(),
-                "--strategy", "PARTIAL", "--optimizer", "AdamW", "--schedule", "OneCycle", "--bn", "EVAL");
+                "--strategy", "PARTIAL", "--optimizer", "AdamW", "--schedule", "OneCycle", "--bn", "EVAL", "--epochs", "0");
         assertEquals(2, r.code(), r.all());
-        assertTrue(r.err().contains("--unfreeze-from"), r.err());
+        assertTrue(r.err().contains("--epochs"), r.err());
+    }
+
+    @Test
+    void partialDefaultsToTheLastLayerGroup() {
+        TrainCommand train = new TrainCommand();
+        new picocli.CommandLine(train).parseArgs(data.toString(), "--strategy", "partial");
+        assertEquals("layer4", train.options.recipe(data.toString()).unfreezeFrom());
+        train = new TrainCommand();
+        new picocli.CommandLine(train).parseArgs(data.toString(), "--strategy", "partial", "--arch", "mobilenet_v2");
+        String last = RecipeOptions.lastGroup("mobilenet_v2");
+        assertTrue(last != null && !last.equals(dev.graft.models.ModelSpec.HEAD_GROUP), last);
+        assertEquals(last, train.options.recipe(data.toString()).unfreezeFrom());
+        train = new TrainCommand();
+        new picocli.CommandLine(train).parseArgs(data.toString(), "--strategy", "partial", "--unfreeze-from", "layer3");
+        assertEquals("layer3", train.options.recipe(data.toString()).unfreezeFrom());
     }
 }

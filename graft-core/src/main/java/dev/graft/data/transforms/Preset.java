@@ -11,10 +11,12 @@ import java.util.Arrays;
 public record Preset(int resize, int crop, Interpolation interpolation, double[] mean, double[] std) {
     public static final double[] IMAGENET_MEAN = {0.485, 0.456, 0.406};
     public static final double[] IMAGENET_STD = {0.229, 0.224, 0.225};
+    /** The largest resize or crop, in pixels (a batch of 16 such images already takes 3 GB). */
+    public static final int MAX_SIZE = 4096;
 
     public Preset {
-        if (resize <= 0 || crop <= 0) {
-            throw new IllegalArgumentException("preset resize and crop must be positive, got "
+        if (resize <= 0 || crop <= 0 || resize > MAX_SIZE || crop > MAX_SIZE) {
+            throw new IllegalArgumentException("preset resize and crop must be from 1 to " + MAX_SIZE + ", got "
                     + resize + " and " + crop);
         }
         if (mean.length != 3 || std.length != 3) {
