@@ -33,11 +33,6 @@ public final class Main implements Callable<Integer> {
         }
 
         /** How many compute threads, for a run's header: {@code 2 compute threads (all cores)}. */
-        static String describe() {
-            int n = Engine.threads();
-            return n + " compute thread" + (n == 1 ? "" : "s")
-                    + (n == Runtime.getRuntime().availableProcessors() ? " (all cores)" : "");
-        }
 
         @Option(names = "--debug", description = "Show stack traces of errors.", scope = CommandLine.ScopeType.INHERIT)
         public void debug(boolean d) { Console.debug = d; }

@@ -71,7 +71,6 @@ final class TrainCommand implements Callable<Integer> {
         TrainingRun run = resume != null ? resumed() : fresh();
         run.keepCheckpoints(keepCheckpoints || resume != null && TrainingRun.storedKeepCheckpoints(resume))
                 .overwrite(overwrite).command(commandLine()).listener(new Progress(run.recipe().epochs()));
-        Console.info(Main.Global.describe());
         // everything, the closing lines included, runs before a Ctrl-C lets the JVM exit
         return Interrupts.run(run::interrupt, () -> train(run));
     }

@@ -37,6 +37,12 @@ public final class Engine {
 
     public static int threads() { return threads; }
 
+    /** "2 compute threads (all cores)": what a run header says about {@link #threads()}. */
+    public static String describeThreads() {
+        int n = threads();
+        return n + " compute thread" + (n == 1 ? "" : "s") + (n == Runtime.getRuntime().availableProcessors() ? " (all cores)" : "");
+    }
+
     /** The root manager; long-lived arrays (parameters, buffers) belong to it. */
     public static NDManager root() {
         NDManager r = root;

@@ -311,7 +311,7 @@ public final class TrainingRun {
         } catch (IOException e) {
             throw new GraftException("cannot create the run directory " + dir + ": " + GraftException.reason(e), e);
         }
-        log.accept((resuming ? "resuming " : "run directory: ") + dir);
+        log.accept((resuming ? "resuming " : "run directory: ") + dir + "; " + Engine.describeThreads());
         if (!resuming) writeRunJson(data, loaded.source());
 
         Augment augment = recipe.augment();
