@@ -201,8 +201,27 @@ public final class GraftServer implements AutoCloseable {
 
     private void checkLength(Context ctx) {
         long limit = (long) options.maxUploadMb() << 20;
+        long allowed = limit + (ctx.isMultipartFormData() ? 64 << 10 : 0);
         long length = ctx.req().getContentLengthLong();
-        if (length > limit + (ctx.isMultipartFormData() ? 64 << 10 : 0)) throw new ApiError(413, tooLarge());
+        if (length > allowed) {
+            // read (and drop) a bounded part of the body: a client still sending it then reads the 413
+            // instead of a reset connection
+            discard(ctx, Math.min(length, 4 * allowed));
+            throw new ApiError(413, tooLarge());
+        }
+    }
+
+    private static void discard(Context ctx, long bytes) {
+        byte[] buffer = new byte[64 << 10];
+        try (var in = ctx.req().getInputStream()) {
+            for (long left = bytes; left > 0; ) {
+                int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                if (n < 0) break;
+                left -= n;
+            }
+        } catch (java.io.IOException e) {
+            // the client went away; nothing to answer
+        }
     }
 
     private static String notFound(Context ctx) {
