@@ -103,6 +103,13 @@ public record SavedModel(Path dir, String arch, List<String> classes, Preset pre
         return m;
     }
 
+    /** The inference preset as {@link #toJson} writes it under {@code "preset"}. */
+    public static Preset presetFromJson(JsonObject p) {
+        return new Preset(p.get("resize").getAsInt(), p.get("crop").getAsInt(),
+                Interpolation.parse(p.get("interpolation").getAsString()),
+                GSON.fromJson(p.get("mean"), double[].class), GSON.fromJson(p.get("std"), double[].class));
+    }
+
     /** Reads a run directory (or the model.json inside it). */
     public static SavedModel read(Path path) {
         if (!Files.exists(path)) {
@@ -118,10 +125,7 @@ public record SavedModel(Path dir, String arch, List<String> classes, Preset pre
             JsonObject o = JsonParser.parseString(Files.readString(meta)).getAsJsonObject();
             List<String> classes = new ArrayList<>();
             o.getAsJsonArray("classes").forEach(c -> classes.add(c.getAsString()));
-            JsonObject p = o.getAsJsonObject("preset");
-            Preset preset = new Preset(p.get("resize").getAsInt(), p.get("crop").getAsInt(),
-                    Interpolation.parse(p.get("interpolation").getAsString()),
-                    GSON.fromJson(p.get("mean"), double[].class), GSON.fromJson(p.get("std"), double[].class));
+            Preset preset = presetFromJson(o.getAsJsonObject("preset"));
             String head = o.has("head") ? o.get("head").getAsString() : "linear";
             String source = o.has("source_weights") && !o.get("source_weights").isJsonNull()
                     ? o.get("source_weights").getAsString() : null;
