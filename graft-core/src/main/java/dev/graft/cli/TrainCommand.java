@@ -123,6 +123,9 @@ final class TrainCommand implements Callable<Integer> {
                     + " cannot change (only --epochs can, to extend it).");
         }
         Recipe r = TrainingRun.storedRecipe(resume);
+        if (FeatureSet.manifest(Path.of(r.data())) != null) {
+            throw usage(resume + " was trained on --features; train it again (with --overwrite) rather than resume it.");
+        }
         if (options.epochs != null) {
             try {
                 r = r.toBuilder().epochs(options.epochs).build();

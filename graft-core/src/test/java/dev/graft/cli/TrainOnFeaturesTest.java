@@ -113,6 +113,9 @@ class TrainOnFeaturesTest {
         double valAcc = dev.graft.report.MetricsCsv.read(run.resolve("metrics.csv")).get(2).valAcc();
         assertEquals(1.0, valAcc, 1e-9, r.err() + Files.readString(run.resolve("metrics.csv")));
         assertTrue(Files.readString(run.resolve("run.json")).contains("\"val\": [\n"), "counts per split in run.json");
+        CliConventionsTest.Out resume = exec("train", "--resume", run.toString());
+        assertEquals(2, resume.code());
+        assertTrue(resume.err().contains("was trained on --features"), resume.err());
         try (var m = saved.load()) {
             assertEquals(DIM, m.numFeatures());
         }
