@@ -30,6 +30,7 @@ import picocli.CommandLine.Parameters;
                 "  graft train photos/ --arch efficientnet_b0 --strategy head --augment none --cache-features",
                 "  graft train fashion-mnist:/usr/share/datasets/fashion-mnist --weights none --image-size 32",
                 "  graft train --resume runs/resnet18-2026-11-23-1015",
+                "  graft train --features feats/ --epochs 10     (a head on what graft spark features wrote)",
                 "  graft train --resume runs/resnet18-2026-11-23-1015 --epochs 20",
                 "",
                 "A run directory belongs to one run: --out on an existing run is refused unless --overwrite is given,",
@@ -99,10 +100,9 @@ final class TrainCommand implements Callable<Integer> {
         String problem = FeatureRun.problem(r, set);
         if (problem != null) throw usage(problem);
         TrainingRun run = new TrainingRun(r, out != null ? out : defaultDir(Path.of("runs"), r.arch()), Console::info)
-                .keepCheckpoints(keepCheckpoints).overwrite(overwrite).command(commandLine())
-                .listener(new Progress(r.epochs()));
-        FeatureRun featureRun = new FeatureRun(set, run, Console::info);
-        return Interrupts.run(run::interrupt, () -> report(run, featureRun::run));
+                .keepCheckpoints(keepCheckpoints).overwrite(overwrite).command(commandLine());
+        FeatureRun featureRun = new FeatureRun(set, run, Console::info).listener(new Progress(r.epochs()));
+        return Interrupts.run(featureRun::interrupt, () -> report(run, featureRun::run));
     }
 
     private TrainingRun fresh() {

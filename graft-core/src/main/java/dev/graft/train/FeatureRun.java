@@ -28,7 +28,8 @@ import java.util.function.Consumer;
  * same sample order every epoch. The run directory holds what any run holds but the report:
  * {@code model.safetensors} (the source backbone with the trained head, so predict, evaluate and
  * export work on images), {@code model.json} (the features' architecture and preset),
- * {@code run.json}, {@code metrics.csv} and the last checkpoint. Locking, refusing an occupied
+ * {@code run.json}, {@code metrics.csv} and the last checkpoint (an interrupted run writes no
+ * model: training on features is quick to do again). Locking, refusing an occupied
  * folder and run.json are {@link TrainingRun}'s.
  */
 public final class FeatureRun {
@@ -38,6 +39,9 @@ public final class FeatureRun {
     private final FeatureSet features;
     private final TrainingRun run;
     private final Consumer<String> log;
+    private final List<FitListener> listeners = new ArrayList<>();
+    private volatile Learner learner;
+    private volatile boolean interrupted;
 
     /** The recipe's arch and weights are the features' own (see {@link #recipeFor}). */
     public FeatureRun(FeatureSet features, TrainingRun run, Consumer<String> log) {
@@ -56,6 +60,18 @@ public final class FeatureRun {
     }
 
     public Recipe recipe() { return run.recipe(); }
+
+    public FeatureRun listener(FitListener l) {
+        listeners.add(l);
+        return this;
+    }
+
+    /** Asks the loop to stop after the current step (from a Ctrl-C hook); an interrupted run writes no model. */
+    public void interrupt() {
+        interrupted = true;
+        Learner l = learner;
+        if (l != null && l.currentFit() != null) l.currentFit().interrupt();
+    }
 
     public TrainingRun.Outcome run() {
         Recipe recipe = run.recipe();
@@ -121,6 +137,7 @@ public final class FeatureRun {
         Path dir = run.dir();
         List<EpochRecord> epochs = new ArrayList<>();
         Learner learner = Learner.of(model, loaded.spec()).configure(recipe).onFeatures(true);
+        this.learner = learner;
         learner.listener(new FitListener() {
             double lr;
 
@@ -139,11 +156,19 @@ public final class FeatureRun {
             }
         });
         learner.checkpoints(dir.resolve(TrainingRun.CHECKPOINTS));
+        listeners.forEach(learner::listener);
+        if (interrupted) throw new GraftException("interrupted before training started.");
         long t0 = System.nanoTime();
         Fit.Result result = learner.fit(data);
         if (Fit.nothingToSave(result)) throw new GraftException(result.message());
-        if (!epochs.isEmpty()) {
+        // interrupted: the weights are the last step's, not the best epoch's; the features train again in moments
+        if (!epochs.isEmpty() && result.status() != Fit.Status.INTERRUPTED) {
             SavedModel.write(dir, model, loaded.spec().name(), features.classes(), features.preset(), recipe.head(), loaded.source());
+            try {
+                Files.deleteIfExists(dir.resolve(TrainingRun.CHECKPOINTS).resolve(Checkpoint.BEST)); // one checkpoint, as a run keeps
+            } catch (IOException e) {
+                log.accept("note: could not remove the best-epoch checkpoint: " + e.getMessage());
+            }
         }
         EpochRecord best = epochs.stream().filter(e -> e.epoch() == result.bestEpoch() + 1).findFirst()
                 .orElse(epochs.isEmpty() ? null : epochs.get(epochs.size() - 1));
