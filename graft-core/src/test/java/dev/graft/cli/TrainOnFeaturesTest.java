@@ -113,6 +113,10 @@ class TrainOnFeaturesTest {
         double valAcc = dev.graft.report.MetricsCsv.read(run.resolve("metrics.csv")).get(2).valAcc();
         assertEquals(1.0, valAcc, 1e-9, r.err() + Files.readString(run.resolve("metrics.csv")));
         assertTrue(Files.readString(run.resolve("run.json")).contains("\"val\": [\n"), "counts per split in run.json");
+        try (var files = Files.list(run.resolve("checkpoints"))) {
+            assertEquals(List.of("last.safetensors"), files.map(p -> p.getFileName().toString()).toList(), "one checkpoint kept");
+        }
+        assertTrue(r.err().contains("Epoch 3/3"), r.err());
         CliConventionsTest.Out resume = exec("train", "--resume", run.toString());
         assertEquals(2, resume.code());
         assertTrue(resume.err().contains("was trained on --features"), resume.err());
