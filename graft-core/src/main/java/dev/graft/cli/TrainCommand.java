@@ -2,14 +2,18 @@ package dev.graft.cli;
 
 import dev.graft.GraftException;
 import dev.graft.models.SavedModel;
+import dev.graft.report.JsonOutput;
+import dev.graft.train.FeatureRun;
+import dev.graft.train.FeatureSet;
 import dev.graft.train.Fit;
 import dev.graft.train.Recipe;
+import dev.graft.train.Strategy;
 import dev.graft.train.TrainingRun;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -27,6 +31,7 @@ import picocli.CommandLine.Parameters;
                 "  graft train photos/ --arch efficientnet_b0 --strategy head --augment none --cache-features",
                 "  graft train fashion-mnist:/usr/share/datasets/fashion-mnist --weights none --image-size 32",
                 "  graft train --resume runs/resnet18-2026-11-23-1015",
+                "  graft train --features feats/ --epochs 10     (a head on what graft spark features wrote)",
                 "  graft train --resume runs/resnet18-2026-11-23-1015 --epochs 20",
                 "",
                 "A run directory belongs to one run: --out on an existing run is refused unless --overwrite is given,",
@@ -48,6 +53,10 @@ final class TrainCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     RecipeOptions options;
 
+    @Option(names = "--features", paramLabel = "DIR", description = "Train only the head on features that graft spark"
+            + " features wrote (its --out folder), without the images; the run is the source model with the new head.")
+    Path features;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: runs/<arch>-<date>-<time>).")
     Path out;
 
@@ -68,11 +77,33 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (features != null) return onFeatures();
         TrainingRun run = resume != null ? resumed() : fresh();
         run.keepCheckpoints(keepCheckpoints || resume != null && TrainingRun.storedKeepCheckpoints(resume))
                 .overwrite(overwrite).command(commandLine()).listener(new Progress(run.recipe().epochs()));
         // everything, the closing lines included, runs before a Ctrl-C lets the JVM exit
         return Interrupts.run(run::interrupt, () -> train(run));
+    }
+
+    /** graft train --features DIR: the head on features computed elsewhere, the model from their manifest. */
+    private int onFeatures() {
+        if (data != null || resume != null) throw usage("--features is the training data; do not give DATA or --resume too.");
+        if (options.strategy != null && (options.strategy.size() != 1 || options.strategy.get(0) != Strategy.HEAD)) {
+            throw usage(FeatureRun.HEAD_ONLY);
+        }
+        FeatureSet set = FeatureSet.read(features);
+        if (options.arch != null && !options.arch.equals(set.arch())) {
+            throw usage("the features were computed by " + set.arch() + ", so the head is trained for it, not --arch " + options.arch + ".");
+        }
+        String weights = options.weights != null ? options.weights : set.weights();
+        if (weights == null) throw usage(features + " does not say which weights computed it; give them with --weights.");
+        Recipe r = options.recipe(features.toString(), set.arch(), weights, Strategy.HEAD);
+        String problem = FeatureRun.problem(r, set);
+        if (problem != null) throw usage(problem);
+        TrainingRun run = new TrainingRun(r, out != null ? out : defaultDir(Path.of("runs"), r.arch()), Console::info)
+                .keepCheckpoints(keepCheckpoints).overwrite(overwrite).command(commandLine());
+        FeatureRun featureRun = new FeatureRun(set, run, Console::info).listener(new Progress(r.epochs()));
+        return Interrupts.run(featureRun::interrupt, () -> report(run, featureRun::run));
     }
 
     private TrainingRun fresh() {
@@ -93,6 +124,9 @@ final class TrainCommand implements Callable<Integer> {
                     + " cannot change (only --epochs can, to extend it).");
         }
         Recipe r = TrainingRun.storedRecipe(resume);
+        if (FeatureSet.manifest(Path.of(r.data())) != null) {
+            throw usage(resume + " was trained on --features; train it again (with --overwrite) rather than resume it.");
+        }
         if (options.epochs != null) {
             try {
                 r = r.toBuilder().epochs(options.epochs).build();
@@ -103,10 +137,12 @@ final class TrainCommand implements Callable<Integer> {
         return new TrainingRun(r, resume, Console::info);
     }
 
-    private int train(TrainingRun run) {
+    private int train(TrainingRun run) { return report(run, resume != null ? run::resume : run::run); }
+
+    private int report(TrainingRun run, java.util.function.Supplier<TrainingRun.Outcome> training) {
         TrainingRun.Outcome outcome;
         try {
-            outcome = resume != null ? run.resume() : run.run();
+            outcome = training.get();
         } catch (TrainingRun.Occupied e) {
             throw usage(e.getMessage().replace("it is replaced only when overwriting is asked for.",
                     "give another --out, continue it with --resume " + run.dir() + ", or replace it with --overwrite."));
@@ -120,10 +156,15 @@ final class TrainCommand implements Callable<Integer> {
         int done = outcome.epochs().size(), total = run.recipe().epochs();
         if (saved) {
             // the result: on stdout, even with --quiet (stderr when stdout carries --json)
-            String result = String.format(Locale.ROOT, "best val Acc: %.4f (epoch %d); model: %s; report: %s",
-                    outcome.valAccuracy(), outcome.bestEpoch() + 1, model, run.dir().resolve(TrainingRun.REPORT));
+            Path report = run.dir().resolve(TrainingRun.REPORT);
+            String result = String.format(Locale.ROOT, "best val Acc: %.4f (epoch %d); model: %s%s", outcome.valAccuracy(),
+                    outcome.bestEpoch() + 1, model, Files.exists(report) ? "; report: " + report : "");
             if (json) Console.info(result);
             else System.out.println(result);
+        }
+        if (features != null) { // a run on features is trained again rather than resumed
+            if (json) System.out.println(JsonOutput.gson(false).toJson(outcome.toJson()));
+            return fit.status() == Fit.Status.COMPLETED || fit.status() == Fit.Status.EARLY_STOPPED ? 0 : 1;
         }
         String again = "graft train --resume " + quoted(run.dir());
         switch (fit.status()) {
@@ -133,7 +174,7 @@ final class TrainCommand implements Callable<Integer> {
                     + " best so far); " : "no epoch finished, so there is no model yet; ") + "resume with: " + again);
             case DIVERGED -> { }
         }
-        if (json) System.out.println(dev.graft.report.JsonOutput.gson(false).toJson(outcome.toJson()));
+        if (json) System.out.println(JsonOutput.gson(false).toJson(outcome.toJson()));
         return fit.status() == Fit.Status.DIVERGED || fit.status() == Fit.Status.INTERRUPTED ? 1 : 0;
     }
 

@@ -2,6 +2,7 @@ package dev.graft.models;
 
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonObject;
 import dev.graft.GraftException;
 import dev.graft.data.transforms.Interpolation;
 import dev.graft.data.transforms.Preset;
@@ -101,6 +102,23 @@ public record SavedModel(Path dir, String arch, List<String> classes, Preset pre
         return m;
     }
 
+    /** The inference preset as {@link #toJson} writes it under {@code "preset"}. */
+    public static Preset presetFromJson(String where, JsonObject p) {
+        return preset(where, JsonFields.of(where, p));
+    }
+
+    private static Preset preset(Object where, JsonFields p) {
+        int max = Preset.MAX_SIZE;
+        Interpolation interpolation;
+        try {
+            interpolation = Interpolation.parse(p.string("interpolation"));
+        } catch (GraftException e) {
+            throw new GraftException(where + ": " + e.getMessage() + ".", e);
+        }
+        return new Preset(p.integer("resize", 1, max), p.integer("crop", 1, max), interpolation,
+                p.numbers("mean", 3, false), p.numbers("std", 3, true));
+    }
+
     /** Reads a run directory (or the model.json inside it). */
     public static SavedModel read(Path path) {
         if (!Files.exists(path)) {
@@ -120,16 +138,7 @@ public record SavedModel(Path dir, String arch, List<String> classes, Preset pre
             throw new GraftException(meta + ": " + e.getMessage(), e);
         }
         List<String> classes = o.distinctStrings("classes");
-        JsonFields p = o.object("preset");
-        int max = Preset.MAX_SIZE;
-        Interpolation interpolation;
-        try {
-            interpolation = Interpolation.parse(p.string("interpolation"));
-        } catch (GraftException e) {
-            throw new GraftException(meta + ": " + e.getMessage() + ".", e);
-        }
-        Preset preset = new Preset(p.integer("resize", 1, max), p.integer("crop", 1, max), interpolation,
-                p.numbers("mean", 3, false), p.numbers("std", 3, true));
+        Preset preset = preset(meta, o.object("preset"));
         HeadSpec head;
         try {
             head = HeadSpec.parse(o.string("head", "linear"));

@@ -61,6 +61,20 @@ public final class FeatureCache {
         return new FeatureCache(p.outputs(), p.labels(), p.numClasses(), ids);
     }
 
+    /**
+     * A cache of features computed elsewhere ({@code graft train --features}): row {@code i} of
+     * {@code features} ({@code size x dim}, row-major) has label {@code labels[i]} and sample id {@code i}.
+     */
+    public static FeatureCache of(float[] features, int[] labels, int dim) {
+        if ((long) labels.length * dim != features.length) {
+            throw new IllegalArgumentException(labels.length + " labels need " + (long) labels.length * dim
+                    + " features of dimension " + dim + ", got " + features.length);
+        }
+        int[] ids = new int[labels.length];
+        for (int i = 0; i < ids.length; i++) ids[i] = i;
+        return new FeatureCache(features, labels, dim, ids);
+    }
+
     /** K caches, view {@code k} computed from {@code view.apply(k)} (e.g. the train set augmented with seed k). */
     public static List<FeatureCache> views(ImageModel model, IntFunction<Iterable<Batch>> view, int k) {
         List<FeatureCache> out = new ArrayList<>();

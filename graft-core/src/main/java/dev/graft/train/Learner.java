@@ -66,6 +66,7 @@ public final class Learner {
     private java.nio.file.Path checkpointDir, resumeDir;
     private String recipe = "";
     private int cacheViews;
+    private boolean onFeatures;
     private Fit fit;
 
     private Learner(ImageModel model, ModelSpec spec) {
@@ -211,6 +212,13 @@ public final class Learner {
      */
     public Learner cacheViews(int k) { cacheViews = k; return this; }
 
+    /**
+     * The data's batches are the backbone's features already (computed elsewhere, as
+     * {@code graft train --features} reads them): train the head alone on them, as the feature
+     * cache does. Needs {@link Strategy#HEAD}.
+     */
+    public Learner onFeatures(boolean on) { onFeatures = on; return this; }
+
     /** The recipe (JSON) stored in every checkpoint, so a resume can rebuild the run. */
     public Learner recipe(String json) { recipe = json; return this; }
 
@@ -232,7 +240,8 @@ public final class Learner {
 
     /** Freezes, builds optimizer and schedule, and trains; the model ends with the best weights. */
     public Fit.Result fit(TrainData data) {
-        String problem = problem(strategy, freezeEpochs, cacheViews > 0, false);
+        String problem = problem(strategy, freezeEpochs, cacheViews > 0 || onFeatures, false);
+        if (problem == null && onFeatures && cacheViews > 0) problem = "features computed elsewhere are not cached again.";
         if (problem != null) throw new GraftException(problem);
         Strategy initial = freezeEpochs > 0 ? Strategy.HEAD : strategy;
         initial.apply(model, spec, unfreezeFrom, bnFor(initial));
@@ -275,6 +284,7 @@ public final class Learner {
             data = FeatureCache.trainData(views, val.size() == 0 ? null : val, batchSize, order);
             fit.forward(model::forwardHead);
         }
+        if (onFeatures) fit.forward(model::forwardHead);
         if (resumeDir != null) {
             Checkpoint last = Checkpoint.read(resumeDir.resolve(Checkpoint.LAST));
             fit.resume(last.restore(model, optimizer, fit.schedule()), Checkpoint.bestWeights(resumeDir));

@@ -224,7 +224,7 @@ public final class TrainingRun {
         return e == null || e.isJsonNull() ? "unset" : e.isJsonPrimitive() ? e.getAsString() : e.toString();
     }
 
-    private RunLock lock() {
+    RunLock lock() {
         RunLock lock = RunLock.acquire(dir, command);
         if (lock.takenOverFrom() != null) log.accept("note: took over the lock of " + lock.takenOverFrom()
                 + ", which is no longer running.");
@@ -232,7 +232,7 @@ public final class TrainingRun {
     }
 
     /** Refuses a directory holding a run (unless overwriting: then removes that run's files) or other files. */
-    private void clearForNewRun() {
+    void clearForNewRun() {
         List<Path> ours = new ArrayList<>(), others = new ArrayList<>();
         try (var s = Files.list(dir)) {
             s.forEach(p -> {
@@ -420,15 +420,20 @@ public final class TrainingRun {
     }
 
     private void writeRunJson(DataSplits data, String source) {
+        writeRunJson(data.description(), data.classes(), data.counts(), source);
+    }
+
+    /** run.json: the recipe, when, the source weights, the data (description, classes, images per class per split), versions. */
+    void writeRunJson(String description, List<String> classes, Map<String, int[]> counts, String source) {
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("recipe", com.google.gson.JsonParser.parseString(recipe.toJson()));
         run.put("started", Instant.now().toString());
         run.put("source_weights", source);
         run.put("keep_checkpoints", keepCheckpoints);
         Map<String, Object> d = new LinkedHashMap<>();
-        d.put("description", data.description());
-        d.put("classes", data.classes());
-        d.put("counts", data.counts());
+        d.put("description", description);
+        d.put("classes", classes);
+        d.put("counts", counts);
         run.put("data", d);
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("graft", "0.1.0");

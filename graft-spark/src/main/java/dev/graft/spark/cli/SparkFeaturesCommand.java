@@ -5,7 +5,9 @@ import dev.graft.cli.Console;
 import dev.graft.models.HeadSpec;
 import dev.graft.models.Pretrained;
 import dev.graft.models.SavedModel;
+import dev.graft.spark.FeatureShards;
 import dev.graft.spark.GraftSpark;
+import dev.graft.train.FeatureSet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +22,9 @@ import picocli.CommandLine.Option;
 /** {@code graft spark features}: the penultimate features of many images, as Parquet. */
 @Command(name = "features", mixinStandardHelpOptions = true,
         description = {"Compute the penultimate (pooled backbone) features of images on Spark, as Parquet.",
-                "Columns: path, features (float array), error (empty unless the image was unreadable)."},
+                "Columns: path, features (float array), error (empty unless the image was unreadable).",
+                "Images in class folders also get OUT/_graft/ (features.json + safetensors shards, labels = parent",
+                "folder names) for graft train --features OUT, which trains a head on them without the images."},
         footer = {"", "Examples:", "  graft spark features --master local[2] --model runs/resnet18 --out feats/ photos/",
                 "  graft spark features --arch resnet50 --weights imagenet --out feats/ 'hdfs:///catalogue/*.jpg'"})
 final class SparkFeaturesCommand implements Callable<Integer> {
@@ -48,11 +52,27 @@ final class SparkFeaturesCommand implements Callable<Integer> {
         SparkSession spark = SparkJob.session(job, "graft spark features");
         try {
             SavedModel run = saved != null ? saved : asRun(arch, weights);
-            return SparkJob.run(job, "features", "parquet", images -> GraftSpark.features(images, run, job.batchSize),
+            int code = SparkJob.run(job, "features", "parquet", images -> GraftSpark.features(images, run, job.batchSize),
                     d -> d, spark);
+            long rows = FeatureShards.write(spark, job.out, run, model != null ? runDir(model) : weightsName(weights));
+            Console.info(rows > 0 ? "for graft train --features " + job.out + ": " + rows + " labelled feature rows in "
+                    + job.out + "/" + FeatureSet.SUBDIR : "the images are not in class folders, so no training shards were written.");
+            return code;
         } finally {
             spark.stop();
         }
+    }
+
+    /** The run folder a --model argument names (it may name the model.json inside it). */
+    private static String runDir(Path model) {
+        Path p = model.toAbsolutePath().normalize();
+        return (Files.isDirectory(p) ? p : p.getParent()).toString();
+    }
+
+    /** imagenet or a tag as given, a weights file as an absolute path. */
+    private static String weightsName(String weights) {
+        Path p = Path.of(weights);
+        return Files.isRegularFile(p) ? p.toAbsolutePath().normalize().toString() : weights;
     }
 
     private void usage(String problem) {
