@@ -14,16 +14,19 @@ import me.tongfei.progressbar.ProgressBarStyle;
  * Without a terminal (or with --quiet) only the epoch lines are printed, on stderr.
  */
 final class Progress implements FitListener {
-    private final int epochs;
+    private final java.util.function.IntSupplier epochs;
     private ProgressBar bar;
     private double lossSum;
     private int seen;
 
-    Progress(int epochs) { this.epochs = epochs; }
+    Progress(int epochs) { this(() -> epochs); }
+
+    /** Epochs read when each epoch starts (an automatic recipe decides them once the data is read). */
+    Progress(java.util.function.IntSupplier epochs) { this.epochs = epochs; }
 
     @Override
     public void epochStart(int epoch, Fit fit) {
-        Console.info(String.format(Locale.ROOT, "Epoch %d/%d", epoch + 1, epochs));
+        Console.info(String.format(Locale.ROOT, "Epoch %d/%d", epoch + 1, epochs.getAsInt()));
     }
 
     @Override

@@ -26,6 +26,12 @@ final class RecipeOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
 
+    @Option(names = "--recipe", paramLabel = "auto|tutorial", converter = Modes.class,
+            description = "auto (default): what is not given is chosen from the data (image size, batch, epochs, warmup +"
+                    + " cosine, learning rate by an LR finder, BatchNorm, augmentation) and printed; tutorial: the PyTorch"
+                    + " tutorial's defaults shown below.")
+    Boolean tutorial;
+
     @Option(names = "--arch", description = "Architecture (default: resnet18; see graft models).")
     String arch;
 
@@ -126,6 +132,14 @@ final class RecipeOptions {
             + " about even (default: fp32).")
     Precision precision;
 
+    @Option(names = "--eval-full-image", arity = "0..1", paramLabel = "true|false",
+            description = "Evaluate on the whole image resized to --image-size, without the centre-crop margin"
+                    + " (default: off; on for small images with --recipe auto).")
+    Boolean fullImageEval;
+
+    /** Whether unset options are chosen from the data ({@code --recipe auto}, the default). */
+    boolean auto() { return tutorial == null || !tutorial; }
+
     /** The recipe for DATA with every given option; a bad value or combination is a usage error. */
     Recipe recipe(String data) {
         if (strategy != null && strategy.size() > 1) throw usage("train takes one --strategy; graft compare takes several.");
@@ -135,16 +149,26 @@ final class RecipeOptions {
     /** As {@link #recipe(String)} with this architecture, weights and strategy (null: unset). */
     Recipe recipe(String data, String arch, String weights, Strategy strategy) {
         try {
-            return Recipe.builder(data, arch).weights(weights).strategy(strategy)
+            return builder(data, arch, weights, strategy).build();
+        } catch (Recipe.Invalid e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    /** The given options as a builder (unset ones stay unset, for {@link dev.graft.train.AutoRecipe}). */
+    Recipe.Builder builder(String data) {
+        return builder(data, arch, weights, strategy == null ? null : strategy.get(0));
+    }
+
+    private Recipe.Builder builder(String data, String arch, String weights, Strategy strategy) {
+        return Recipe.builder(data, arch).weights(weights).strategy(strategy)
                     .unfreezeFrom(unfreezeFrom).bn(bn).backboneLrMult(backboneLrMult).freezeEpochs(freezeEpochs)
                     .head(head).epochs(epochs).batchSize(batchSize).imageSize(imageSize).augment(augment)
                     .optimizer(optimizer).lr(lr).momentum(momentum).weightDecay(weightDecay).schedule(schedule)
                     .stepSize(stepSize).gamma(gamma).warmupEpochs(warmupEpochs).labelSmoothing(labelSmoothing)
                     .patience(patience).seed(seed).workers(workers).valSplit(valSplit).perClass(perClass)
-                    .classes(classes).cacheFeatures(cacheFeatures).cacheViews(cacheViews).precision(precision).build();
-        } catch (Recipe.Invalid e) {
-            throw usage(e.getMessage());
-        }
+                    .classes(classes).cacheFeatures(cacheFeatures).cacheViews(cacheViews).precision(precision)
+                    .fullImageEval(fullImageEval);
     }
 
     private CommandLine.ParameterException usage(String message) {
@@ -181,6 +205,18 @@ final class RecipeOptions {
     static final class Schedules extends Choice<ScheduleKind> { Schedules() { super(ScheduleKind.class); } }
 
     static final class Precisions extends Choice<Precision> { Precisions() { super(Precision.class); } }
+
+    /** {@code auto} or {@code tutorial}: true for tutorial. */
+    static final class Modes implements ITypeConverter<Boolean> {
+        @Override
+        public Boolean convert(String value) {
+            return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "auto" -> false;
+                case "tutorial" -> true;
+                default -> throw new CommandLine.TypeConversionException("unknown recipe '" + value + "'; use auto or tutorial.");
+            };
+        }
+    }
 
     static final class Heads implements ITypeConverter<HeadSpec> {
         @Override

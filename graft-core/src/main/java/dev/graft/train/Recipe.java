@@ -31,7 +31,10 @@ import java.util.Map;
  * one sentence ({@link Invalid}), before any data is listed or any file is written. The
  * command line and a Java caller build it the same way; it is stored in {@code run.json} and
  * every checkpoint with lower-case names, so {@code --resume} continues with exactly the same
- * recipe. Defaults are the tutorial's (SGD lr 0.001 momentum 0.9, StepLR 7 / 0.1).
+ * recipe. Defaults are the tutorial's (SGD lr 0.001 momentum 0.9, StepLR 7 / 0.1);
+ * {@link AutoRecipe} chooses defaults from the data instead ({@code --recipe auto}).
+ * {@code fullImageEval}: evaluate on the whole image resized to {@code imageSize} instead of
+ * the preset's resize + centre crop (no crop margin; false in older run.json files).
  */
 public record Recipe(
         String data,
@@ -64,7 +67,8 @@ public record Recipe(
         List<String> classes,
         boolean cacheFeatures,
         int cacheViews,
-        Precision precision) {
+        Precision precision,
+        boolean fullImageEval) {
 
     /** A recipe value that cannot be: its message is one sentence for the user (a usage error). */
     public static final class Invalid extends GraftException {
@@ -147,7 +151,7 @@ public record Recipe(
                 .weightDecay(weightDecay).schedule(schedule).stepSize(stepSize).gamma(gamma).warmupEpochs(warmupEpochs)
                 .labelSmoothing(labelSmoothing).patience(patience).seed(seed).workers(workers).valSplit(valSplit)
                 .perClass(perClass).classes(classes).cacheFeatures(cacheFeatures).cacheViews(cacheViews)
-                .precision(precision);
+                .precision(precision).fullImageEval(fullImageEval);
     }
 
     /** True for mixed-precision bfloat16 training (see dev.graft.nn.Autocast). */
@@ -247,6 +251,7 @@ public record Recipe(
         private List<String> classes;
         private Boolean cacheFeatures;
         private Precision precision;
+        private Boolean fullImageEval;
 
         public Builder data(String v) { data = v; return this; }
         public Builder arch(String v) { arch = v; return this; }
@@ -281,13 +286,17 @@ public record Recipe(
         public Builder cacheFeatures(Boolean v) { cacheFeatures = v; return this; }
         public Builder cacheViews(Integer v) { cacheViews = v; return this; }
         public Builder precision(Precision v) { precision = v; return this; }
+        public Builder fullImageEval(Boolean v) { fullImageEval = v; return this; }
+
+        /** The learning rate given to this builder, null when unset (the automatic recipe then finds one). */
+        public Double givenLr() { return lr; }
 
         /** The recipe, unset fields at the tutorial's defaults. */
         public Recipe build() {
             return build(new Recipe(data, arch != null ? arch : "resnet18", "imagenet", Strategy.FINETUNE, null, BnPolicy.AUTO,
                     Strategy.DEFAULT_BACKBONE_LR_MULT, 0, HeadSpec.LINEAR, 10, 16, 224, Augment.STANDARD, OptimizerKind.SGD,
                     0.001, 0.9, 0, ScheduleKind.STEP, 7, 0.1, 0, 0, 0, 0, Runtime.getRuntime().availableProcessors(), 0.2,
-                    0, null, false, 0, Precision.FP32));
+                    0, null, false, 0, Precision.FP32, false));
         }
 
         /** The recipe, unset fields from {@code base}. */
@@ -302,7 +311,8 @@ public record Recipe(
                     or(gamma, b.gamma()), or(warmupEpochs, b.warmupEpochs()), or(labelSmoothing, b.labelSmoothing()),
                     or(patience, b.patience()), or(seed, b.seed()), or(workers, b.workers()), or(valSplit, b.valSplit()),
                     or(perClass, b.perClass()), or(classes, b.classes()), or(cacheFeatures, b.cacheFeatures()),
-                    or(cacheViews, b.cacheViews()), or(precision, b.precision()));
+                    or(cacheViews, b.cacheViews()), or(precision, b.precision()),
+                    or(fullImageEval, b.fullImageEval()));
         }
 
         private static <T> T or(T given, T base) { return given != null ? given : base; }

@@ -45,10 +45,10 @@ import java.util.function.Consumer;
  */
 public final class TrainingRun {
     public static final String RUN_JSON = "run.json", METRICS = "metrics.csv", SKIPPED = "skipped.txt",
-            CHECKPOINTS = "checkpoints", REPORT = "report.html", EVALUATION = "evaluation";
+            CHECKPOINTS = "checkpoints", REPORT = "report.html", EVALUATION = "evaluation", LR_FINDER = "lr-finder.png";
     /** Everything a run writes in its directory; {@link #overwrite} removes these and nothing else. */
     static final List<String> RUN_FILES = List.of(RUN_JSON, METRICS, SKIPPED, CHECKPOINTS, REPORT,
-            SavedModel.WEIGHTS, SavedModel.META, EVALUATION);
+            SavedModel.WEIGHTS, SavedModel.META, EVALUATION, LR_FINDER);
 
     /** The directory already holds a run (or other files), and this run may not replace it. */
     public static final class Occupied extends GraftException {
@@ -80,7 +80,9 @@ public final class TrainingRun {
         }
     }
 
-    private final Recipe recipe;
+    private volatile Recipe recipe;
+    private Recipe.Builder auto;
+    private AutoRecipe.Found found;
     private final Path dir;
     private final Consumer<String> log;
     private final List<FitListener> listeners = new ArrayList<>();
@@ -110,6 +112,14 @@ public final class TrainingRun {
             throw new GraftException(f + " is not readable: " + e.getMessage(), e);
         }
     }
+
+    /**
+     * Chooses the fields {@code given} leaves unset from the data ({@link AutoRecipe}) when a
+     * new run starts; {@link #recipe()} is then the resolved recipe, stored in run.json, so a
+     * resume reuses it and never runs the finder again. The constructor's recipe only names
+     * the data, the model and the weights until then.
+     */
+    public TrainingRun auto(Recipe.Builder given) { auto = given; return this; }
 
     public TrainingRun listener(FitListener l) {
         listeners.add(l);
@@ -306,8 +316,16 @@ public final class TrainingRun {
         var model = loaded.model();
         HeadSpec head = recipe.head();
         if (!head.isLinear()) Heads.set(model, head.build(model.numFeatures(), classes.size()));
+        AutoRecipe.Facts facts = null;
+        if (!resuming && auto != null) {
+            facts = facts(data, loaded, spec);
+            recipe = AutoRecipe.resolve(auto, facts);
+        }
         Preset preset = (loaded.weights() != null ? loaded.weights() : spec.defaultWeights()).preset()
                 .scaledTo(recipe.imageSize());
+        if (recipe.fullImageEval()) {
+            preset = new Preset(recipe.imageSize(), recipe.imageSize(), preset.interpolation(), preset.mean(), preset.std());
+        }
 
         try {
             Files.createDirectories(dir.resolve(CHECKPOINTS));
@@ -315,6 +333,10 @@ public final class TrainingRun {
             throw new GraftException("cannot create the run directory " + dir + ": " + e.getMessage(), e);
         }
         log.accept((resuming ? "resuming " : "run directory: ") + dir);
+        if (facts != null) {
+            if (auto.givenLr() == null) found = findLr(model, spec, data, preset, skipped);
+            log.accept(AutoRecipe.describe(recipe, facts, found));
+        }
         if (!resuming) writeRunJson(data, loaded.source());
 
         Augment augment = recipe.augment();
@@ -377,6 +399,61 @@ public final class TrainingRun {
         }
     }
 
+    /** What the automatic recipe looks at: the training images, classes, native size, and the weights' source and size. */
+    private AutoRecipe.Facts facts(DataSplits data, Pretrained.Loaded loaded, ModelSpec spec) {
+        AutoRecipe.Source source;
+        int size;
+        if (Pretrained.NO_WEIGHTS.equals(loaded.source())) {
+            source = AutoRecipe.Source.NONE;
+            size = 0;
+        } else if (Files.isDirectory(Path.of(recipe.weights()))) {
+            source = AutoRecipe.Source.RUN;
+            size = SavedModel.read(Path.of(recipe.weights())).preset().crop();
+        } else {
+            source = AutoRecipe.Source.PRESET;
+            size = (loaded.weights() != null ? loaded.weights() : spec.defaultWeights()).preset().crop();
+        }
+        return new AutoRecipe.Facts(data.train().size(), data.classes().size(),
+                AutoRecipe.Facts.nativeSize(data.train()), source, size);
+    }
+
+    /** Runs the LR finder on augmented training batches (at least 16 images), sets the rate, saves the plot. */
+    private AutoRecipe.Found findLr(dev.graft.models.ImageModel model, ModelSpec spec, DataSplits data, Preset preset,
+                                    SkipList skipped) {
+        log.accept("finding the learning rate (" + AutoRecipe.FINDER_STEPS + " steps)...");
+        AutoRecipe.Found f;
+        try (Loader sweep = Loader.builder(data.train()).transform(preset.trainTransform(recipe.augment()))
+                .batchSize(Math.max(recipe.batchSize(), AutoRecipe.FINDER_MIN_BATCH)).shuffle(true)
+                .seed(recipe.seed() + 1).workers(recipe.workers()).normalize(preset.normalizer()).skipList(skipped).build()) {
+            f = AutoRecipe.findLr(model, spec, recipe, e -> LoaderData.batches(sweep, e));
+        }
+        recipe = recipe.toBuilder().lr(f.lr()).build();
+        try {
+            AtomicFiles.write(dir.resolve(LR_FINDER), dev.graft.train.lrfind.LrCurvePlot.png(f.curve()));
+        } catch (IOException e) {
+            log.accept("warning: cannot write " + dir.resolve(LR_FINDER) + ": " + e.getMessage());
+        }
+        return f;
+    }
+
+    /** The automatic choices and the finder's sweep, as run.json's {@code auto} entry. */
+    private Map<String, Object> autoJson() {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("flags", String.join(" ", AutoRecipe.flags(recipe)));
+        if (found != null) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("lr", found.lr());
+            f.put("suggestion", found.curve().suggestion());
+            f.put("minimum", found.curve().minimumLr());
+            f.put("stop", found.curve().stopReason());
+            f.put("lrs", found.curve().lrs());
+            f.put("losses", found.curve().losses());
+            f.put("plot", LR_FINDER);
+            a.put("lr_finder", f);
+        }
+        return a;
+    }
+
     /**
      * The best weights so far in the model: the loop restores them itself when it ends; after
      * an interrupt they are read back from the checkpoints (false when there are none).
@@ -425,6 +502,7 @@ public final class TrainingRun {
         run.put("started", Instant.now().toString());
         run.put("source_weights", source);
         run.put("keep_checkpoints", keepCheckpoints);
+        if (auto != null) run.put("auto", autoJson());
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("description", data.description());
         d.put("classes", data.classes());

@@ -35,7 +35,7 @@ class RecipeOptionsTest {
             {"--head", "mlp:big"}, {"--head", "conv"}, {"--strategy", "everything"}, {"--strategy", "head,finetune"},
             {"--epochs", "0"}, {"--epochs", "-3"}, {"--epochs", "ten"}, {"--lr", "-0.1"}, {"--lr", "NaN"},
             {"--lr", "Infinity"}, {"--batch-size", "0"}, {"--precision", "fp16"}, {"--strategy", "partial"},
-            {"--cache-features"}, {"--arch", "resnet7"}, {"--val-split", "1.5"}};
+            {"--cache-features"}, {"--arch", "resnet7"}, {"--val-split", "1.5"}, {"--recipe", "fast"}};
         for (String[] b : bad) {
             Path out = tmp.resolve("run-" + String.join("", b).replaceAll("[^a-z0-9]", ""));
             List<String> args = new ArrayList<>(List.of("train", data.toString(), "--out", out.toString()));
