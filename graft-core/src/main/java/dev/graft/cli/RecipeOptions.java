@@ -30,7 +30,7 @@ final class RecipeOptions {
             description = "auto (default): what is not given is chosen from the data (image size, batch, epochs, warmup +"
                     + " cosine, learning rate by an LR finder, BatchNorm, augmentation) and printed; tutorial: the PyTorch"
                     + " tutorial's defaults shown below.")
-    Boolean tutorial;
+    String mode;
 
     @Option(names = "--arch", description = "Architecture (default: resnet18; see graft models).")
     String arch;
@@ -138,7 +138,7 @@ final class RecipeOptions {
     Boolean fullImageEval;
 
     /** Whether unset options are chosen from the data ({@code --recipe auto}, the default). */
-    boolean auto() { return tutorial == null || !tutorial; }
+    boolean auto() { return !"tutorial".equals(mode); }
 
     /** The recipe for DATA with every given option; a bad value or combination is a usage error. */
     Recipe recipe(String data) {
@@ -206,13 +206,13 @@ final class RecipeOptions {
 
     static final class Precisions extends Choice<Precision> { Precisions() { super(Precision.class); } }
 
-    /** {@code auto} or {@code tutorial}: true for tutorial. */
-    static final class Modes implements ITypeConverter<Boolean> {
+    /** {@code auto} or {@code tutorial}, in any case. */
+    static final class Modes implements ITypeConverter<String> {
         @Override
-        public Boolean convert(String value) {
+        public String convert(String value) {
             return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
-                case "auto" -> false;
-                case "tutorial" -> true;
+                case "auto" -> "auto";
+                case "tutorial" -> "tutorial";
                 default -> throw new CommandLine.TypeConversionException("unknown recipe '" + value + "'; use auto or tutorial.");
             };
         }

@@ -384,7 +384,8 @@ public final class TrainingRun {
             if (!epochs.isEmpty() && bestWeightsLoaded(result, model)) {
                 SavedModel saved = SavedModel.write(dir, model, spec.name(), classes, preset, head, loaded.source());
                 RunReport.write(dir, recipe, saved, model, data, val, train, epochs, skipped, preset, augment,
-                        stopped(result, epochs.size()));
+                        stopped(result, epochs.size()), finderPng(),
+                        found == null ? null : found.how() + "; trained at lr " + AutoRecipe.fmt(found.lr()) + ".");
                 if (!keepCheckpoints) deleteTree(dir.resolve(CHECKPOINTS).resolve(Checkpoint.BEST));
             }
             EpochRecord best = epochs.stream().filter(e -> e.epoch() == result.bestEpoch() + 1).findFirst()
@@ -434,6 +435,15 @@ public final class TrainingRun {
             log.accept("warning: cannot write " + dir.resolve(LR_FINDER) + ": " + e.getMessage());
         }
         return f;
+    }
+
+    /** The finder's plot when this run ran the finder (also when resumed: it is in the run directory), else null. */
+    private byte[] finderPng() {
+        try {
+            return Files.isRegularFile(dir.resolve(LR_FINDER)) ? Files.readAllBytes(dir.resolve(LR_FINDER)) : null;
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** The automatic choices and the finder's sweep, as run.json's {@code auto} entry. */
