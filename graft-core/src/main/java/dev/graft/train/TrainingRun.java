@@ -302,30 +302,59 @@ public final class TrainingRun {
         return freed;
     }
 
-    private Outcome execute(boolean resuming) {
-        SkipList skipped = new SkipList(w -> log.accept("warning: " + w));
+    /** The data, the model with its weights and head, the recipe resolved (automatic, new runs) and its preset. */
+    private record Prepared(DataSplits data, Pretrained.Loaded loaded, Preset preset, AutoRecipe.Facts facts) { }
+
+    private Prepared prepare(boolean resuming) {
         DataSplits data = DataLayout.resolve(recipe.data(), new DataLayout.Options(recipe.valSplit(), recipe.seed(),
                 recipe.perClass(), recipe.classes(), -1));
-        List<String> classes = data.classes();
         log.accept(data.summary());
-
         Rng.manualSeed(recipe.seed());
-        Pretrained.Loaded loaded = Pretrained.load(recipe.arch(), recipe.weights(), classes, true,
+        Pretrained.Loaded loaded = Pretrained.load(recipe.arch(), recipe.weights(), data.classes(), true,
                 n -> log.accept("note: " + n));
-        ModelSpec spec = loaded.spec();
         var model = loaded.model();
         HeadSpec head = recipe.head();
-        if (!head.isLinear()) Heads.set(model, head.build(model.numFeatures(), classes.size()));
+        if (!head.isLinear()) Heads.set(model, head.build(model.numFeatures(), data.classes().size()));
         AutoRecipe.Facts facts = null;
         if (!resuming && auto != null) {
-            facts = facts(data, loaded, spec);
+            facts = facts(data, loaded, loaded.spec());
             recipe = AutoRecipe.resolve(auto, facts);
         }
-        Preset preset = (loaded.weights() != null ? loaded.weights() : spec.defaultWeights()).preset()
+        Preset preset = (loaded.weights() != null ? loaded.weights() : loaded.spec().defaultWeights()).preset()
                 .scaledTo(recipe.imageSize());
         if (recipe.fullImageEval()) {
             preset = new Preset(recipe.imageSize(), recipe.imageSize(), preset.interpolation(), preset.mean(), preset.std());
         }
+        return new Prepared(data, loaded, preset, facts);
+    }
+
+    /**
+     * {@code graft lr-find}: the recipe resolved as a new run would resolve it and the LR
+     * finder's sweep on it; nothing is written. {@link #recipe()} then holds the suggested rate.
+     */
+    public AutoRecipe.Found sweep() {
+        Prepared p = prepare(false);
+        try {
+            AutoRecipe.Found f = findLr(p.loaded().model(), p.loaded().spec(), p.data(), p.preset(),
+                    new SkipList(w -> log.accept("warning: " + w)));
+            if (p.facts() != null) log.accept(AutoRecipe.describe(recipe, p.facts(), f));
+            return f;
+        } finally {
+            p.loaded().model().close();
+        }
+    }
+
+    private Outcome execute(boolean resuming) {
+        SkipList skipped = new SkipList(w -> log.accept("warning: " + w));
+        Prepared p = prepare(resuming);
+        DataSplits data = p.data();
+        List<String> classes = data.classes();
+        Pretrained.Loaded loaded = p.loaded();
+        ModelSpec spec = loaded.spec();
+        var model = loaded.model();
+        HeadSpec head = recipe.head();
+        AutoRecipe.Facts facts = p.facts();
+        Preset preset = p.preset();
 
         try {
             Files.createDirectories(dir.resolve(CHECKPOINTS));
@@ -334,7 +363,14 @@ public final class TrainingRun {
         }
         log.accept((resuming ? "resuming " : "run directory: ") + dir);
         if (facts != null) {
-            if (auto.givenLr() == null) found = findLr(model, spec, data, preset, skipped);
+            if (auto.givenLr() == null) {
+                found = findLr(model, spec, data, preset, skipped);
+                try {
+                    AtomicFiles.write(dir.resolve(LR_FINDER), dev.graft.train.lrfind.LrCurvePlot.png(found.curve()));
+                } catch (IOException e) {
+                    log.accept("warning: cannot write " + dir.resolve(LR_FINDER) + ": " + e.getMessage());
+                }
+            }
             log.accept(AutoRecipe.describe(recipe, facts, found));
         }
         if (!resuming) writeRunJson(data, loaded.source());
@@ -418,7 +454,7 @@ public final class TrainingRun {
                 AutoRecipe.Facts.nativeSize(data.train()), source, size);
     }
 
-    /** Runs the LR finder on augmented training batches (at least 16 images), sets the rate, saves the plot. */
+    /** Runs the LR finder on augmented training batches (at least 16 images) and sets the rate. */
     private AutoRecipe.Found findLr(dev.graft.models.ImageModel model, ModelSpec spec, DataSplits data, Preset preset,
                                     SkipList skipped) {
         log.accept("finding the learning rate (" + AutoRecipe.FINDER_STEPS + " steps)...");
@@ -429,11 +465,6 @@ public final class TrainingRun {
             f = AutoRecipe.findLr(model, spec, recipe, e -> LoaderData.batches(sweep, e));
         }
         recipe = recipe.toBuilder().lr(f.lr()).build();
-        try {
-            AtomicFiles.write(dir.resolve(LR_FINDER), dev.graft.train.lrfind.LrCurvePlot.png(f.curve()));
-        } catch (IOException e) {
-            log.accept("warning: cannot write " + dir.resolve(LR_FINDER) + ": " + e.getMessage());
-        }
         return f;
     }
 

@@ -85,4 +85,23 @@ class AutoRecipeCliTest {
         first.addProperty("epochs", 1);
         assertEquals(first, second);
     }
+
+    @Test
+    void lrFindWritesThePlotAndSuggests() throws Exception {
+        Path png = tmp.resolve("sweep.png");
+        CliConventionsTest.Out r = exec("lr-find", data.toString(), "--weights", "none", "--image-size", "16",
+                "--workers", "1", "--plot", png.toString(), "--json");
+        assertEquals(0, r.code(), r.all());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        int steps = o.getAsJsonArray("losses").size();
+        assertTrue(steps >= 5 && steps <= dev.graft.train.AutoRecipe.FINDER_STEPS, "steps " + steps);
+        double lr = o.get("lr").getAsDouble();
+        assertTrue(lr >= 1e-3 && lr <= 0.1, "lr " + lr);
+        byte[] head = Files.readAllBytes(png);
+        assertTrue(head.length > 100 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G');
+        assertFalse(Files.exists(tmp.resolve("data").resolve("run.json")));
+
+        CliConventionsTest.Out bad = exec("lr-find", data.toString(), "--recipe", "quick");
+        assertEquals(2, bad.code(), bad.all());
+    }
 }
