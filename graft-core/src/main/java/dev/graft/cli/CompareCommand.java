@@ -45,18 +45,24 @@ final class CompareCommand implements Callable<Integer> {
         List<Strategy> strategies = options.strategy != null ? options.strategy : Collections.singletonList(null);
         // every recipe is built (and checked) before the first one trains
         Map<String, Recipe> recipes = new LinkedHashMap<>();
+        Map<String, Recipe.Builder> given = new LinkedHashMap<>();
         for (String a : archs) {
             for (String w : weights) {
                 for (Strategy s : strategies) {
                     Recipe r = options.recipe(data, a, w, s);
-                    recipes.put((a == null ? r.arch() : a) + "-" + (w == null ? r.weights() : w)
-                            + (strategies.size() > 1 ? "-" + r.strategy() : ""), r);
+                    String name = (a == null ? r.arch() : a) + "-" + (w == null ? r.weights() : w)
+                            + (strategies.size() > 1 ? "-" + r.strategy() : "");
+                    recipes.put(name, r);
+                    given.put(name, options.builder(data, a, w, s));
                 }
             }
         }
         Path dir = out != null ? out : Path.of("runs", "compare-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmmss")));
-        Comparison comparison = new Comparison(dir, Console::info, run -> run.listener(new Progress(run.recipe().epochs())));
+        // with --recipe auto (the default) each run chooses what is not given from the data, as graft train does
+        Comparison comparison = new Comparison(dir, Console::info, run -> (options.auto()
+                ? run.auto(given.get(run.dir().getFileName().toString())) : run)
+                .listener(new Progress(() -> run.recipe().epochs())));
         Interrupts.run(comparison::interrupt, () -> {
             recipes.forEach(comparison::add);
             return null;

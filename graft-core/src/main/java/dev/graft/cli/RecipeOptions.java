@@ -160,7 +160,7 @@ final class RecipeOptions {
         return builder(data, arch, weights, strategy == null ? null : strategy.get(0));
     }
 
-    private Recipe.Builder builder(String data, String arch, String weights, Strategy strategy) {
+    Recipe.Builder builder(String data, String arch, String weights, Strategy strategy) {
         return Recipe.builder(data, arch).weights(weights).strategy(strategy)
                     .unfreezeFrom(unfreezeFrom).bn(bn).backboneLrMult(backboneLrMult).freezeEpochs(freezeEpochs)
                     .head(head).epochs(epochs).batchSize(batchSize).imageSize(imageSize).augment(augment)

@@ -228,7 +228,8 @@ public final class HtmlReport {
             sb.append(r.bestValAccuracy() == best ? "<tr class=\"best\">" : "<tr>")
               .append("<td>").append(runLink(r.name())).append("</td><td>").append(esc(r.arch()))
               .append("</td><td>").append(esc(r.weights())).append("</td><td>")
-              .append(esc(r.strategy())).append("</td>").append(num(Html.pct(r.bestValAccuracy())))
+              .append(esc(r.strategy())).append("</td>").append(num(Html.pct(r.bestValAccuracy())
+                      + (r.worseThanScratch(compareRows) ? " (" + CompareRow.WORSE_THAN_SCRATCH + ")" : "")))
               .append(num(r.bestEpoch() < 0 ? "–" : String.valueOf(r.bestEpoch())))
               .append(num(Html.count(r.parameters()))).append(num(Html.duration(r.trainSeconds())))
               .append(num(Html.fixed(r.imagesPerSecond(), 1))).append("</tr>\n");
