@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
  * The options that make a {@link Recipe}, shared by {@code train} and {@code compare}: picocli
  * converts each straight to the recipe's type, and the recipe validates itself when built, so
  * a bad value is a usage error (exit 2) before any data is read. Options not given stay unset
- * and take the recipe's defaults.
+ * and are chosen from the data ({@code --recipe auto}, the default) or take the tutorial's
+ * defaults ({@code --recipe tutorial}).
  */
 final class RecipeOptions {
     @Spec(Spec.Target.MIXEE)
@@ -60,34 +61,35 @@ final class RecipeOptions {
     @Option(names = "--head", converter = Heads.class, description = "linear (default) or mlp:500[,200][:dropout=0.2][:logsoftmax].")
     HeadSpec head;
 
-    @Option(names = "--epochs", description = "Epochs (default: 10).")
+    @Option(names = "--epochs", description = "Epochs (auto: 30 up to 1000 images, fewer above; tutorial: 10).")
     Integer epochs;
 
-    @Option(names = "--batch-size", description = "Batch size (default: 16).")
+    @Option(names = "--batch-size", description = "Batch size (auto: images/5 within 8..32; tutorial: 16).")
     Integer batchSize;
 
-    @Option(names = "--image-size", description = "Input size in pixels (default: 224).")
+    @Option(names = "--image-size", description = "Input size in pixels (auto: the weights' own, or the images' size without weights; tutorial: 224).")
     Integer imageSize;
 
     @Option(names = "--augment", converter = Augments.class, completionCandidates = Augments.class,
-            description = "standard (RandomResizedCrop + flip, default), light (pad-crop + flip) or none.")
+            description = "standard (RandomResizedCrop + flip), light (pad-crop + flip) or none (auto: light up to 64 px, else standard;"
+                    + " tutorial: standard).")
     Augment augment;
 
     @Option(names = "--optimizer", converter = Optimizers.class, completionCandidates = Optimizers.class,
             description = "${COMPLETION-CANDIDATES} (default: sgd).")
     OptimizerKind optimizer;
 
-    @Option(names = "--lr", description = "Learning rate of the head (default: 0.001).")
+    @Option(names = "--lr", description = "Learning rate of the head (auto: from an LR finder, see graft lr-find; tutorial: 0.001).")
     Double lr;
 
     @Option(names = "--momentum", description = "SGD momentum (default: 0.9).")
     Double momentum;
 
-    @Option(names = "--weight-decay", description = "Weight decay (default: 0; adamw: 0.01).")
+    @Option(names = "--weight-decay", description = "Weight decay (auto: 5e-4; tutorial: 0; adamw: 0.01).")
     Double weightDecay;
 
     @Option(names = "--schedule", converter = Schedules.class, completionCandidates = Schedules.class,
-            description = "${COMPLETION-CANDIDATES} (default: step).")
+            description = "${COMPLETION-CANDIDATES} (auto: cosine with warmup; tutorial: step).")
     ScheduleKind schedule;
 
     @Option(names = "--step-size", description = "StepLR period in epochs (default: 7).")
@@ -96,7 +98,7 @@ final class RecipeOptions {
     @Option(names = "--gamma", description = "StepLR factor (default: 0.1).")
     Double gamma;
 
-    @Option(names = "--warmup-epochs", description = "Linear warmup for --schedule cosine (default: 0).")
+    @Option(names = "--warmup-epochs", description = "Linear warmup for --schedule cosine (auto: about 5% of the epochs; tutorial: 0).")
     Integer warmupEpochs;
 
     @Option(names = "--label-smoothing", description = "Cross-entropy label smoothing (default: 0).")
