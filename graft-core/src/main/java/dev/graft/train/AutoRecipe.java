@@ -179,7 +179,7 @@ public final class AutoRecipe {
                         + " BatchNorm %s, augmentation %s%s%s%n  %s lr %s%s, momentum %s, weight decay %s%s%n"
                         + "  same as: %s",
                 f.images(), f.classes(), f.nativeSize(), src, r.strategy(), r.imageSize(), r.batchSize(), r.epochs(),
-                r.schedule(), r.warmupEpochs(), r.warmupEpochs() == 1 ? "" : "s", r.bn(), r.augment(),
+                r.schedule(), r.warmupEpochs(), r.warmupEpochs() == 1 ? "" : "s", r.bn(), r.augment().toString().toLowerCase(Locale.ROOT),
                 r.fullImageEval() ? ", evaluation on the full image" : "", r.cacheFeatures() ? ", cached features" : "",
                 r.optimizer(), fmt(r.lr()), found == null ? " (given)" : " (" + found.how() + ")", fmt(r.momentum()),
                 fmt(r.weightDecay()), r.strategy() == Strategy.FINETUNE || r.strategy() == Strategy.PARTIAL
