@@ -67,7 +67,7 @@ public final class AutoRecipe {
             Dataset few = Subset.perClass(Subset.ofClasses(train, target), shots, s);
             for (int i = 0; i < configs.length; i++) {
                 long t = System.nanoTime();
-                Run r = configs[i].equals("graft") ? graft(few, target.size(), s, pre)
+                Run r = configs[i].startsWith("graft") ? graft(configs[i], few, target.size(), s, pre)
                         : configs[i].startsWith("auto") ? auto(configs[i], few, target.size(), s, pre)
                         : cell(configs[i], few, target.size(), s, pre);
                 double sec = (System.nanoTime() - t) / 1e9;
@@ -242,8 +242,9 @@ public final class AutoRecipe {
      * {@code graft}: the shipped automatic recipe ({@link dev.graft.train.AutoRecipe}) as {@code graft train
      * TARGET --weights SOURCE_RUN --strategy finetune} resolves it (a run's weights at 32 px, native size 28),
      * with its LR finder on batches of max(B, 16); final-step weights (no validation split).
+     * {@code graft_min2}: the same sweep, but the rate is half the sweep's minimum (at least 1e-3), a candidate rule.
      */
-    static Run graft(Dataset few, int classes, long seed, Map<String, TensorData> pre) {
+    static Run graft(String name, Dataset few, int classes, long seed, Map<String, TensorData> pre) {
         var facts = new dev.graft.train.AutoRecipe.Facts(few.size(), classes, 28, dev.graft.train.AutoRecipe.Source.RUN, 32);
         Recipe r = dev.graft.train.AutoRecipe.resolve(Recipe.builder("bench", "resnet18").weights("run")
                 .strategy(Strategy.FINETUNE).seed(seed).workers(1).valSplit(0.0), facts);
@@ -255,7 +256,8 @@ public final class AutoRecipe {
                 .seed(seed + 1).workers(1).normalize(pr.normalizer()).build();
         var found = dev.graft.train.AutoRecipe.findLr(l.model(), l.spec(), r, e -> LoaderData.batches(sweep, e));
         sweep.close();
-        r = r.toBuilder().lr(found.lr()).build();
+        double lr = name.equals("graft_min2") ? Math.max(1e-3, found.curve().minimumLr() / 2) : found.lr();
+        r = r.toBuilder().lr(Double.isNaN(lr) ? found.lr() : lr).build();
         Learner.of(l.model(), l.spec()).configure(r).fit(data(few, pr, r.augment(), r.batchSize(), seed));
         return new Run(l, pr, String.format(Locale.ROOT, "lr %.3g (%s) batch %d epochs %d", r.lr(), found.how(),
                 r.batchSize(), r.epochs()));

@@ -53,10 +53,11 @@ class AutoRecipeTest {
 
     @Test
     void rule3LearningRateFromTheSuggestion() {
-        assertEquals(3e-3, AutoRecipe.lrFrom(1e-3, 4e-3), 1e-12);
-        assertEquals(1e-3, AutoRecipe.lrFrom(1e-4, 4e-3), 1e-12, "floor");
-        assertEquals(2e-3, AutoRecipe.lrFrom(1e-3, 2e-3), 1e-12, "never above the sweep's minimum");
-        assertEquals(0.1, AutoRecipe.lrFrom(0.2, Double.NaN), 1e-12, "never above 0.1");
+        assertEquals(2e-3, AutoRecipe.lrFrom(1e-4, 4e-3), 1e-12, "half the minimum, whatever the suggestion");
+        assertEquals(2.92e-3, AutoRecipe.lrFrom(1e-3, 5.83e-3), 1e-12, "3 significant digits");
+        assertEquals(1e-3, AutoRecipe.lrFrom(1e-4, 1e-3), 1e-12, "floor");
+        assertEquals(0.1, AutoRecipe.lrFrom(0.05, 0.5), 1e-12, "never above 0.1");
+        assertEquals(3e-3, AutoRecipe.lrFrom(1e-3, Double.NaN), 1e-12, "no minimum: 3 x the suggestion");
         assertEquals(0.01, AutoRecipe.lrFrom(Double.NaN, 1e-2), 1e-12, "no valley: fallback");
         Recipe r = auto(given(), facts(50, 28, Source.PRESET, 224));
         assertEquals(OptimizerKind.SGD, r.optimizer());
