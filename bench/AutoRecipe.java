@@ -14,6 +14,7 @@ import dev.graft.train.BnPolicy;
 import dev.graft.train.Fit;
 import dev.graft.train.Learner;
 import dev.graft.train.LoaderData;
+import dev.graft.train.Recipe;
 import dev.graft.train.Strategy;
 import dev.graft.train.loss.CrossEntropyLoss;
 import dev.graft.train.lrfind.LrCurve;
@@ -66,7 +67,8 @@ public final class AutoRecipe {
             Dataset few = Subset.perClass(Subset.ofClasses(train, target), shots, s);
             for (int i = 0; i < configs.length; i++) {
                 long t = System.nanoTime();
-                Run r = configs[i].startsWith("auto") ? auto(configs[i], few, target.size(), s, pre)
+                Run r = configs[i].startsWith("graft") ? graft(configs[i], few, target.size(), s, pre)
+                        : configs[i].startsWith("auto") ? auto(configs[i], few, target.size(), s, pre)
                         : cell(configs[i], few, target.size(), s, pre);
                 double sec = (System.nanoTime() - t) / 1e9;
                 try {
@@ -125,7 +127,7 @@ public final class AutoRecipe {
      */
     static Run cell(String name, Dataset few, int classes, long seed, Map<String, TensorData> pre) {
         String[] p = name.split("_");
-        Strategy st = Strategy.parse(p[0]);
+        Strategy st = Recipe.parse(Strategy.class, p[0]);
         Learner l = Learner.create("resnet18", classes, seed);
         if (st != Strategy.SCRATCH) l.weights(pre);
         double lr = 0.01, mult = 0.1, wd = 0, ls = 0;
@@ -137,7 +139,7 @@ public final class AutoRecipe {
         for (int i = 1; i < p.length; i++) {
             String q = p[i];
             if (q.startsWith("layer")) group = q;
-            else if (q.startsWith("bn")) bn = BnPolicy.parse(q.substring(2));
+            else if (q.startsWith("bn")) bn = Recipe.parse(BnPolicy.class, q.substring(2));
             else if (q.startsWith("mult")) mult = Double.parseDouble(q.substring(4));
             else if (q.startsWith("lr")) lr = Double.parseDouble(q.substring(2));
             else if (q.startsWith("wd")) wd = Double.parseDouble(q.substring(2));
@@ -234,6 +236,31 @@ public final class AutoRecipe {
             l = body;
         }
         return new Run(l, pr, note + String.format(Locale.ROOT, " lr %.3g batch %d", lr, batch));
+    }
+
+    /**
+     * {@code graft}: the shipped automatic recipe ({@link dev.graft.train.AutoRecipe}) as {@code graft train
+     * TARGET --weights SOURCE_RUN --strategy finetune} resolves it (a run's weights at 32 px, native size 28),
+     * with its LR finder on batches of max(B, 16); final-step weights (no validation split).
+     * {@code graft_min2}: the same sweep, but the rate is half the sweep's minimum (at least 1e-3), a candidate rule.
+     */
+    static Run graft(String name, Dataset few, int classes, long seed, Map<String, TensorData> pre) {
+        var facts = new dev.graft.train.AutoRecipe.Facts(few.size(), classes, 28, dev.graft.train.AutoRecipe.Source.RUN, 32);
+        Recipe r = dev.graft.train.AutoRecipe.resolve(Recipe.builder("bench", "resnet18").weights("run")
+                .strategy(Strategy.FINETUNE).seed(seed).workers(1).valSplit(0.0), facts);
+        Preset pr = r.fullImageEval() ? preset32 : preset37;
+        Learner l = Learner.create("resnet18", classes, seed);
+        l.weights(pre);
+        Loader sweep = Loader.builder(few).transform(pr.trainTransform(r.augment()))
+                .batchSize(Math.max(r.batchSize(), dev.graft.train.AutoRecipe.FINDER_MIN_BATCH)).shuffle(true)
+                .seed(seed + 1).workers(1).normalize(pr.normalizer()).build();
+        var found = dev.graft.train.AutoRecipe.findLr(l.model(), l.spec(), r, e -> LoaderData.batches(sweep, e));
+        sweep.close();
+        double lr = name.equals("graft_min2") ? Math.max(1e-3, found.curve().minimumLr() / 2) : found.lr();
+        r = r.toBuilder().lr(Double.isNaN(lr) ? found.lr() : lr).build();
+        Learner.of(l.model(), l.spec()).configure(r).fit(data(few, pr, r.augment(), r.batchSize(), seed));
+        return new Run(l, pr, String.format(Locale.ROOT, "lr %.3g (%s) batch %d epochs %d", r.lr(), found.how(),
+                r.batchSize(), r.epochs()));
     }
 
     /** The finder's suggestion for the strategy's parameter groups (model and BN state restored after). */

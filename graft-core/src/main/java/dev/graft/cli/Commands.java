@@ -7,7 +7,7 @@ final class Commands {
     private Commands() {}
 
     static List<Object> all() {
-        return List.of(new DemoCommand(), new TrainCommand(), new CompareCommand(), new PredictCommand(),
+        return List.of(new DemoCommand(), new TrainCommand(), new CompareCommand(), new LrFindCommand(), new PredictCommand(),
                 new EvaluateCommand(), new ServeCommand(), new ModelsCommand(), new WeightsCommand(), new ExportCommand(),
                 new CleanCommand(), new BenchCommand());
     }

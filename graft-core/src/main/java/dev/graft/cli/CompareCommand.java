@@ -49,12 +49,17 @@ final class CompareCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    private final Map<String, Recipe.Builder> given = new LinkedHashMap<>();
+
     @Override
     public Integer call() {
         Map<String, Recipe> recipes = plan();
         Path dir = out != null ? out : Path.of("runs", "compare-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmmss")));
-        Comparison comparison = new Comparison(dir, Console::info, run -> run.listener(new Progress(run.recipe().epochs())));
+        // with --recipe auto (the default) each run chooses what is not given from the data, as graft train does
+        Comparison comparison = new Comparison(dir, Console::info, run -> (options.auto()
+                ? run.auto(given.get(run.dir().getFileName().toString())) : run)
+                .listener(new Progress(() -> run.recipe().epochs())));
         Interrupts.run(comparison::interrupt, () -> {
             recipes.forEach(comparison::add);
             return null;
@@ -66,6 +71,7 @@ final class CompareCommand implements Callable<Integer> {
     }
 
     /** Every combination's recipe by run name, all checked before any trains; a bad one is a usage error. */
+    /** Every run's recipe, built and checked before the first one trains; {@link #given}: the options as given. */
     private Map<String, Recipe> plan() {
         List<String> archs = split(options.arch), weights = split(options.weights);
         List<Strategy> strategies = options.strategy != null ? options.strategy : Collections.singletonList(null);
@@ -74,8 +80,10 @@ final class CompareCommand implements Callable<Integer> {
         for (String a : archs) {
             for (String w : weights) {
                 for (Strategy s : strategies) {
+                    Strategy strategy = s;
                     Recipe r = options.recipe(data, a, w, s);
                     if (s != null && s.pretrained() && Strategy.implied(r.weights(), s) != s) {
+                        strategy = null;
                         r = options.recipe(data, a, w, null);
                         Console.info("note: --strategy " + s + " with --weights " + w + " would train a random backbone;"
                                 + " that combination trains as " + r.strategy() + " (as graft train does for --weights "
@@ -90,6 +98,7 @@ final class CompareCommand implements Callable<Integer> {
                     String name = Comparison.runName(r.arch(), w == null ? r.weights() : w,
                             strategies.size() > 1 ? r.strategy().toString() : null, recipes.keySet());
                     recipes.put(name, r);
+                    given.put(name, options.builder(data, a, w, strategy));
                 }
             }
         }

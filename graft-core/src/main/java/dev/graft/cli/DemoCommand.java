@@ -32,8 +32,8 @@ import picocli.CommandLine.Option;
  * A ResNet-18 is pretrained from scratch on five Fashion-MNIST classes (T-shirt, trouser,
  * pullover, sandal, bag); its weights then start models for the five other classes (dress,
  * coat, shirt, sneaker, ankle boot) with only a few labelled images per class: from scratch,
- * frozen backbone with a new head, fine-tuned, and partial (layer4), each with Graft's
- * defaults for its strategy (lr 0.01: these runs have only 60 steps), and each evaluated on
+ * frozen backbone with a new head, fine-tuned, and partial (layer4), each on the automatic
+ * recipe ({@link dev.graft.train.AutoRecipe}: no hand-set rate, the LR finder chooses it), and each evaluated on
  * the official test images of those classes ({@code demo.md}). Uses the full data set when Debian's dataset-fashion-mnist is installed,
  * else the 2 MB subset shipped inside Graft.
  */
@@ -83,20 +83,21 @@ final class DemoCommand implements Callable<Integer> {
         TrainingRun pre = new TrainingRun(source, sourceDir, Console::info).overwrite(true).listener(new Progress(source.epochs()));
         TrainingRun.Outcome p = pre.run();
 
-        // 2. transfer to the other classes with few labels; Graft's defaults except what 32-px images need
+        // 2. transfer to the other classes with few labels, on the automatic recipe (nothing hand-set)
         Console.info("\n== 2/2 transfer to " + String.join(", ", TARGET) + " with " + perClass + " labelled images per class");
-        Recipe target = Recipe.builder(spec, "resnet18").classes(TARGET).perClass(perClass).valSplit(full ? 0.01 : 0.1)
-                .imageSize(32).augment(Augment.LIGHT).epochs(15).lr(0.01).stepSize(10).build();
-        Comparison cmp = new Comparison(out.resolve("transfer"), Console::info,
-                run -> run.overwrite(true).listener(new Progress(run.recipe().epochs()))); // the demo remakes its runs
+        java.util.Map<String, Recipe.Builder> given = new java.util.HashMap<>();
+        Comparison cmp = new Comparison(out.resolve("transfer"), Console::info, run -> run.overwrite(true) // remade
+                .auto(given.get(run.dir().getFileName().toString())).listener(new Progress(() -> run.recipe().epochs())));
         Dataset test = DataLayout.resolve(spec, new DataLayout.Options(0, 0, 0, TARGET, -1)).test();
         List<String> rows = new ArrayList<>();
         for (Strategy s : List.of(Strategy.SCRATCH, Strategy.HEAD, Strategy.FINETUNE, Strategy.PARTIAL)) {
             String r = s.toString();
-            Recipe rr = target.toBuilder().strategy(s).weights(sourceDir.toString())
-                    .unfreezeFrom(s == Strategy.PARTIAL ? "layer4" : null).build();
-            TrainingRun.Outcome o = cmp.add(r, rr);
-            double acc = Evaluation.run(SavedModel.read(o.dir()), test, 250, rr.workers()).metrics().accuracy();
+            Recipe.Builder b = Recipe.builder(spec, "resnet18").classes(TARGET).perClass(perClass)
+                    .valSplit(full ? 0.01 : 0.1).strategy(s).weights(sourceDir.toString())
+                    .unfreezeFrom(s == Strategy.PARTIAL ? "layer4" : null);
+            given.put(r, b);
+            TrainingRun.Outcome o = cmp.add(r, b.build());
+            double acc = Evaluation.run(SavedModel.read(o.dir()), test, 250, Runtime.getRuntime().availableProcessors()).metrics().accuracy();
             rows.add(String.format(Locale.ROOT, "| %s | %s | %.4f | %.4f | %.0f |", r, DESCRIPTION.get(r), acc,
                     o.valAccuracy(), o.trainSeconds()));
         }

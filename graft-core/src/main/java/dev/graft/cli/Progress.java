@@ -18,7 +18,7 @@ final class Progress implements FitListener {
     /** Seconds between two plain progress lines off a terminal. */
     static final double PLAIN_SECONDS = 10;
 
-    private final int epochs;
+    private final java.util.function.IntSupplier epochs;
     private final double plainSeconds;
     private ProgressBar bar;
     private double lossSum;
@@ -26,16 +26,19 @@ final class Progress implements FitListener {
     private long phaseStart;
     private long lastLine;
 
-    Progress(int epochs) { this(epochs, PLAIN_SECONDS); }
+    Progress(int epochs) { this(() -> epochs, PLAIN_SECONDS); }
 
-    Progress(int epochs, double plainSeconds) {
+    /** Epochs read when each epoch starts (an automatic recipe decides them once the data is read). */
+    Progress(java.util.function.IntSupplier epochs) { this(epochs, PLAIN_SECONDS); }
+
+    Progress(java.util.function.IntSupplier epochs, double plainSeconds) {
         this.epochs = epochs;
         this.plainSeconds = plainSeconds;
     }
 
     @Override
     public void epochStart(int epoch, Fit fit) {
-        Console.info(String.format(Locale.ROOT, "Epoch %d/%d", epoch + 1, epochs));
+        Console.info(String.format(Locale.ROOT, "Epoch %d/%d", epoch + 1, epochs.getAsInt()));
     }
 
     @Override

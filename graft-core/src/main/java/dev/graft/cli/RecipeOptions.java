@@ -25,11 +25,18 @@ import picocli.CommandLine.Spec;
  * The options that make a {@link Recipe}, shared by {@code train} and {@code compare}: picocli
  * converts each straight to the recipe's type, and the recipe validates itself when built, so
  * a bad value is a usage error (exit 2) before any data is read. Options not given stay unset
- * and take the recipe's defaults.
+ * and are chosen from the data ({@code --recipe auto}, the default) or take the tutorial's
+ * defaults ({@code --recipe tutorial}).
  */
 final class RecipeOptions {
     @Spec(Spec.Target.MIXEE)
     CommandSpec command;
+
+    @Option(names = "--recipe", paramLabel = "auto|tutorial", converter = Modes.class,
+            description = "auto (default): what is not given is chosen from the data (image size, batch, epochs, warmup +"
+                    + " cosine, learning rate by an LR finder, BatchNorm, augmentation) and printed; tutorial: the PyTorch"
+                    + " tutorial's defaults shown below.")
+    String mode;
 
     @Option(names = "--arch", paramLabel = "ARCH", description = "Architecture (default: resnet18; see graft models).")
     String arch;
@@ -60,34 +67,36 @@ final class RecipeOptions {
     @Option(names = "--head", paramLabel = "HEAD", converter = Heads.class, description = "linear (default) or mlp:500[,200][:dropout=0.2][:logsoftmax].")
     HeadSpec head;
 
-    @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: 10).")
+    @Option(names = "--epochs", paramLabel = "N", description = "Epochs (auto: 30 up to 1000 images, fewer above; tutorial: 10).")
     Integer epochs;
 
-    @Option(names = "--batch-size", paramLabel = "N", description = "Batch size (default: 16).")
+    @Option(names = "--batch-size", paramLabel = "N", description = "Batch size (auto: images/5 within 8..32; tutorial: 16).")
     Integer batchSize;
 
-    @Option(names = "--image-size", paramLabel = "N", description = "Input size in pixels (default: 224).")
+    @Option(names = "--image-size", paramLabel = "N",
+            description = "Input size in pixels (auto: the weights' own, or the images' size without weights; tutorial: 224).")
     Integer imageSize;
 
     @Option(names = "--augment", paramLabel = "AUGMENT", converter = Augments.class, completionCandidates = Augments.class,
-            description = "standard (RandomResizedCrop + flip, default), light (pad-crop + flip) or none.")
+            description = "standard (RandomResizedCrop + flip), light (pad-crop + flip) or none (auto: light up to 64 px, else standard;"
+                    + " tutorial: standard).")
     Augment augment;
 
     @Option(names = "--optimizer", paramLabel = "OPTIMIZER", converter = Optimizers.class, completionCandidates = Optimizers.class,
             description = "${COMPLETION-CANDIDATES} (default: sgd).")
     OptimizerKind optimizer;
 
-    @Option(names = "--lr", paramLabel = "X", description = "Learning rate of the head (default: 0.001).")
+    @Option(names = "--lr", paramLabel = "X", description = "Learning rate of the head (auto: from an LR finder, see graft lr-find; tutorial: 0.001).")
     Double lr;
 
     @Option(names = "--momentum", paramLabel = "X", description = "SGD momentum (default: 0.9).")
     Double momentum;
 
-    @Option(names = "--weight-decay", paramLabel = "X", description = "Weight decay (default: 0; adamw: 0.01).")
+    @Option(names = "--weight-decay", paramLabel = "X", description = "Weight decay (auto: 5e-4; tutorial: 0; adamw: 0.01).")
     Double weightDecay;
 
     @Option(names = "--schedule", paramLabel = "SCHEDULE", converter = Schedules.class, completionCandidates = Schedules.class,
-            description = "${COMPLETION-CANDIDATES} (default: step).")
+            description = "${COMPLETION-CANDIDATES} (auto: cosine with warmup; tutorial: step).")
     ScheduleKind schedule;
 
     @Option(names = "--step-size", paramLabel = "N", description = "StepLR period in epochs (default: 7).")
@@ -96,7 +105,7 @@ final class RecipeOptions {
     @Option(names = "--gamma", paramLabel = "X", description = "StepLR factor (default: 0.1).")
     Double gamma;
 
-    @Option(names = "--warmup-epochs", paramLabel = "N", description = "Linear warmup for --schedule cosine (default: 0).")
+    @Option(names = "--warmup-epochs", paramLabel = "N", description = "Linear warmup for --schedule cosine (auto: about 5% of the epochs; tutorial: 0).")
     Integer warmupEpochs;
 
     @Option(names = "--label-smoothing", paramLabel = "X", description = "Cross-entropy label smoothing (default: 0).")
@@ -144,6 +153,14 @@ final class RecipeOptions {
             + " about even (default: fp32).")
     Precision precision;
 
+    @Option(names = "--eval-full-image", arity = "0..1", paramLabel = "true|false",
+            description = "Evaluate on the whole image resized to --image-size, without the centre-crop margin"
+                    + " (default: off; on for small images with --recipe auto).")
+    Boolean fullImageEval;
+
+    /** Whether unset options are chosen from the data ({@code --recipe auto}, the default). */
+    boolean auto() { return !"tutorial".equals(mode); }
+
     /** The recipe for DATA with every given option; a bad value or combination is a usage error. */
     Recipe recipe(String data) {
         if (strategy != null && strategy.size() > 1) throw usage("train takes one --strategy; graft compare takes several.");
@@ -152,23 +169,32 @@ final class RecipeOptions {
 
     /** As {@link #recipe(String)} with this architecture, weights and strategy (null: unset). */
     Recipe recipe(String data, String arch, String weights, Strategy strategy) {
+        try {
+            return builder(data, arch, weights, strategy).build();
+        } catch (Recipe.Invalid e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    /** The given options as a builder (unset ones stay unset, for {@link dev.graft.train.AutoRecipe}). */
+    Recipe.Builder builder(String data) {
+        return builder(data, arch, weights, strategy == null ? null : strategy.get(0));
+    }
+
+    Recipe.Builder builder(String data, String arch, String weights, Strategy strategy) {
         String unfreezeFrom = this.unfreezeFrom;
         if (strategy == Strategy.PARTIAL && unfreezeFrom == null) {
             unfreezeFrom = lastGroup(arch == null ? "resnet18" : arch);
             if (unfreezeFrom != null) Console.info("partial: training from " + unfreezeFrom + " on (the last layer group; --unfreeze-from to change)");
         }
-        try {
-            return Recipe.builder(data, arch).weights(weights).strategy(strategy)
+        return Recipe.builder(data, arch).weights(weights).strategy(strategy)
                     .unfreezeFrom(unfreezeFrom).bn(bn).backboneLrMult(backboneLrMult).freezeEpochs(freezeEpochs)
                     .head(head).epochs(epochs).batchSize(batchSize).imageSize(imageSize).augment(augment)
                     .optimizer(optimizer).lr(lr).momentum(momentum).weightDecay(weightDecay).schedule(schedule)
                     .stepSize(stepSize).gamma(gamma).warmupEpochs(warmupEpochs).labelSmoothing(labelSmoothing)
                     .patience(patience).seed(seed).workers(workers).valSplit(valSplit).perClass(perClass)
                     .classes(classes).cacheFeatures(cacheFeatures).cacheViews(cacheViews).precision(precision)
-                    .classWeights(classWeights).sampler(sampler).monitor(monitor).build();
-        } catch (Recipe.Invalid e) {
-            throw usage(e.getMessage());
-        }
+                    .classWeights(classWeights).sampler(sampler).monitor(monitor).fullImageEval(fullImageEval);
     }
 
     /** The last layer group before the head (resnet18: layer4), or null for an unknown architecture. */
@@ -221,6 +247,18 @@ final class RecipeOptions {
     static final class Samplers extends Choice<SamplerKind> { Samplers() { super(SamplerKind.class); } }
 
     static final class Monitors extends Choice<Monitor> { Monitors() { super(Monitor.class); } }
+
+    /** {@code auto} or {@code tutorial}, in any case. */
+    static final class Modes implements ITypeConverter<String> {
+        @Override
+        public String convert(String value) {
+            return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+                case "auto" -> "auto";
+                case "tutorial" -> "tutorial";
+                default -> throw new CommandLine.TypeConversionException("unknown recipe '" + value + "'; use auto or tutorial.");
+            };
+        }
+    }
 
     static final class Heads implements ITypeConverter<HeadSpec> {
         @Override

@@ -34,6 +34,11 @@ import picocli.CommandLine.Parameters;
                 "  graft train --features feats/ --epochs 10     (a head on what graft spark features wrote)",
                 "  graft train --resume runs/resnet18-2026-11-23-1015 --epochs 20",
                 "",
+                "--recipe auto (the default) chooses what is not given from the data: image size, batch, epochs,",
+                "warmup + cosine, the learning rate (an LR finder, plot in the run's report), BatchNorm, augmentation;",
+                "it prints its choices and the same as explicit options, and stores them in run.json.",
+                "--recipe tutorial: SGD lr 0.001 momentum 0.9, StepLR 7 / 0.1, RandomResizedCrop + flip, 224 px.",
+                "",
                 "A run directory belongs to one run: --out on an existing run is refused unless --overwrite is given,",
                 "and a directory in use by another graft process is refused (its .lock names the process).",
                 "Ctrl-C, --patience and the end all leave a usable run: the best model so far (model.safetensors,",
@@ -80,7 +85,7 @@ final class TrainCommand implements Callable<Integer> {
         if (features != null) return onFeatures();
         TrainingRun run = resume != null ? resumed() : fresh();
         run.keepCheckpoints(keepCheckpoints || resume != null && TrainingRun.storedKeepCheckpoints(resume))
-                .overwrite(overwrite).command(commandLine()).listener(new Progress(run.recipe().epochs()));
+                .overwrite(overwrite).command(commandLine()).listener(new Progress(() -> run.recipe().epochs()));
         // everything, the closing lines included, runs before a Ctrl-C lets the JVM exit
         return Interrupts.run(run::interrupt, () -> train(run));
     }
@@ -109,7 +114,8 @@ final class TrainCommand implements Callable<Integer> {
     private TrainingRun fresh() {
         if (data == null) throw new GraftException("give the DATA to train on, or --resume RUN (see graft train --help).");
         Recipe r = options.recipe(data);
-        return new TrainingRun(r, out != null ? out : defaultDir(Path.of("runs"), r.arch()), Console::info);
+        TrainingRun run = new TrainingRun(r, out != null ? out : defaultDir(Path.of("runs"), r.arch()), Console::info);
+        return options.auto() ? run.auto(options.builder(data)) : run;
     }
 
     /** The stored recipe, with more epochs when --epochs is given; any other recipe option is a mistake. */

@@ -42,6 +42,8 @@ public final class HtmlReport {
     private List<CompareRow> compareRows;
     private Map<String, List<EpochRecord>> compareRuns;
     private List<String> warnings = List.of();
+    private byte[] lrFinderPng;
+    private String lrFinderCaption;
 
     /** Page title and main heading (default "Graft report"). */
     public HtmlReport title(String title) {
@@ -120,6 +122,13 @@ public final class HtmlReport {
         return this;
     }
 
+    /** The LR finder's sweep (a PNG) and what was taken from it, shown after the recipe. */
+    public HtmlReport lrFinder(byte[] png, String caption) {
+        this.lrFinderPng = png == null ? null : png.clone();
+        this.lrFinderCaption = caption;
+        return this;
+    }
+
     /** A comparison: one table row per run and one val-accuracy line per run. */
     public HtmlReport comparison(List<CompareRow> rows, Map<String, List<EpochRecord>> runs) {
         this.compareRows = List.copyOf(rows);
@@ -139,6 +148,10 @@ public final class HtmlReport {
         if (summary != null) sections.put("summary", summarySection());
         if (compareRows != null) sections.put("comparison", comparisonSection());
         if (recipe != null) sections.put("recipe", recipeSection());
+        if (lrFinderPng != null) {
+            sections.put("lr-finder", Html.figure(lrFinderPng, "loss against learning rate during the LR finder's sweep",
+                    lrFinderCaption == null ? "" : lrFinderCaption));
+        }
         if (data != null) sections.put("data", dataSection());
         boolean haveEpochs = epochs != null && !epochs.isEmpty();
         if (haveEpochs) sections.put("curves", curvesSection());
@@ -178,6 +191,7 @@ public final class HtmlReport {
             case "data" -> "Data";
             case "curves" -> "Loss and accuracy";
             case "learning-rate" -> "Learning rate";
+            case "lr-finder" -> "LR finder";
             case "confusion-matrix" -> "Confusion matrix";
             case "predictions" -> "Validation predictions";
             case "mistakes" -> "Worst mistakes";
@@ -229,7 +243,8 @@ public final class HtmlReport {
             sb.append(r.bestValAccuracy() == best ? "<tr class=\"best\">" : "<tr>")
               .append("<td>").append(runLink(r.name())).append("</td><td>").append(esc(r.arch()))
               .append("</td><td>").append(esc(r.weights())).append("</td><td>")
-              .append(esc(r.strategy())).append("</td>").append(num(Html.pct(r.bestValAccuracy())))
+              .append(esc(r.strategy())).append("</td>").append(num(Html.pct(r.bestValAccuracy())
+                      + (r.worseThanScratch(compareRows) ? " (" + CompareRow.WORSE_THAN_SCRATCH + ")" : "")))
               .append(num(r.bestEpoch() < 0 ? "–" : String.valueOf(r.bestEpoch())))
               .append(num(Html.count(r.parameters()))).append(num(Html.duration(r.trainSeconds())))
               .append(num(Html.fixed(r.imagesPerSecond(), 1))).append("</tr>\n");

@@ -85,8 +85,9 @@ public final class Comparison {
         StringBuilder b = new StringBuilder("| run | arch | weights | strategy | best val acc | best epoch | parameters"
                 + " | train time (s) | train img/s |\n|---|---|---|---|---|---|---|---|---|\n");
         for (CompareRow r : rows) {
-            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.4f | %d | %,d | %.1f | %.0f |%n", r.name(),
-                    r.arch(), r.weights(), r.strategy(), r.bestValAccuracy(), r.bestEpoch(), r.parameters(),
+            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.4f%s | %d | %,d | %.1f | %.0f |%n", r.name(),
+                    r.arch(), r.weights(), r.strategy(), r.bestValAccuracy(),
+                    r.worseThanScratch(rows) ? " (" + CompareRow.WORSE_THAN_SCRATCH + ")" : "", r.bestEpoch(), r.parameters(),
                     r.trainSeconds(), r.imagesPerSecond()));
         }
         return b.toString();

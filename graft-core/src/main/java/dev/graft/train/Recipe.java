@@ -36,7 +36,10 @@ import java.util.Map;
  * one sentence ({@link Invalid}), before any data is listed or any file is written. The
  * command line and a Java caller build it the same way; it is stored in {@code run.json} and
  * every checkpoint with lower-case names, so {@code --resume} continues with exactly the same
- * recipe. Defaults are the tutorial's (SGD lr 0.001 momentum 0.9, StepLR 7 / 0.1).
+ * recipe. Defaults are the tutorial's (SGD lr 0.001 momentum 0.9, StepLR 7 / 0.1);
+ * {@link AutoRecipe} chooses defaults from the data instead ({@code --recipe auto}).
+ * {@code fullImageEval}: evaluate on the whole image resized to {@code imageSize} instead of
+ * the preset's resize + centre crop (no crop margin; false in older run.json files).
  */
 public record Recipe(
         String data,
@@ -72,7 +75,8 @@ public record Recipe(
         Precision precision,
         ClassWeights classWeights,
         SamplerKind sampler,
-        Monitor monitor) {
+        Monitor monitor,
+        boolean fullImageEval) {
 
     /** A recipe value that cannot be: its message is one sentence for the user (a usage error). */
     public static final class Invalid extends GraftException {
@@ -167,7 +171,8 @@ public record Recipe(
                 .weightDecay(weightDecay).schedule(schedule).stepSize(stepSize).gamma(gamma).warmupEpochs(warmupEpochs)
                 .labelSmoothing(labelSmoothing).patience(patience).seed(seed).workers(workers).valSplit(valSplit)
                 .perClass(perClass).classes(classes).cacheFeatures(cacheFeatures).cacheViews(cacheViews)
-                .precision(precision).classWeights(classWeights).sampler(sampler).monitor(monitor);
+                .precision(precision).classWeights(classWeights).sampler(sampler).monitor(monitor)
+                .fullImageEval(fullImageEval);
     }
 
     /** True for mixed-precision bfloat16 training (see dev.graft.nn.Autocast). */
@@ -296,6 +301,7 @@ public record Recipe(
         private ClassWeights classWeights;
         private SamplerKind sampler;
         private Monitor monitor;
+        private Boolean fullImageEval;
 
         public Builder data(String v) { data = v; return this; }
         public Builder arch(String v) { arch = v; return this; }
@@ -336,13 +342,17 @@ public record Recipe(
         public Builder sampler(SamplerKind v) { sampler = v; return this; }
         /** What picks the best epoch and stops early: val_acc, val_loss or macro_f1. */
         public Builder monitor(Monitor v) { monitor = v; return this; }
+        public Builder fullImageEval(Boolean v) { fullImageEval = v; return this; }
+
+        /** The learning rate given to this builder, null when unset (the automatic recipe then finds one). */
+        public Double givenLr() { return lr; }
 
         /** The recipe, unset fields at the tutorial's defaults. */
         public Recipe build() {
             return build(new Recipe(data, arch != null ? arch : "resnet18", "imagenet", Strategy.FINETUNE, null, BnPolicy.AUTO,
                     Strategy.DEFAULT_BACKBONE_LR_MULT, 0, HeadSpec.LINEAR, 10, 16, 224, Augment.STANDARD, OptimizerKind.SGD,
                     0.001, 0.9, 0, ScheduleKind.STEP, 7, 0.1, 0, 0, 0, 0, Runtime.getRuntime().availableProcessors(), 0.2,
-                    0, null, false, 0, Precision.FP32, ClassWeights.NONE, SamplerKind.SHUFFLE, Monitor.VAL_ACC));
+                    0, null, false, 0, Precision.FP32, ClassWeights.NONE, SamplerKind.SHUFFLE, Monitor.VAL_ACC, false));
         }
 
         /** The recipe, unset fields from {@code base}. */
@@ -358,7 +368,7 @@ public record Recipe(
                     or(patience, b.patience()), or(seed, b.seed()), or(workers, b.workers()), or(valSplit, b.valSplit()),
                     or(perClass, b.perClass()), or(classes, b.classes()), or(cacheFeatures, b.cacheFeatures()),
                     or(cacheViews, b.cacheViews()), or(precision, b.precision()), or(classWeights, b.classWeights()),
-                    or(sampler, b.sampler()), or(monitor, b.monitor()));
+                    or(sampler, b.sampler()), or(monitor, b.monitor()), or(fullImageEval, b.fullImageEval()));
         }
 
         private static <T> T or(T given, T base) { return given != null ? given : base; }

@@ -40,7 +40,7 @@ final class RunReport {
 
     static Metrics write(Path dir, Recipe recipe, SavedModel saved, ImageModel model, DataSplits data, Loader val,
                          Loader train, List<EpochRecord> epochs, SkipList skipped, Preset preset, Augment augment,
-                         String stopped) {
+                         String stopped, byte[] lrFinderPng, String lrFinderCaption) {
         Dataset valSet = data.val();
         Predict.Predictions p = Predict.run(model, LoaderData.batches(val, 0));
         MetricsAccumulator acc = new MetricsAccumulator(data.classes());
@@ -84,6 +84,7 @@ final class RunReport {
                 .stopped(stopped)
                 .summary(RunSummary.fromEpochs(recipe.arch(), saved.sourceWeights(), recipe.strategy().toString(), epochs))
                 .recipe(recipeTable)
+                .lrFinder(lrFinderPng, lrFinderCaption)
                 .data(new DataSummary(data.classes(), data.counts(), skippedFiles))
                 .epochs(epochs)
                 .metrics(metrics)

@@ -47,10 +47,10 @@ import java.util.function.Consumer;
  */
 public final class TrainingRun {
     public static final String RUN_JSON = "run.json", METRICS = "metrics.csv", SKIPPED = "skipped.txt",
-            CHECKPOINTS = "checkpoints", REPORT = "report.html", EVALUATION = "evaluation";
+            CHECKPOINTS = "checkpoints", REPORT = "report.html", EVALUATION = "evaluation", LR_FINDER = "lr-finder.png";
     /** Everything a run writes in its directory; {@link #overwrite} removes these and nothing else. */
     static final List<String> RUN_FILES = List.of(RUN_JSON, METRICS, SKIPPED, CHECKPOINTS, REPORT,
-            SavedModel.WEIGHTS, SavedModel.META, EVALUATION);
+            SavedModel.WEIGHTS, SavedModel.META, EVALUATION, LR_FINDER);
 
     /** The directory already holds a run (or other files), and this run may not replace it. */
     public static final class Occupied extends GraftException {
@@ -82,7 +82,9 @@ public final class TrainingRun {
         }
     }
 
-    private final Recipe recipe;
+    private volatile Recipe recipe;
+    private Recipe.Builder auto;
+    private AutoRecipe.Found found;
     private final Path dir;
     private final Consumer<String> log;
     private final List<FitListener> listeners = new ArrayList<>();
@@ -105,6 +107,14 @@ public final class TrainingRun {
         }
         return Recipe.fromJson(JsonFields.read(f).object("recipe").json().toString());
     }
+
+    /**
+     * Chooses the fields {@code given} leaves unset from the data ({@link AutoRecipe}) when a
+     * new run starts; {@link #recipe()} is then the resolved recipe, stored in run.json, so a
+     * resume reuses it and never runs the finder again. The constructor's recipe only names
+     * the data, the model and the weights until then.
+     */
+    public TrainingRun auto(Recipe.Builder given) { auto = given; return this; }
 
     public TrainingRun listener(FitListener l) {
         listeners.add(l);
@@ -287,24 +297,61 @@ public final class TrainingRun {
         return freed;
     }
 
-    private Outcome execute(boolean resuming) {
-        SkipList skipped = new SkipList(w -> log.accept("warning: " + w));
+    /** The data, the model with its weights and head, the recipe resolved (automatic, new runs) and its preset. */
+    private record Prepared(DataSplits data, Pretrained.Loaded loaded, Preset preset, AutoRecipe.Facts facts) { }
+
+    private Prepared prepare(boolean resuming) {
         DataSplits data = DataLayout.resolve(recipe.data(), new DataLayout.Options(recipe.valSplit(), recipe.seed(),
                 recipe.perClass(), recipe.classes(), -1));
-        List<String> classes = data.classes();
         log.accept(data.summary());
-        MetricsWarnings.rareClasses(classes, data.train().classCounts()).forEach(w -> log.accept("warning: " + w));
-
+        MetricsWarnings.rareClasses(data.classes(), data.train().classCounts()).forEach(w -> log.accept("warning: " + w));
         Rng.manualSeed(recipe.seed());
-        Pretrained.Loaded loaded = Pretrained.load(recipe.arch(), recipe.weights(), classes, true,
+        Pretrained.Loaded loaded = Pretrained.load(recipe.arch(), recipe.weights(), data.classes(), true,
                 n -> log.accept("note: " + n));
+        var model = loaded.model();
+        HeadSpec head = recipe.head();
+        if (!head.isLinear()) Heads.set(model, head.build(model.numFeatures(), data.classes().size()));
+        AutoRecipe.Facts facts = null;
+        if (!resuming && auto != null) {
+            facts = facts(data, loaded, loaded.spec());
+            recipe = AutoRecipe.resolve(auto, facts);
+        }
+        Preset preset = (loaded.weights() != null ? loaded.weights() : loaded.spec().defaultWeights()).preset()
+                .scaledTo(recipe.imageSize());
+        if (recipe.fullImageEval()) {
+            preset = new Preset(recipe.imageSize(), recipe.imageSize(), preset.interpolation(), preset.mean(), preset.std());
+        }
+        return new Prepared(data, loaded, preset, facts);
+    }
+
+    /**
+     * {@code graft lr-find}: the recipe resolved as a new run would resolve it and the LR
+     * finder's sweep on it; nothing is written. {@link #recipe()} then holds the suggested rate.
+     */
+    public AutoRecipe.Found sweep() {
+        Prepared p = prepare(false);
+        try {
+            AutoRecipe.Found f = findLr(p.loaded().model(), p.loaded().spec(), p.data(), p.preset(),
+                    new SkipList(w -> log.accept("warning: " + w)));
+            if (p.facts() != null) log.accept(AutoRecipe.describe(recipe, p.facts(), f));
+            return f;
+        } finally {
+            p.loaded().model().close();
+        }
+    }
+
+    private Outcome execute(boolean resuming) {
+        SkipList skipped = new SkipList(w -> log.accept("warning: " + w));
+        Prepared p = prepare(resuming);
+        DataSplits data = p.data();
+        List<String> classes = data.classes();
+        Pretrained.Loaded loaded = p.loaded();
         ModelSpec spec = loaded.spec();
         var model = loaded.model();
         HeadSpec head = recipe.head();
-        if (!head.isLinear()) Heads.set(model, head.build(model.numFeatures(), classes.size()));
+        AutoRecipe.Facts facts = p.facts();
+        Preset preset = p.preset();
         MemoryCheck.require(recipe, model); // before any batch is read: refuse in seconds what cannot fit
-        Preset preset = (loaded.weights() != null ? loaded.weights() : spec.defaultWeights()).preset()
-                .scaledTo(recipe.imageSize());
 
         try {
             Files.createDirectories(dir.resolve(CHECKPOINTS));
@@ -312,6 +359,17 @@ public final class TrainingRun {
             throw new GraftException("cannot create the run directory " + dir + ": " + GraftException.reason(e), e);
         }
         log.accept((resuming ? "resuming " : "run directory: ") + dir + "; " + Engine.describeThreads());
+        if (facts != null) {
+            if (auto.givenLr() == null) {
+                found = findLr(model, spec, data, preset, skipped);
+                try {
+                    AtomicFiles.write(dir.resolve(LR_FINDER), dev.graft.train.lrfind.LrCurvePlot.png(found.curve()));
+                } catch (IOException e) {
+                    log.accept("warning: cannot write " + dir.resolve(LR_FINDER) + ": " + GraftException.reason(e));
+                }
+            }
+            log.accept(AutoRecipe.describe(recipe, facts, found));
+        }
         if (!resuming) writeRunJson(data, loaded.source());
 
         Augment augment = recipe.augment();
@@ -362,7 +420,8 @@ public final class TrainingRun {
             if (!epochs.isEmpty() && bestWeightsLoaded(result, model)) {
                 SavedModel saved = SavedModel.write(dir, model, spec.name(), classes, preset, head, loaded.source());
                 var metrics = RunReport.write(dir, recipe, saved, model, data, val, train, epochs, skipped, preset, augment,
-                        stopped(result, epochs.size()));
+                        stopped(result, epochs.size()), finderPng(),
+                        found == null ? null : found.how() + "; trained at lr " + AutoRecipe.fmt(found.lr()) + ".");
                 MetricsWarnings.afterTraining(metrics, data.train().classCounts()).forEach(w -> log.accept("warning: " + w));
                 if (!keepCheckpoints) deleteTree(dir.resolve(CHECKPOINTS).resolve(Checkpoint.BEST));
             }
@@ -376,6 +435,65 @@ public final class TrainingRun {
         } finally {
             model.close();
         }
+    }
+
+    /** What the automatic recipe looks at: the training images, classes, native size, and the weights' source and size. */
+    private AutoRecipe.Facts facts(DataSplits data, Pretrained.Loaded loaded, ModelSpec spec) {
+        AutoRecipe.Source source;
+        int size;
+        if (Pretrained.NO_WEIGHTS.equals(loaded.source())) {
+            source = AutoRecipe.Source.NONE;
+            size = 0;
+        } else if (Files.isDirectory(Path.of(recipe.weights()))) {
+            source = AutoRecipe.Source.RUN;
+            size = SavedModel.read(Path.of(recipe.weights())).preset().crop();
+        } else {
+            source = AutoRecipe.Source.PRESET;
+            size = (loaded.weights() != null ? loaded.weights() : spec.defaultWeights()).preset().crop();
+        }
+        return new AutoRecipe.Facts(data.train().size(), data.classes().size(),
+                AutoRecipe.Facts.nativeSize(data.train()), source, size);
+    }
+
+    /** Runs the LR finder on augmented training batches (at least 16 images) and sets the rate. */
+    private AutoRecipe.Found findLr(dev.graft.models.ImageModel model, ModelSpec spec, DataSplits data, Preset preset,
+                                    SkipList skipped) {
+        log.accept("finding the learning rate (" + AutoRecipe.FINDER_STEPS + " steps)...");
+        AutoRecipe.Found f;
+        try (Loader sweep = Loader.builder(data.train()).transform(preset.trainTransform(recipe.augment()))
+                .batchSize(Math.max(recipe.batchSize(), AutoRecipe.FINDER_MIN_BATCH)).shuffle(true)
+                .seed(recipe.seed() + 1).workers(recipe.workers()).normalize(preset.normalizer()).skipList(skipped).build()) {
+            f = AutoRecipe.findLr(model, spec, recipe, e -> LoaderData.batches(sweep, e));
+        }
+        recipe = recipe.toBuilder().lr(f.lr()).build();
+        return f;
+    }
+
+    /** The finder's plot when this run ran the finder (also when resumed: it is in the run directory), else null. */
+    private byte[] finderPng() {
+        try {
+            return Files.isRegularFile(dir.resolve(LR_FINDER)) ? Files.readAllBytes(dir.resolve(LR_FINDER)) : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** The automatic choices and the finder's sweep, as run.json's {@code auto} entry. */
+    private Map<String, Object> autoJson() {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("flags", String.join(" ", AutoRecipe.flags(recipe)));
+        if (found != null) {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("lr", found.lr());
+            f.put("suggestion", found.curve().suggestion());
+            f.put("minimum", found.curve().minimumLr());
+            f.put("stop", found.curve().stopReason());
+            f.put("lrs", found.curve().lrs());
+            f.put("losses", found.curve().losses());
+            f.put("plot", LR_FINDER);
+            a.put("lr_finder", f);
+        }
+        return a;
     }
 
     /**
@@ -430,6 +548,7 @@ public final class TrainingRun {
         run.put("started", Instant.now().toString());
         run.put("source_weights", source);
         run.put("keep_checkpoints", keepCheckpoints);
+        if (auto != null) run.put("auto", autoJson());
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("description", description);
         d.put("classes", classes);

@@ -67,7 +67,7 @@ class MessagesTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         try {
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            Progress p = new Progress(3, 0); // a line at every batch instead of every 10 s
+            Progress p = new Progress(() -> 3, 0); // a line at every batch instead of every 10 s
             p.epochStart(0, null);
             p.batchEnd("train", 0, 1, 4, 0.5);
             p.batchEnd("train", 0, 2, 4, 0.3);

@@ -51,7 +51,7 @@ class RunDirectoryTest {
 
     /** graft train on the tiny images into {@code out}, one epoch unless {@code extra} says --epochs. */
     static String[] train(Path out, String... extra) {
-        List<String> a = new ArrayList<>(List.of("train", data.toString(), "--out", out.toString(), "--weights", "none",
+        List<String> a = new ArrayList<>(List.of("train", data.toString(), "--out", out.toString(), "--recipe", "tutorial", "--weights", "none",
                 "--image-size", "32", "--batch-size", "4", "--workers", "1"));
         if (!List.of(extra).contains("--epochs")) a.addAll(List.of("--epochs", "1"));
         a.addAll(List.of(extra));

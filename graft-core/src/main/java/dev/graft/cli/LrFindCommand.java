@@ -1,0 +1,71 @@
+package dev.graft.cli;
+
+import com.google.gson.GsonBuilder;
+import dev.graft.report.Plots;
+import dev.graft.train.AutoRecipe;
+import dev.graft.train.Recipe;
+import dev.graft.train.TrainingRun;
+import dev.graft.train.lrfind.LrCurve;
+import dev.graft.train.lrfind.LrCurvePlot;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code graft lr-find}: the learning-rate range test alone, on the recipe {@code graft train}
+ * would use with the same options (the automatic one by default): the sweep as a PNG, the
+ * suggestion, and the rate a run would train at; nothing is trained or written but the plot.
+ */
+@Command(name = "lr-find", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Sweep the learning rate on DATA (the recipe graft train would use with the same options) and",
+                "suggest one: loss against rate as a PNG, the suggestion, the rate an automatic run would take."},
+        footer = {"", "Examples:", "  graft lr-find photos/", "  graft lr-find photos/ --strategy head --json",
+                "", "The sweep: " + AutoRecipe.FINDER_STEPS + " steps, rates 1e-5 to 1 growing exponentially, batches of"
+                        + " at least " + AutoRecipe.FINDER_MIN_BATCH + " training images;",
+                "it stops when the loss diverges; the model is left as it was."})
+final class LrFindCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "DATA", description = "The images (as for graft train).")
+    String data;
+
+    @Mixin
+    RecipeOptions options;
+
+    @Option(names = "--plot", paramLabel = "FILE", description = "Where to write the sweep (default: lr-finder.png).")
+    Path plot = Path.of("lr-finder.png");
+
+    @Option(names = "--json", description = "Print the sweep and the suggestion as one JSON object on stdout.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        Recipe r = options.recipe(data);
+        TrainingRun run = new TrainingRun(r, Path.of("."), Console::info);
+        if (options.auto()) run.auto(options.builder(data));
+        AutoRecipe.Found found = run.sweep();
+        LrCurve c = found.curve();
+        Plots.writePng(LrCurvePlot.png(c), plot);
+        if (json) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("suggestion", c.suggestion());
+            m.put("minimum", c.minimumLr());
+            m.put("lr", found.lr());
+            m.put("stop", c.stopReason());
+            m.put("plot", plot.toString());
+            m.put("lrs", c.lrs());
+            m.put("losses", c.losses());
+            System.out.println(new GsonBuilder().serializeSpecialFloatingPointValues().create().toJson(m));
+        } else {
+            Console.info("sweep: " + c.lrs().length + " steps, " + c.stopReason() + "; plot: " + plot);
+            System.out.println(String.format(Locale.ROOT, "suggested lr: %s (%s)", fmt(found.lr()), found.how()));
+        }
+        return 0;
+    }
+
+    private static String fmt(double v) { return String.format(Locale.ROOT, "%.3g", v); }
+}

@@ -1,0 +1,213 @@
+package dev.graft.train;
+
+import dev.graft.data.Dataset;
+import dev.graft.data.transforms.Augment;
+import dev.graft.models.ImageModel;
+import dev.graft.models.ModelSpec;
+import dev.graft.train.loss.CrossEntropyLoss;
+import dev.graft.train.lrfind.LrCurve;
+import dev.graft.train.lrfind.LrFinder;
+import dev.graft.train.optim.Optimizer;
+import dev.graft.train.optim.OptimizerKind;
+import dev.graft.train.schedule.ScheduleKind;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.IntFunction;
+
+/**
+ * The automatic recipe ({@code --recipe auto}, the default): the fields the user did not set
+ * are chosen from the data, following the decision table of {@code bench/auto-recipe.md}
+ * (one method per row, so a new measurement changes one rule). Inputs are a {@link Facts}
+ * summary: training images N, classes K, the images' native size S, where the weights come
+ * from and their image size. Rules: image size = the weights' own (a zoo preset's crop, a
+ * run's image size) or S rounded up to a multiple of 8 (at least 32) without weights; batch
+ * clamp(N/5, 8, 32); 30 epochs up to 1000 images, else max(5, 30000/N); SGD momentum 0.9,
+ * weight decay 5e-4, warmup + cosine per step; BatchNorm by strategy and batch; light
+ * augmentation and evaluation on the full image (no crop margin) for images of at most 64
+ * px, the standard augmentation above; the feature cache when the backbone is frozen and the
+ * input deterministic; the learning rate from the {@link LrFinder} ({@link #findLr}): half the
+ * rate where the sweep's smoothed loss is lowest, within [1e-3, 0.1], 0.01 when the curve shows
+ * no valley (measured better than 3 x the suggestion on 3 of 3 seeds, bench/auto-recipe.md). Explicit options override any of these ({@link Recipe.Builder#build(Recipe)}).
+ */
+public final class AutoRecipe {
+    /** Sweep of the built-in finder (spec: 48 steps over 1e-5..1, batches of at least 16 images). */
+    public static final int FINDER_STEPS = 48, FINDER_MIN_BATCH = 16;
+    public static final double FINDER_START = 1e-5, FINDER_END = 1, FALLBACK_LR = 0.01, MIN_LR = 1e-3, MAX_LR = 0.1;
+
+    private AutoRecipe() { }
+
+    /** Where the weights come from: a published or file preset, a Graft run, or none (scratch). */
+    public enum Source { PRESET, RUN, NONE }
+
+    /**
+     * What the rules look at: training images, classes, the images' native size (median
+     * shorter side), the weights' source and their image size (0 without weights).
+     */
+    public record Facts(int images, int classes, int nativeSize, Source source, int weightsImageSize) {
+        /** The native size of a dataset: the median shorter side of up to 32 evenly spaced images. */
+        public static int nativeSize(Dataset d) {
+            int n = d.size(), k = Math.min(32, n);
+            List<Integer> sides = new ArrayList<>();
+            for (int j = 0; j < k; j++) {
+                try {
+                    var im = d.image((int) ((long) j * n / k));
+                    sides.add(Math.min(im.width(), im.height()));
+                } catch (java.io.IOException e) {
+                    // an unreadable image says nothing about the size of the others
+                }
+            }
+            if (sides.isEmpty()) return 224;
+            sides.sort(null);
+            return sides.get(sides.size() / 2);
+        }
+    }
+
+    /** The recipe: {@code given}'s fields, every unset one chosen by the table for these facts. */
+    public static Recipe resolve(Recipe.Builder given, Facts f) {
+        Recipe r = given.build();
+        // two passes: rules that depend on other fields (warmup on epochs, BatchNorm on batch) see final values
+        for (int pass = 0; pass < 2; pass++) r = given.build(decide(f, r));
+        return r;
+    }
+
+    /** {@code current} with every field of the table set by its rule (the others kept). */
+    static Recipe decide(Facts f, Recipe current) {
+        Augment augment = current.augment() == Augment.NONE ? Augment.NONE : augment(f);
+        return current.toBuilder().imageSize(imageSize(f)).batchSize(batch(f)).epochs(epochs(f))
+                .optimizer(OptimizerKind.SGD).lr(FALLBACK_LR).momentum(0.9).weightDecay(5e-4)
+                .schedule(ScheduleKind.COSINE).warmupEpochs(warmupEpochs(current.epochs()))
+                .backboneLrMult(Strategy.DEFAULT_BACKBONE_LR_MULT).bn(bn(f, current.strategy(), current.batchSize()))
+                .augment(augment).fullImageEval(fullImageEval(f)).labelSmoothing(0.0)
+                .cacheFeatures(cache(current.strategy(), augment, current.freezeEpochs(), current.cacheViews())).build();
+    }
+
+    /** Rule 1: the weights' own size; without weights S rounded up to a multiple of 8, at least 32. */
+    static int imageSize(Facts f) {
+        if (f.source() != Source.NONE && f.weightsImageSize() > 0) return f.weightsImageSize();
+        return Math.max(32, (f.nativeSize() + 7) / 8 * 8);
+    }
+
+    /** Rule 2: clamp(N / 5, 8, 32): at least 5 steps per epoch on tiny sets. */
+    static int batch(Facts f) { return Math.max(8, Math.min(32, f.images() / 5)); }
+
+    /** Rule 5: 30 epochs up to 1000 images, else max(5, round(30000 / N)). */
+    static int epochs(Facts f) {
+        return f.images() <= 1000 ? 30 : (int) Math.max(5, Math.min(30, Math.round(30000.0 / f.images())));
+    }
+
+    /** Rule 4: warmup over about a twentieth of the run, in whole epochs (none for a 1-epoch run). */
+    static int warmupEpochs(int epochs) { return epochs > 1 ? (int) Math.max(1, Math.round(epochs / 20.0)) : 0; }
+
+    /** Rule 8: running statistics for fine-tuning on small batches; batch statistics from 32 images and 1000 images. */
+    static BnPolicy bn(Facts f, Strategy s, int batch) {
+        if (s == Strategy.FINETUNE) return batch >= 32 && f.images() >= 1000 ? BnPolicy.TRAIN : BnPolicy.EVAL;
+        return BnPolicy.forStrategy(s);
+    }
+
+    /** Rule 6: pad-crop + flip for small images, RandomResizedCrop + flip above 64 px. */
+    static Augment augment(Facts f) { return f.nativeSize() <= 64 ? Augment.LIGHT : Augment.STANDARD; }
+
+    /** Rule 6: small images are evaluated whole, at the scale they were trained at. */
+    static boolean fullImageEval(Facts f) { return f.nativeSize() <= 64; }
+
+    /** Rule 12: the feature cache when the backbone is frozen and its input deterministic. */
+    static boolean cache(Strategy s, Augment a, int freezeEpochs, int cacheViews) {
+        return s == Strategy.HEAD && a == Augment.NONE && freezeEpochs == 0 && cacheViews == 0;
+    }
+
+    /**
+     * Rule 3: half the sweep's minimum within [1e-3, 0.1] (3 significant digits); 0.01 when the
+     * curve shows no valley (no suggestion); 3 x the suggestion when the minimum is unknown.
+     */
+    public static double lrFrom(double suggestion, double minimumLr) {
+        if (!(suggestion > 0)) return FALLBACK_LR;
+        double lr = minimumLr > 0 ? minimumLr / 2 : 3 * suggestion;
+        // 3 significant digits, so the printed options repeat the run exactly
+        return Double.parseDouble(fmt(Math.min(MAX_LR, Math.max(MIN_LR, lr))));
+    }
+
+    /** What the finder found: the rate to train at, the sweep, and how the rate was derived. */
+    public record Found(double lr, LrCurve curve) {
+        public String how() {
+            double s = curve.suggestion();
+            return Double.isNaN(s) ? "LR finder: no valley in the sweep, fallback " + fmt(FALLBACK_LR)
+                    : "LR finder: half the sweep's minimum " + fmt(curve.minimumLr()) + " (steepest point " + fmt(s)
+                    + "), within [" + fmt(MIN_LR) + ", " + fmt(MAX_LR) + "]";
+        }
+    }
+
+    /**
+     * Rule 3: sweeps the recipe's parameter groups (their ratio kept) with its optimizer,
+     * BatchNorm policy and loss on {@code batches} (training batches, at least 16 images), on
+     * cached features when the recipe caches them; the model and its state are restored after.
+     */
+    public static Found findLr(ImageModel model, ModelSpec spec, Recipe r, IntFunction<Iterable<dev.graft.train.Batch>> batches) {
+        Strategy st = r.freezeEpochs() > 0 ? Strategy.FINETUNE : r.strategy();
+        st.apply(model, spec, r.unfreezeFrom(), r.bn() == BnPolicy.AUTO ? BnPolicy.forStrategy(st) : r.bn());
+        Optimizer opt = r.optimizer().build(st.paramGroups(model, spec, FALLBACK_LR, r.backboneLrMult()), FALLBACK_LR,
+                r.momentum(), r.weightDecay());
+        Fit fit = new Fit(model, opt, new CrossEntropyLoss(null, r.labelSmoothing()));
+        IntFunction<Iterable<dev.graft.train.Batch>> source = batches;
+        if (r.cacheFeatures()) {
+            FeatureCache c = FeatureCache.compute(model, batches.apply(0));
+            int size = batches.apply(0).iterator().next().n();
+            source = e -> c.batches(c.shuffledIds(r.seed() + 7919, e), size);
+            fit.forward(model::forwardHead);
+        }
+        model.train();
+        IntFunction<Iterable<dev.graft.train.Batch>> from = source;
+        @SuppressWarnings("unchecked")
+        Iterator<dev.graft.train.Batch>[] it = new Iterator[1];
+        int[] epoch = {0};
+        LrCurve curve = new LrFinder().range(FINDER_START, FINDER_END).steps(FINDER_STEPS).run(model, opt, () -> {
+            if (it[0] == null || !it[0].hasNext()) it[0] = from.apply(epoch[0]++).iterator();
+            return it[0].next();
+        }, b -> fit.trainStep(b).loss());
+        return new Found(lrFrom(curve.suggestion(), curve.minimumLr()), curve);
+    }
+
+    /** The one block printed at the start of an automatic run: what was chosen, and the same as explicit options. */
+    public static String describe(Recipe r, Facts f, Found found) {
+        String src = switch (f.source()) {
+            case PRESET -> "pretrained weights";
+            case RUN -> "a run's weights";
+            case NONE -> "no weights";
+        };
+        return String.format(Locale.ROOT, "automatic recipe for %d images, %d classes, %d px, %s (--recipe tutorial for"
+                        + " the tutorials' one):%n  %s, image size %d, batch %d, %d epochs, %s schedule (warmup %d epoch%s),"
+                        + " BatchNorm %s, augmentation %s%s%s%n  %s lr %s%s, momentum %s, weight decay %s%s%n"
+                        + "  same as: %s",
+                f.images(), f.classes(), f.nativeSize(), src, r.strategy(), r.imageSize(), r.batchSize(), r.epochs(),
+                r.schedule(), r.warmupEpochs(), r.warmupEpochs() == 1 ? "" : "s", r.bn(), r.augment().toString().toLowerCase(Locale.ROOT),
+                r.fullImageEval() ? ", evaluation on the full image" : "", r.cacheFeatures() ? ", cached features" : "",
+                r.optimizer(), fmt(r.lr()), found == null ? " (given)" : " (" + found.how() + ")", fmt(r.momentum()),
+                fmt(r.weightDecay()), r.strategy() == Strategy.FINETUNE || r.strategy() == Strategy.PARTIAL
+                        ? ", backbone at " + fmt(r.backboneLrMult()) + "x" : "",
+                String.join(" ", flags(r)));
+    }
+
+    /** The explicit options that repeat this recipe's automatic choices under {@code --recipe tutorial}. */
+    public static List<String> flags(Recipe r) {
+        return new ArrayList<>(Arrays.asList("--recipe", "tutorial", "--image-size", "" + r.imageSize(), "--batch-size",
+                "" + r.batchSize(), "--epochs", "" + r.epochs(), "--optimizer", r.optimizer().toString(), "--lr",
+                fmt(r.lr()), "--momentum", fmt(r.momentum()), "--weight-decay", fmt(r.weightDecay()), "--schedule",
+                r.schedule().toString(), "--warmup-epochs", "" + r.warmupEpochs(), "--bn", r.bn().toString(),
+                "--backbone-lr-mult", fmt(r.backboneLrMult()), "--augment", r.augment().toString().toLowerCase(Locale.ROOT),
+                "--eval-full-image=" + r.fullImageEval(), "--cache-features=" + r.cacheFeatures()));
+    }
+
+    /** A number as an option value: 3 significant digits, {@code 5e-4} below 1e-3, no trailing zeros. */
+    static String fmt(double v) {
+        if (!Double.isFinite(v)) return String.valueOf(v);
+        if (v != 0 && Math.abs(v) < 1e-3) {
+            int exp = (int) Math.floor(Math.log10(Math.abs(v)));
+            String m = new java.math.BigDecimal(String.format(Locale.ROOT, "%.2f", v / Math.pow(10, exp)))
+                    .stripTrailingZeros().toPlainString();
+            return m + "e" + exp;
+        }
+        return new java.math.BigDecimal(String.format(Locale.ROOT, "%.3g", v)).stripTrailingZeros().toPlainString();
+    }
+}

@@ -1,0 +1,107 @@
+package dev.graft.cli;
+
+import static dev.graft.cli.CliConventionsTest.exec;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.graft.testutil.TestImages;
+import dev.graft.train.TrainingRun;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 13 through the command line: a default {@code graft train} chooses its recipe from the
+ * data, prints it in one block with the same as explicit options, records it in run.json, and
+ * a resume reuses it without running the LR finder again; {@code --recipe tutorial} does not.
+ */
+class AutoRecipeCliTest {
+    @TempDir
+    static Path tmp;
+    static Path data;
+
+    @BeforeAll
+    static void images() throws Exception {
+        data = TestImages.classFolders(tmp.resolve("data"), 13, 10, "ant", "bee");
+    }
+
+    static JsonObject runJson(Path run) throws Exception {
+        return JsonParser.parseString(Files.readString(run.resolve(TrainingRun.RUN_JSON))).getAsJsonObject();
+    }
+
+    @Test
+    void defaultTrainChoosesPrintsRecordsAndResumesWithoutTheFinder() throws Exception {
+        Path run = tmp.resolve("auto");
+        CliConventionsTest.Out r = exec("train", data.toString(), "--out", run.toString(), "--weights", "none",
+                "--epochs", "1", "--workers", "1");
+        assertEquals(0, r.code(), r.all());
+        String all = r.all();
+        assertTrue(all.contains("automatic recipe for 16 images, 2 classes, 40 px, no weights"), all);
+        assertEquals(1, all.split("finding the learning rate", -1).length - 1, all);
+        int block = all.indexOf("automatic recipe"), same = all.indexOf("same as: --recipe tutorial");
+        assertTrue(same > block && all.substring(block, same).lines().count() <= 4, "one block:\n" + all);
+        assertTrue(block < all.indexOf("Epoch 1/1"), "printed before training:\n" + all);
+
+        JsonObject o = runJson(run), recipe = o.getAsJsonObject("recipe"), auto = o.getAsJsonObject("auto");
+        assertEquals(40, recipe.get("imageSize").getAsInt());
+        assertEquals(8, recipe.get("batchSize").getAsInt());
+        assertEquals("cosine", recipe.get("schedule").getAsString());
+        assertEquals("light", recipe.get("augment").getAsString());
+        assertTrue(recipe.get("fullImageEval").getAsBoolean());
+        JsonObject finder = auto.getAsJsonObject("lr_finder");
+        double lr = recipe.get("lr").getAsDouble();
+        assertEquals(finder.get("lr").getAsDouble(), lr);
+        assertTrue(lr >= 1e-3 && lr <= 0.1, "lr " + lr);
+        assertTrue(finder.getAsJsonArray("losses").size() >= 5);
+        assertTrue(Files.size(run.resolve(TrainingRun.LR_FINDER)) > 100);
+        assertTrue(Files.readString(run.resolve(TrainingRun.REPORT)).contains("lr-finder"), "the report shows the sweep");
+
+        CliConventionsTest.Out resumed = exec("train", "--resume", run.toString(), "--epochs", "2");
+        assertEquals(0, resumed.code(), resumed.all());
+        assertFalse(resumed.all().contains("finding the learning rate"), resumed.all());
+        assertFalse(resumed.all().contains("automatic recipe"), resumed.all());
+        JsonObject after = runJson(run).getAsJsonObject("recipe");
+        assertEquals(lr, after.get("lr").getAsDouble());
+        assertEquals(2, after.get("epochs").getAsInt());
+
+        // the printed options repeat the recipe under --recipe tutorial
+        String flags = auto.get("flags").getAsString();
+        Path again = tmp.resolve("again");
+        List<String> args = new ArrayList<>(List.of("train", data.toString(), "--out", again.toString(), "--weights",
+                "none", "--workers", "1"));
+        args.addAll(List.of(flags.split(" ")));
+        args.set(args.indexOf("--epochs") + 1, "1");
+        CliConventionsTest.Out rep = exec(args.toArray(String[]::new));
+        assertEquals(0, rep.code(), rep.all());
+        assertFalse(rep.all().contains("automatic recipe"), rep.all());
+        JsonObject first = runJson(run).getAsJsonObject("recipe"), second = runJson(again).getAsJsonObject("recipe");
+        first.addProperty("epochs", 1);
+        assertEquals(first, second);
+    }
+
+    @Test
+    void lrFindWritesThePlotAndSuggests() throws Exception {
+        Path png = tmp.resolve("sweep.png");
+        CliConventionsTest.Out r = exec("lr-find", data.toString(), "--weights", "none", "--image-size", "16",
+                "--workers", "1", "--plot", png.toString(), "--json");
+        assertEquals(0, r.code(), r.all());
+        JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
+        int steps = o.getAsJsonArray("losses").size();
+        assertTrue(steps >= 5 && steps <= dev.graft.train.AutoRecipe.FINDER_STEPS, "steps " + steps);
+        double lr = o.get("lr").getAsDouble();
+        assertTrue(lr >= 1e-3 && lr <= 0.1, "lr " + lr);
+        byte[] head = Files.readAllBytes(png);
+        assertTrue(head.length > 100 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G');
+        assertFalse(Files.exists(tmp.resolve("data").resolve("run.json")));
+
+        CliConventionsTest.Out bad = exec("lr-find", data.toString(), "--recipe", "quick");
+        assertEquals(2, bad.code(), bad.all());
+    }
+}
