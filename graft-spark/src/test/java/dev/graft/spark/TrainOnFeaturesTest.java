@@ -64,7 +64,7 @@ class TrainOnFeaturesTest {
         assertEquals(SparkFixtures.CLASSES, set.classes());
         assertEquals(source.dir().toAbsolutePath().toString(), set.weights());
 
-        List<String> recipe = List.of("--epochs", "3", "--batch-size", "4", "--lr", "0.01", "--seed", "3", "--val-split", "0.34");
+        List<String> recipe = List.of("--recipe", "tutorial", "--epochs", "3", "--batch-size", "4", "--lr", "0.01", "--seed", "3", "--val-split", "0.34");
         Path onFeatures = tmp.resolve("on-features"), cached = tmp.resolve("cached");
         Out a = graft(args(List.of("train", "--features", feats.toString(), "--out", onFeatures.toString()), recipe));
         assertEquals(0, a.code(), a.err());
