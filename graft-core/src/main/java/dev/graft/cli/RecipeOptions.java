@@ -182,6 +182,9 @@ final class RecipeOptions {
     }
 
     Recipe.Builder builder(String data, String arch, String weights, Strategy strategy) {
+        if (perClass != null && perClass < 1) {
+            throw usage("--per-class must be at least 1, not " + perClass + " (leave it out to use every image).");
+        }
         String unfreezeFrom = this.unfreezeFrom;
         if (strategy == Strategy.PARTIAL && unfreezeFrom == null) {
             unfreezeFrom = lastGroup(arch == null ? "resnet18" : arch);

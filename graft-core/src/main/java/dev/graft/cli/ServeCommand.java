@@ -18,7 +18,7 @@ import sun.misc.Signal;
 
 /** {@code graft serve}: a prediction page and an HTTP API (TorchServe-style and KServe v2) for trained runs. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Serve trained runs over HTTP:",
+        description = {"Serve trained runs over HTTP.",
                 "  GET /                    a page: drop an image, see its top-5 classes",
                 "  POST /predictions/NAME   the image as the body: {\"label\": probability, ...}",
                 "  GET /ping, GET /models   health and the models served (TorchServe style)",
@@ -38,31 +38,31 @@ final class ServeCommand implements Callable<Integer> {
             description = "A Graft run directory to serve; repeat for several (NAME defaults to the folder's name).")
     List<String> models;
 
-    @Option(names = "--name", description = "The name of the one model served (default: the run folder's name).")
+    @Option(names = "--name", paramLabel = "NAME", description = "The name of the one model served (default: the run folder's name).")
     String name;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for all).")
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}; 0.0.0.0 for all).")
     String host;
 
-    @Option(names = "--port", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}; 0 picks a free one).")
     int port;
 
     @CommandLine.Mixin
     PrecisionOption precision;
 
-    @Option(names = "--max-batch", defaultValue = "8", description = "Most images in one forward pass (default: ${DEFAULT-VALUE}; 1 turns batching off).")
+    @Option(names = "--max-batch", paramLabel = "N", defaultValue = "8", description = "Most images in one forward pass (default: ${DEFAULT-VALUE}; 1 turns batching off).")
     int maxBatch;
 
-    @Option(names = "--max-wait-ms", defaultValue = "5", description = "How long a batch waits for more requests (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-wait-ms", paramLabel = "MS", defaultValue = "5", description = "How long a batch waits for more requests (default: ${DEFAULT-VALUE}).")
     int maxWaitMs;
 
-    @Option(names = "--max-queue", defaultValue = "64", description = "Requests waiting per model before 503 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-queue", paramLabel = "N", defaultValue = "64", description = "Requests waiting per model before 503 (default: ${DEFAULT-VALUE}).")
     int maxQueue;
 
-    @Option(names = "--max-upload-mb", defaultValue = "10", description = "Largest upload accepted, larger is 413 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--max-upload-mb", paramLabel = "MB", defaultValue = "10", description = "Largest upload accepted, larger is 413 (default: ${DEFAULT-VALUE}).")
     int maxUploadMb;
 
-    @Option(names = "--timeout-ms", defaultValue = "30000", description = "A request not answered by then gets 503 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--timeout-ms", paramLabel = "MS", defaultValue = "30000", description = "A request not answered by then gets 503 (default: ${DEFAULT-VALUE}).")
     int timeoutMs;
 
     @CommandLine.Spec

@@ -151,6 +151,8 @@ public final class Fit {
             if (divergence != null) return finish(Status.DIVERGED, divergence, history);
             if (interrupted) return finish(Status.INTERRUPTED, "Training was interrupted in epoch " + (epoch + 1) + ".", history);
             PhaseResult val = validate(data, epoch);
+            // a Ctrl-C during validation stops there too: the epoch is redone on resume
+            if (interrupted) return finish(Status.INTERRUPTED, "Training was interrupted in epoch " + (epoch + 1) + ".", history);
             if (val != null && !Double.isFinite(val.loss())) {
                 divergence = "The validation loss became " + nonFinite(val.loss()) + " after epoch " + (epoch + 1)
                         + " although the training loss stayed finite (activations overflow)" + advice();
@@ -302,7 +304,9 @@ public final class Fit {
                 for (int k = 0; k < predicted.length; k++) confusion[b.labels()[k]][predicted[k]]++;
                 seen += b.n();
             }
-            for (FitListener l : listeners) l.batchEnd("val", epoch, ++i, data.valBatches(), lossSum / seen);
+            i++;
+            for (FitListener l : listeners) l.batchEnd("val", epoch, i, data.valBatches(), lossSum / seen);
+            if (interrupted) break;
         }
         model.train();
         if (seen == 0) return null;

@@ -196,7 +196,8 @@ public final class TrainingRun {
                         : dir + " has already trained " + done + " epochs; --epochs must be more than that to extend it.");
             }
             if (recipe.epochs() != stored.epochs()) {
-                log.accept("extending " + dir + " from " + stored.epochs() + " to " + recipe.epochs() + " epochs");
+                log.accept((recipe.epochs() > stored.epochs() ? "extending " : "shortening ") + dir + " from "
+                        + stored.epochs() + " to " + recipe.epochs() + " epochs");
             }
             if (recipe.epochs() != stored.epochs() || keepCheckpoints != storedKeepCheckpoints(dir)) updateRunJson();
             return execute(true);

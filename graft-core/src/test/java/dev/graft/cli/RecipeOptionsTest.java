@@ -36,7 +36,7 @@ class RecipeOptionsTest {
             {"--epochs", "0"}, {"--epochs", "-3"}, {"--epochs", "ten"}, {"--lr", "-0.1"}, {"--lr", "NaN"},
             {"--lr", "Infinity"}, {"--batch-size", "0"}, {"--precision", "fp16"}, {"--warmup-epochs", "-1"},
             {"--image-size", "60000"}, {"--batch-size", "2000000000"},
-            {"--cache-features"}, {"--arch", "resnet7"}, {"--val-split", "1.5"}, {"--recipe", "fast"}};
+            {"--cache-features"}, {"--arch", "resnet7"}, {"--val-split", "1.5"}, {"--recipe", "fast"}, {"--per-class", "0"}};
         for (String[] b : bad) {
             Path out = tmp.resolve("run-" + String.join("", b).replaceAll("[^a-z0-9]", ""));
             List<String> args = new ArrayList<>(List.of("train", data.toString(), "--out", out.toString()));
