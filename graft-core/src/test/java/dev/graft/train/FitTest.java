@@ -121,6 +121,26 @@ class FitTest {
         assertNotEquals(java.util.Arrays.toString(a), java.util.Arrays.toString(c));
     }
 
+    @Test
+    void everyListenerSeesEachBatchNumberedOnceWithinItsTotal() throws Exception {
+        try (Sequential model = TrainFixtures.model()) {
+            List<String> first = new ArrayList<>(), second = new ArrayList<>();
+            Fit fit = new Fit(model, new SGD(Optimizer.single(model.namedParameters()), 0.1, 0.9), new CrossEntropyLoss())
+                    .epochs(1);
+            for (List<String> seen : List.of(first, second)) {
+                fit.listener(new FitListener() {
+                    @Override public void batchEnd(String phase, int epoch, int batch, int batches, double loss) {
+                        seen.add(phase + " " + batch + "/" + batches);
+                    }
+                });
+            }
+            fit.run(TrainData.of(batches(0, 4), batches(10, 3)));
+            List<String> want = List.of("train 1/4", "train 2/4", "train 3/4", "train 4/4", "val 1/3", "val 2/3", "val 3/3");
+            assertEquals(want, first);
+            assertEquals(want, second);
+        }
+    }
+
     private static float[] trainWithDropout(long seed) throws Exception {
         try (Sequential model = TrainFixtures.model()) {
             model.replace("8", new Sequential(new Dropout(0.5), new Linear(16, 4)));
