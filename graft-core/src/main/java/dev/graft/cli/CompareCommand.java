@@ -80,11 +80,11 @@ final class CompareCommand implements Callable<Integer> {
         for (String a : archs) {
             for (String w : weights) {
                 for (Strategy s : strategies) {
-                    Strategy strategy = s;
-                    Recipe r = options.recipe(data, a, w, s);
+                    Recipe.Builder b = options.builder(data, a, w, s);
+                    Recipe r = options.build(b);
                     if (s != null && s.pretrained() && Strategy.implied(r.weights(), s) != s) {
-                        strategy = null;
-                        r = options.recipe(data, a, w, null);
+                        b = options.builder(data, a, w, null);
+                        r = options.build(b);
                         Console.info("note: --strategy " + s + " with --weights " + w + " would train a random backbone;"
                                 + " that combination trains as " + r.strategy() + " (as graft train does for --weights "
                                 + w + ").");
@@ -98,7 +98,7 @@ final class CompareCommand implements Callable<Integer> {
                     String name = Comparison.runName(r.arch(), w == null ? r.weights() : w,
                             strategies.size() > 1 ? r.strategy().toString() : null, recipes.keySet());
                     recipes.put(name, r);
-                    given.put(name, options.builder(data, a, w, strategy));
+                    given.put(name, b);
                 }
             }
         }

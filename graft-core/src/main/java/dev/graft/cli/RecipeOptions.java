@@ -169,8 +169,13 @@ final class RecipeOptions {
 
     /** As {@link #recipe(String)} with this architecture, weights and strategy (null: unset). */
     Recipe recipe(String data, String arch, String weights, Strategy strategy) {
+        return build(builder(data, arch, weights, strategy));
+    }
+
+    /** The recipe of {@code given}, unset fields at the tutorial's defaults; a bad value is a usage error. */
+    Recipe build(Recipe.Builder given) {
         try {
-            return builder(data, arch, weights, strategy).build();
+            return given.build();
         } catch (Recipe.Invalid e) {
             throw usage(e.getMessage());
         }

@@ -2,16 +2,12 @@ package dev.graft.eval;
 
 import dev.graft.image.ImageDecoder;
 import dev.graft.image.RgbImage;
-import dev.graft.data.transforms.ImageTransform;
 import dev.graft.data.transforms.Preset;
-import dev.graft.data.transforms.ToTensorNormalize;
 import dev.graft.models.ImageModel;
 import dev.graft.models.SavedModel;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * Classifies images with a model and its inference preset (resize, centre crop, normalise),
@@ -33,9 +29,7 @@ import java.util.SplittableRandom;
 public final class Predictor implements AutoCloseable {
     private final ImageModel model;
     private final List<String> classes;
-    private final ImageTransform transform;
-    private final ToTensorNormalize normalize;
-    private final int crop;
+    private final Preset preset;
     private final int batchSize;
     private final boolean ownsModel;
 
@@ -48,9 +42,7 @@ public final class Predictor implements AutoCloseable {
         if (batchSize <= 0) throw new IllegalArgumentException("batch size must be positive, got " + batchSize);
         this.model = model;
         this.classes = List.copyOf(classes);
-        this.transform = preset.evalTransform();
-        this.normalize = preset.normalizer();
-        this.crop = preset.crop();
+        this.preset = preset;
         this.batchSize = batchSize;
         this.ownsModel = ownsModel;
         model.eval();
@@ -104,11 +96,7 @@ public final class Predictor implements AutoCloseable {
         if (ownsModel) model.close();
     }
 
-    private interface Reader {
-        RgbImage read() throws IOException;
-    }
-
-    private record Source(String name, Reader reader) {}
+    private record Source(String name, ImageBatch.IoSupplier image) {}
 
     private List<Prediction> run(List<Source> sources, int topk, boolean keepLogits) {
         List<Prediction> out = new ArrayList<>();
@@ -125,34 +113,19 @@ public final class Predictor implements AutoCloseable {
     }
 
     private List<Prediction> predictBatch(Inference inference, List<Source> files, int topk, boolean keepLogits) {
-        int per = 3 * crop * crop;
-        float[] batch = new float[files.size() * per];
-        String[] errors = new String[files.size()];
-        int n = 0;
-        int[] slot = new int[files.size()];
-        for (int i = 0; i < files.size(); i++) {
-            try {
-                RgbImage img = transform.apply(files.get(i).reader().read(), new SplittableRandom(0));
-                normalize.apply(img, batch, n * per);
-                slot[i] = n++;
-            } catch (IOException | RuntimeException e) {
-                errors[i] = files.get(i).name() + ": "
-                        + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
-                slot[i] = -1;
-            }
-        }
-        Logits logits = n == 0 ? new Logits(new float[0], 0)
-                : inference.logits(n == files.size() ? batch : java.util.Arrays.copyOf(batch, n * per),
-                        new long[] {n, 3, crop, crop});
+        ImageBatch batch = ImageBatch.pack(files.stream().map(f -> ImageBatch.of(f.image())).toList(), preset);
+        Logits logits = batch.size() == 0 ? new Logits(new float[0], 0) : inference.logits(batch.input(), batch.shape());
         List<Prediction> out = new ArrayList<>();
-        for (Source file : files) {
-            int i = out.size();
-            if (slot[i] < 0) {
-                out.add(new Prediction(file.name(), List.of(), null, errors[i]));
+        for (int i = 0; i < files.size(); i++) {
+            String name = files.get(i).name();
+            Exception e = batch.failure(i);
+            if (e != null) {
+                out.add(new Prediction(name, List.of(), null,
+                        name + ": " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())));
                 continue;
             }
-            float[] row = logits.row(slot[i]);
-            out.add(new Prediction(file.name(), top(row, topk), keepLogits ? row : null, null));
+            float[] row = logits.row(batch.row(i));
+            out.add(new Prediction(name, top(row, topk), keepLogits ? row : null, null));
         }
         return out;
     }
