@@ -252,9 +252,9 @@ public final class AutoRecipe {
         Learner l = Learner.create("resnet18", classes, seed);
         l.weights(pre);
         Loader sweep = Loader.builder(few).transform(pr.trainTransform(r.augment()))
-                .batchSize(Math.max(r.batchSize(), dev.graft.train.AutoRecipe.FINDER_MIN_BATCH)).shuffle(true)
+                .batchSize(dev.graft.train.AutoRecipe.finderBatch(r)).shuffle(true)
                 .seed(seed + 1).workers(1).normalize(pr.normalizer()).build();
-        var found = dev.graft.train.AutoRecipe.findLr(l.model(), l.spec(), r, e -> LoaderData.batches(sweep, e));
+        var found = dev.graft.train.AutoRecipe.findLr(l.model(), l.spec(), r, few.size(), e -> LoaderData.batches(sweep, e));
         sweep.close();
         double lr = name.equals("graft_min2") ? Math.max(1e-3, found.curve().minimumLr() / 2) : found.lr();
         r = r.toBuilder().lr(Double.isNaN(lr) ? found.lr() : lr).build();

@@ -33,8 +33,13 @@ import java.util.function.IntFunction;
  * no valley (measured better than 3 x the suggestion on 3 of 3 seeds, bench/auto-recipe.md). Explicit options override any of these ({@link Recipe.Builder#build(Recipe)}).
  */
 public final class AutoRecipe {
-    /** Sweep of the built-in finder (spec: 48 steps over 1e-5..1, batches of at least 16 images). */
-    public static final int FINDER_STEPS = 48, FINDER_MIN_BATCH = 16;
+    /**
+     * Sweep of the built-in finder: rates 1e-5..1 over 20-48 steps of at least 16 images, at most
+     * {@code FINDER_SHARE} of the images the run will train on, so the finder never costs more
+     * than 0.4 of the run beyond its minimum sweep (bench/auto-recipe.md, wall time).
+     */
+    public static final int FINDER_MIN_STEPS = 20, FINDER_MAX_STEPS = 48, FINDER_MIN_BATCH = 16;
+    public static final double FINDER_SHARE = 0.4;
     public static final double FINDER_START = 1e-5, FINDER_END = 1, FALLBACK_LR = 0.01, MIN_LR = 1e-3, MAX_LR = 0.1;
 
     private AutoRecipe() { }
@@ -129,6 +134,15 @@ public final class AutoRecipe {
         return Double.parseDouble(fmt(Math.min(MAX_LR, Math.max(MIN_LR, lr))));
     }
 
+    /** The finder's batch size for a recipe: its batch, at least {@link #FINDER_MIN_BATCH}. */
+    public static int finderBatch(Recipe r) { return Math.max(r.batchSize(), FINDER_MIN_BATCH); }
+
+    /** The finder's steps for a run on {@code images} training images: its share of the run, within 20-48. */
+    public static int finderSteps(Recipe r, int images) {
+        double budget = FINDER_SHARE * r.epochs() * images / finderBatch(r);
+        return (int) Math.max(FINDER_MIN_STEPS, Math.min(FINDER_MAX_STEPS, Math.round(budget)));
+    }
+
     /** What the finder found: the rate to train at, the sweep, and how the rate was derived. */
     public record Found(double lr, LrCurve curve) {
         public String how() {
@@ -141,10 +155,12 @@ public final class AutoRecipe {
 
     /**
      * Rule 3: sweeps the recipe's parameter groups (their ratio kept) with its optimizer,
-     * BatchNorm policy and loss on {@code batches} (training batches, at least 16 images), on
-     * cached features when the recipe caches them; the model and its state are restored after.
+     * BatchNorm policy and loss on {@code batches} (training batches of {@link #finderBatch} images) for
+     * {@link #finderSteps} steps, on cached features when the recipe caches them; the model and its
+     * state are restored after.
      */
-    public static Found findLr(ImageModel model, ModelSpec spec, Recipe r, IntFunction<Iterable<dev.graft.train.Batch>> batches) {
+    public static Found findLr(ImageModel model, ModelSpec spec, Recipe r, int images,
+                               IntFunction<Iterable<dev.graft.train.Batch>> batches) {
         Strategy st = r.freezeEpochs() > 0 ? Strategy.FINETUNE : r.strategy();
         st.apply(model, spec, r.unfreezeFrom(), r.bn() == BnPolicy.AUTO ? BnPolicy.forStrategy(st) : r.bn());
         Optimizer opt = r.optimizer().build(st.paramGroups(model, spec, FALLBACK_LR, r.backboneLrMult()), FALLBACK_LR,
@@ -162,7 +178,7 @@ public final class AutoRecipe {
         @SuppressWarnings("unchecked")
         Iterator<dev.graft.train.Batch>[] it = new Iterator[1];
         int[] epoch = {0};
-        LrCurve curve = new LrFinder().range(FINDER_START, FINDER_END).steps(FINDER_STEPS).run(model, opt, () -> {
+        LrCurve curve = new LrFinder().range(FINDER_START, FINDER_END).steps(finderSteps(r, images)).run(model, opt, () -> {
             if (it[0] == null || !it[0].hasNext()) it[0] = from.apply(epoch[0]++).iterator();
             return it[0].next();
         }, b -> fit.trainStep(b).loss());

@@ -456,15 +456,16 @@ public final class TrainingRun {
                 AutoRecipe.Facts.nativeSize(data.train()), source, size);
     }
 
-    /** Runs the LR finder on augmented training batches (at least 16 images) and sets the rate. */
+    /** Runs the LR finder on augmented training batches and sets the rate. */
     private AutoRecipe.Found findLr(dev.graft.models.ImageModel model, ModelSpec spec, DataSplits data, Preset preset,
                                     SkipList skipped) {
-        log.accept("finding the learning rate (" + AutoRecipe.FINDER_STEPS + " steps)...");
+        int images = data.train().size();
+        log.accept("finding the learning rate (" + AutoRecipe.finderSteps(recipe, images) + " steps)...");
         AutoRecipe.Found f;
         try (Loader sweep = Loader.builder(data.train()).transform(preset.trainTransform(recipe.augment()))
-                .batchSize(Math.max(recipe.batchSize(), AutoRecipe.FINDER_MIN_BATCH)).shuffle(true)
+                .batchSize(AutoRecipe.finderBatch(recipe)).shuffle(true)
                 .seed(recipe.seed() + 1).workers(recipe.workers()).normalize(preset.normalizer()).skipList(skipped).build()) {
-            f = AutoRecipe.findLr(model, spec, recipe, e -> LoaderData.batches(sweep, e));
+            f = AutoRecipe.findLr(model, spec, recipe, images, e -> LoaderData.batches(sweep, e));
         }
         recipe = recipe.toBuilder().lr(f.lr()).build();
         return f;

@@ -94,7 +94,7 @@ class AutoRecipeCliTest {
         assertEquals(0, r.code(), r.all());
         JsonObject o = JsonParser.parseString(r.out()).getAsJsonObject();
         int steps = o.getAsJsonArray("losses").size();
-        assertTrue(steps >= 5 && steps <= dev.graft.train.AutoRecipe.FINDER_STEPS, "steps " + steps);
+        assertTrue(steps >= 5 && steps <= dev.graft.train.AutoRecipe.FINDER_MAX_STEPS, "steps " + steps);
         double lr = o.get("lr").getAsDouble();
         assertTrue(lr >= 1e-3 && lr <= 0.1, "lr " + lr);
         byte[] head = Files.readAllBytes(png);

@@ -66,6 +66,22 @@ class AutoRecipeTest {
     }
 
     @Test
+    void rule3FinderCostsAtMostItsShareOfTheRun() {
+        for (int n : new int[] {25, 50, 100, 250, 1000, 20000}) {
+            Recipe r = auto(given(), facts(n, 28, Source.PRESET, 224));
+            int steps = AutoRecipe.finderSteps(r, n), batch = AutoRecipe.finderBatch(r);
+            assertTrue(batch >= r.batchSize() && batch >= AutoRecipe.FINDER_MIN_BATCH, n + ": batch " + batch);
+            assertTrue(steps >= AutoRecipe.FINDER_MIN_STEPS && steps <= AutoRecipe.FINDER_MAX_STEPS, n + ": steps " + steps);
+            double share = (double) steps * batch / ((double) r.epochs() * n);
+            assertTrue(steps == AutoRecipe.FINDER_MIN_STEPS || share <= AutoRecipe.FINDER_SHARE + 0.01, n + ": share " + share);
+        }
+        Recipe tiny = auto(given(), facts(25, 28, Source.PRESET, 224));
+        assertEquals(AutoRecipe.FINDER_MIN_STEPS, AutoRecipe.finderSteps(tiny, 25), "25 images: the shortest sweep");
+        Recipe large = auto(given(), facts(1000, 28, Source.PRESET, 224));
+        assertEquals(AutoRecipe.FINDER_MAX_STEPS, AutoRecipe.finderSteps(large, 1000), "1000 images: the full sweep");
+    }
+
+    @Test
     void rule6AugmentationAndEvalFitTheImageSize() {
         Recipe small = auto(given(), facts(50, 28, Source.PRESET, 224));
         assertEquals(Augment.LIGHT, small.augment());
