@@ -264,8 +264,8 @@ public final class Learner {
 
                 @Override
                 public void epochStart(int epoch, Fit f) {
-                    // >= rather than ==: a run resumed after the switch must unfreeze too
-                    if (epoch >= freezeEpochs && !unfrozen) {
+                    // > rather than == freezeEpochs + 1: a run resumed after the switch must unfreeze too
+                    if (epoch > freezeEpochs && !unfrozen) {
                         strategy.apply(model, spec, unfreezeFrom, bnFor(strategy));
                         unfrozen = true;
                     }
