@@ -420,8 +420,8 @@ public final class TrainingRun {
             writeSkipped(skipped);
             if (!epochs.isEmpty() && bestWeightsLoaded(result, model)) {
                 SavedModel saved = SavedModel.write(dir, model, spec.name(), classes, preset, head, loaded.source());
-                var metrics = RunReport.write(dir, recipe, saved, model, data, val, train, epochs, skipped, preset, augment,
-                        stopped(result, epochs.size()), finderPng(),
+                var metrics = RunReport.write(dir, recipe, saved, model, data, val, train, epochs, result.bestEpoch(), skipped,
+                        preset, augment, stopped(result, epochs.size()), finderPng(),
                         found == null ? null : found.how() + "; trained at lr " + AutoRecipe.fmt(found.lr()) + ".");
                 MetricsWarnings.afterTraining(metrics, data.train().classCounts()).forEach(w -> log.accept("warning: " + w));
                 if (!keepCheckpoints) deleteTree(dir.resolve(CHECKPOINTS).resolve(Checkpoint.BEST));

@@ -143,5 +143,9 @@ class EpochNumberingTest {
         assertEquals(best.epoch(), o.fit().bestEpoch());
         assertEquals(best.epoch(), o.toJson().get("best_epoch"));
         assertEquals(best.valLoss(), o.valLoss(), 1e-6);
+        // the report's headline shows the epoch the run kept (by validation loss here, not accuracy)
+        String html = java.nio.file.Files.readString(run.resolve(TrainingRun.REPORT));
+        assertTrue(html.contains("<div class=\"label\">Best epoch</div><div class=\"value\">" + best.epoch() + "</div>"),
+                "report.html's best epoch is not " + best.epoch());
     }
 }
