@@ -207,8 +207,8 @@ public final class Learner {
 
     /**
      * Feature caching with random augmentation: views {@code 0..k-1} are the training batches
-     * of epochs {@code 0..k-1} (each augmented differently by the loader); epoch {@code e}
-     * trains on view {@code e mod k}, reshuffled from the seed.
+     * of the first k epochs (each augmented differently by the loader); epoch {@code e} (from 1)
+     * trains on view {@code (e - 1) mod k}, reshuffled from the seed.
      */
     public Learner cacheViews(int k) { cacheViews = k; return this; }
 
