@@ -37,9 +37,10 @@ public final class MemoryGrowth {
             @Override
             public void epochEnd(Fit.EpochResult result, Fit fit) {
                 Engine.releaseFreeMemory(); // count memory in use, not the allocator's free lists
-                rss[result.epoch()] = Memory.rssMb();
-                arrays[result.epoch()] = Engine.root().getManagedArrays().size();
-                heap[result.epoch()] = Runtime.getRuntime().totalMemory() >> 20;
+                int i = result.epoch() - 1;
+                rss[i] = Memory.rssMb();
+                arrays[i] = Engine.root().getManagedArrays().size();
+                heap[i] = Runtime.getRuntime().totalMemory() >> 20;
             }
         });
         try (var model = learner.model()) {

@@ -38,7 +38,7 @@ final class Progress implements FitListener {
 
     @Override
     public void epochStart(int epoch, Fit fit) {
-        Console.info(String.format(Locale.ROOT, "Epoch %d/%d", epoch + 1, epochs.getAsInt()));
+        Console.info(String.format(Locale.ROOT, "Epoch %d/%d", epoch, epochs.getAsInt()));
     }
 
     @Override

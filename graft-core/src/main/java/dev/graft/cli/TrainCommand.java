@@ -164,7 +164,7 @@ final class TrainCommand implements Callable<Integer> {
             // the result: on stdout, even with --quiet (stderr when stdout carries --json)
             Path report = run.dir().resolve(TrainingRun.REPORT);
             String result = String.format(Locale.ROOT, "best val Acc: %.4f (epoch %d); model: %s%s", outcome.valAccuracy(),
-                    outcome.bestEpoch() + 1, model, Files.exists(report) ? "; report: " + report : "");
+                    outcome.bestEpoch(), model, Files.exists(report) ? "; report: " + report : "");
             if (json) Console.info(result);
             else System.out.println(result);
         }

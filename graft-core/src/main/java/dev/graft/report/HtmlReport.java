@@ -216,7 +216,7 @@ public final class HtmlReport {
           .append(Html.card("Strategy", summary.strategy()))
           .append(Html.card("Best val accuracy", Html.pct(summary.bestValAccuracy())))
           .append(Html.card("Best epoch",
-                  summary.bestEpoch() < 0 ? "–" : String.valueOf(summary.bestEpoch())));
+                  summary.bestEpoch() < 1 ? "–" : String.valueOf(summary.bestEpoch())));
         if (epochs != null && !epochs.isEmpty()) {
             double total = epochs.stream().mapToDouble(EpochRecord::seconds)
                     .filter(v -> !Double.isNaN(v)).sum();
@@ -245,7 +245,7 @@ public final class HtmlReport {
               .append("</td><td>").append(esc(r.weights())).append("</td><td>")
               .append(esc(r.strategy())).append("</td>").append(num(Html.pct(r.bestValAccuracy())
                       + (r.worseThanScratch(compareRows) ? " (" + CompareRow.WORSE_THAN_SCRATCH + ")" : "")))
-              .append(num(r.bestEpoch() < 0 ? "–" : String.valueOf(r.bestEpoch())))
+              .append(num(r.bestEpoch() < 1 ? "–" : String.valueOf(r.bestEpoch())))
               .append(num(Html.count(r.parameters()))).append(num(Html.duration(r.trainSeconds())))
               .append(num(Html.fixed(r.imagesPerSecond(), 1))).append("</tr>\n");
         }

@@ -26,4 +26,16 @@ public record RunSummary(String arch, String weights, String strategy, double be
         }
         return new RunSummary(arch, weights, strategy, best, bestEpoch);
     }
+
+    /**
+     * The summary of the epoch the run kept ({@code bestEpoch}, numbered from 1: its best by the
+     * monitored value, which need not be the best accuracy); {@link #fromEpochs} when that epoch
+     * has no validation row.
+     */
+    public static RunSummary ofEpoch(String arch, String weights, String strategy, List<EpochRecord> epochs,
+                                     int bestEpoch) {
+        return epochs.stream().filter(e -> e.epoch() == bestEpoch && !Double.isNaN(e.valAcc())).findFirst()
+                .map(e -> new RunSummary(arch, weights, strategy, e.valAcc(), e.epoch()))
+                .orElseGet(() -> fromEpochs(arch, weights, strategy, epochs));
+    }
 }

@@ -26,12 +26,15 @@ import java.util.TreeMap;
  * the recipe. Files are written atomically (temporary file, then rename), so a crash leaves
  * the previous checkpoint intact and at most a stray temporary file, which loading ignores.
  * Randomness is a pure function of (seed, epoch, step), so seed and counters restore it.
+ * Format 2 stores the epochs as printed, from 1 ({@code "epoch"}: the last one completed,
+ * {@code "bestEpoch"}: 0 for none); format 1 (Graft before it) stored the next epoch's 0-based
+ * index and a 0-based best epoch, which {@link #fitState} converts on reading.
  */
 public record Checkpoint(Map<String, TensorData> model, OptimizerState optimizer, Map<String, Object> schedule,
                          Fit.State fit, long seed, String recipe) {
     public static final String LAST = "last.safetensors", BEST = "best.safetensors";
     private static final String KEY = "graft.checkpoint", RECIPE = "graft.recipe";
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
     private static final Gson GSON = new GsonBuilder().serializeSpecialFloatingPointValues().create();
 
     /** Captures the current state of a run after {@code completedEpoch}. */
@@ -61,19 +64,40 @@ public record Checkpoint(Map<String, TensorData> model, OptimizerState optimizer
         Map<String, String> meta = Safetensors.readMetadata(file);
         String json = meta.get(KEY);
         if (json == null) throw new GraftException(file + " is not a Graft checkpoint (no " + KEY + " metadata)");
-        Map<String, Object> m = GSON.fromJson(json, new TypeToken<Map<String, Object>>() {}.getType());
-        if (((Number) m.get("version")).intValue() != VERSION) {
-            throw new GraftException(file + " is a checkpoint of format " + m.get("version") + "; this Graft reads " + VERSION);
-        }
+        Map<String, Object> m = metadata(file, json);
         Map<String, TensorData> model = new LinkedHashMap<>(), optim = new TreeMap<>();
         Safetensors.read(file).forEach((k, v) -> {
             if (k.startsWith("model.")) model.put(k.substring(6), v);
             else if (k.startsWith("optim.")) optim.put(k.substring(6), v);
         });
-        Fit.State fit = GSON.fromJson(GSON.toJson(m.get("fit")), Fit.State.class);
         return new Checkpoint(model, new OptimizerState(optim, (Map<String, Object>) m.get("optimizer")),
-                (Map<String, Object>) m.get("schedule"), fit, Long.parseLong((String) m.get("seed")),
+                (Map<String, Object>) m.get("schedule"), fitState(m), Long.parseLong((String) m.get("seed")),
                 meta.getOrDefault(RECIPE, ""));
+    }
+
+    /** The checkpoint's JSON metadata, refused when its format is newer than this Graft's. */
+    private static Map<String, Object> metadata(Path file, String json) {
+        Map<String, Object> m = GSON.fromJson(json, new TypeToken<Map<String, Object>>() {}.getType());
+        int version = ((Number) m.get("version")).intValue();
+        if (version < 1 || version > VERSION) {
+            throw new GraftException(file + " is a checkpoint of format " + version + "; this Graft reads formats 1 to "
+                    + VERSION + ".");
+        }
+        return m;
+    }
+
+    /**
+     * The fit loop's counters, epochs numbered from 1; the one place format 1's numbers (the next
+     * epoch's 0-based index, which is the count done, and a 0-based best epoch, -1 for none) are converted.
+     */
+    @SuppressWarnings("unchecked")
+    private static Fit.State fitState(Map<String, Object> m) {
+        Map<String, Object> f = new LinkedHashMap<>((Map<String, Object>) m.get("fit"));
+        if (((Number) m.get("version")).intValue() == 1) {
+            f.put("epoch", f.remove("nextEpoch"));
+            f.put("bestEpoch", ((Number) f.get("bestEpoch")).intValue() + 1);
+        }
+        return GSON.fromJson(GSON.toJson(f), Fit.State.class);
     }
 
     /** The recipe (JSON, "" when the checkpoint has none) and the loop's counters of a checkpoint. */
@@ -85,8 +109,7 @@ public record Checkpoint(Map<String, TensorData> model, OptimizerState optimizer
         Map<String, String> meta = Safetensors.readMetadata(file);
         String json = meta.get(KEY);
         if (json == null) throw new GraftException(file + " is not a Graft checkpoint (no " + KEY + " metadata)");
-        Map<String, Object> m = GSON.fromJson(json, new TypeToken<Map<String, Object>>() {}.getType());
-        return new Header(meta.getOrDefault(RECIPE, ""), GSON.fromJson(GSON.toJson(m.get("fit")), Fit.State.class));
+        return new Header(meta.getOrDefault(RECIPE, ""), fitState(metadata(file, json)));
     }
 
     /**

@@ -44,7 +44,7 @@ public final class Comparison {
         TrainingRun run = decorate.apply(new TrainingRun(recipe, dir.resolve(name), log));
         current = run;
         TrainingRun.Outcome o = run.run();
-        rows.add(new CompareRow(name, recipe.arch(), recipe.weights(), recipe.strategy().toString(), o.valAccuracy(), o.bestEpoch() + 1,
+        rows.add(new CompareRow(name, recipe.arch(), recipe.weights(), recipe.strategy().toString(), o.valAccuracy(), o.bestEpoch(),
                 o.parameters(), o.trainSeconds(), o.imagesPerSecond()));
         curves.put(name, o.epochs());
         return o;

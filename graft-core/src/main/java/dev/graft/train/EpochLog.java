@@ -20,7 +20,7 @@ final class EpochLog implements FitListener {
 
     @Override
     public void epochStart(int epoch, Fit fit) {
-        out.accept(String.format(Locale.ROOT, "Epoch %d/%d%n----------", epoch + 1, epochs));
+        out.accept(String.format(Locale.ROOT, "Epoch %d/%d%n----------", epoch, epochs));
     }
 
     @Override

@@ -14,7 +14,8 @@ import java.util.function.IntFunction;
  * every epoch, so head-only training can run on the cache at a fraction of the cost, one
  * backbone pass per image in total. Held in memory ({@code samples x dim} floats: 10,000
  * ResNet-50 images take 80 MB). With augmentation, {@link #views} caches K augmented views
- * and epoch {@code e} trains on view {@code e mod K}.
+ * and the epoch with 0-based index {@code e} (the data side's numbering, {@link TrainData})
+ * trains on view {@code e mod K}.
  */
 public final class FeatureCache {
     private final float[] features;
@@ -142,9 +143,9 @@ public final class FeatureCache {
     }
 
     /**
-     * Training data over cached views: epoch {@code e} uses view {@code e mod K} with the
-     * sample ids {@code order.apply(e)} (see {@link #batches}); validation on {@code val} in
-     * stored order. Train with {@code fit.forward(model::forwardHead)}.
+     * Training data over cached views: the epoch with 0-based index {@code e} uses view
+     * {@code e mod K} with the sample ids {@code order.apply(e)} (see {@link #batches});
+     * validation on {@code val} in stored order. Train with {@code fit.forward(model::forwardHead)}.
      */
     public static TrainData trainData(List<FeatureCache> train, FeatureCache val, int batchSize, IntFunction<int[]> order) {
         return new TrainData() {

@@ -147,7 +147,7 @@ public final class FeatureRun {
             @Override
             public void epochEnd(Fit.EpochResult r, Fit fit) {
                 Fit.PhaseResult v = r.val();
-                epochs.add(new EpochRecord(r.epoch() + 1, r.train().loss(), r.train().accuracy(),
+                epochs.add(new EpochRecord(r.epoch(), r.train().loss(), r.train().accuracy(),
                         v == null ? Double.NaN : v.loss(), v == null ? Double.NaN : v.accuracy(), lr,
                         r.train().seconds() + (v == null ? 0 : v.seconds()),
                         r.train().samples() / Math.max(r.train().seconds(), 1e-9),
@@ -170,7 +170,7 @@ public final class FeatureRun {
                 log.accept("note: could not remove the best-epoch checkpoint: " + e.getMessage());
             }
         }
-        EpochRecord best = epochs.stream().filter(e -> e.epoch() == result.bestEpoch() + 1).findFirst()
+        EpochRecord best = epochs.stream().filter(e -> e.epoch() == result.bestEpoch()).findFirst()
                 .orElse(epochs.isEmpty() ? null : epochs.get(epochs.size() - 1));
         return new TrainingRun.Outcome(dir, result, List.copyOf(epochs), best == null ? Double.NaN : best.valAcc(),
                 best == null ? Double.NaN : best.valLoss(), result.bestEpoch(), (System.nanoTime() - t0) / 1e9,

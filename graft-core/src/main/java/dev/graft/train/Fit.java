@@ -29,14 +29,18 @@ import java.util.function.UnaryOperator;
  * before its backward pass, and after each epoch the weights and buffers (one engine reduction per
  * tensor) and the validation loss, so no checkpoint or model with NaN or infinity is ever handed
  * on; the best weights so far, if any, are restored. {@link #interrupt()} (from a Ctrl-C hook) ends it after the
- * current step. Each step draws its randomness from {@code Rng.mix(seed, epoch, step)} and
- * runs in its own array scope, so nothing accumulates across steps.
+ * current step. Epochs are numbered from 1, as the command line prints them ({@code Epoch 1/30},
+ * {@code best epoch 24}): in results, listener calls and messages alike. Only the data and the
+ * randomness are keyed by the epoch's 0-based index (converted in {@link #index}): each step draws
+ * from {@code Rng.mix(seed, index, step)}, the data's {@link TrainData#train} gets the index, as
+ * PyTorch's {@code sampler.set_epoch} does. Each step runs in its own array scope, so nothing
+ * accumulates across steps.
  */
 public final class Fit {
     public enum Status { COMPLETED, EARLY_STOPPED, INTERRUPTED, DIVERGED }
 
     /**
-     * Loss (mean over samples) and accuracy of one phase of one epoch; for validation also the
+     * Loss (mean over samples) and accuracy of one phase of one epoch (numbered from 1); for validation also the
      * balanced accuracy (mean recall over classes) and macro-F1 (NaN for training).
      */
     public record PhaseResult(String phase, int epoch, double loss, double accuracy, long samples, double seconds,
@@ -51,10 +55,10 @@ public final class Fit {
         }
     }
 
-    /** One epoch: train phase, val phase (null without validation data), rates after the schedule step. */
+    /** One epoch (numbered from 1): train phase, val phase (null without validation data), rates after the schedule step. */
     public record EpochResult(int epoch, PhaseResult train, PhaseResult val, double[] lrs, boolean best) {}
 
-    /** How the run ended, with one sentence for the user, the history and the best epoch (-1: none). */
+    /** How the run ended, with one sentence for the user, the history and the best epoch (from 1; 0: none). */
     public record Result(Status status, String message, List<EpochResult> history, int bestEpoch,
                          double bestAccuracy, long steps) {}
 
@@ -63,7 +67,7 @@ public final class Fit {
     private final Loss loss;
     private LrSchedule schedule;
     private UnaryOperator<NDArray> forward;
-    private int epochs = 1, patience = 0, startEpoch = 0;
+    private int epochs = 1, patience = 0, done = 0;
     private long seed = 0, globalStep = 0;
     private boolean restoreBest = true, bfloat16;
     private Monitor monitor = Monitor.VAL_ACC;
@@ -71,7 +75,7 @@ public final class Fit {
     private volatile boolean interrupted;
     private Map<String, TensorData> bestState;
     private double bestAccuracy = Double.NEGATIVE_INFINITY;
-    private int bestEpoch = -1, sinceBest = 0;
+    private int bestEpoch = 0, sinceBest = 0;
     private String divergence;
 
     public Fit(Module model, Optimizer optimizer, Loss loss) {
@@ -115,24 +119,26 @@ public final class Fit {
 
     public long globalStep() { return globalStep; }
 
+    /** The best epoch so far, numbered from 1 (0 before any). */
     public int bestEpoch() { return bestEpoch; }
 
     /** The best monitored value so far ({@link Monitor#score}: the accuracy by default). */
     public double bestAccuracy() { return bestAccuracy; }
 
     /**
-     * The loop's own counters after an epoch, for checkpoints: the next epoch to run, steps
-     * taken, the best epoch and accuracy so far (-1 and -infinity before any), epochs since.
+     * The loop's own counters after an epoch, for checkpoints: the epoch just completed (the
+     * number of epochs done), steps taken, the best epoch and monitored value so far (0 and
+     * -infinity before any), epochs since. Epochs are numbered from 1.
      */
-    public record State(int nextEpoch, long steps, int bestEpoch, double bestAccuracy, int sinceBest) {}
+    public record State(int epoch, long steps, int bestEpoch, double bestAccuracy, int sinceBest) {}
 
     public State state(int completedEpoch) {
-        return new State(completedEpoch + 1, globalStep, bestEpoch, bestAccuracy, sinceBest);
+        return new State(completedEpoch, globalStep, bestEpoch, bestAccuracy, sinceBest);
     }
 
-    /** Continues a run from saved counters; {@code bestWeights} are restored at the end (may be null). */
+    /** Continues a run from saved counters with the epoch after {@code s.epoch()}; {@code bestWeights} are restored at the end (may be null). */
     public Fit resume(State s, Map<String, TensorData> bestWeights) {
-        startEpoch = s.nextEpoch();
+        done = s.epoch();
         globalStep = s.steps();
         bestEpoch = s.bestEpoch();
         bestAccuracy = s.bestAccuracy();
@@ -144,17 +150,17 @@ public final class Fit {
     public Result run(TrainData data) {
         List<EpochResult> history = new ArrayList<>();
         divergence = null;
-        for (int epoch = startEpoch; epoch < epochs; epoch++) {
+        for (int epoch = done + 1; epoch <= epochs; epoch++) {
             for (FitListener l : listeners) l.epochStart(epoch, this);
             PhaseResult train = trainEpoch(data, epoch);
             if (divergence == null) checkWeights(epoch);
             if (divergence != null) return finish(Status.DIVERGED, divergence, history);
-            if (interrupted) return finish(Status.INTERRUPTED, "Training was interrupted in epoch " + (epoch + 1) + ".", history);
+            if (interrupted) return finish(Status.INTERRUPTED, "Training was interrupted in epoch " + epoch + ".", history);
             PhaseResult val = validate(data, epoch);
             // a Ctrl-C during validation stops there too: the epoch is redone on resume
-            if (interrupted) return finish(Status.INTERRUPTED, "Training was interrupted in epoch " + (epoch + 1) + ".", history);
+            if (interrupted) return finish(Status.INTERRUPTED, "Training was interrupted in epoch " + epoch + ".", history);
             if (val != null && !Double.isFinite(val.loss())) {
-                divergence = "The validation loss became " + nonFinite(val.loss()) + " after epoch " + (epoch + 1)
+                divergence = "The validation loss became " + nonFinite(val.loss()) + " after epoch " + epoch
                         + " although the training loss stayed finite (activations overflow)" + advice();
                 return finish(Status.DIVERGED, divergence, history);
             }
@@ -180,9 +186,9 @@ public final class Fit {
             EpochResult r = new EpochResult(epoch, train, val, lrs(), best);
             history.add(r);
             for (FitListener l : listeners) l.epochEnd(r, this);
-            if (interrupted) return finish(Status.INTERRUPTED, "Training was interrupted after epoch " + (epoch + 1) + ".", history);
+            if (interrupted) return finish(Status.INTERRUPTED, "Training was interrupted after epoch " + epoch + ".", history);
             if (patience > 0 && sinceBest >= patience) {
-                return finish(Status.EARLY_STOPPED, "Stopped early after epoch " + (epoch + 1) + ": " + monitor.description()
+                return finish(Status.EARLY_STOPPED, "Stopped early after epoch " + epoch + ": " + monitor.description()
                         + " has not improved for " + patience + " epochs.", history);
             }
         }
@@ -192,7 +198,7 @@ public final class Fit {
     private Result finish(Status status, String message, List<EpochResult> history) {
         if (restoreBest && bestState != null && status != Status.INTERRUPTED) {
             model.loadStateDict(bestState, true);
-            if (status == Status.DIVERGED) message += " The best model so far (epoch " + (bestEpoch + 1) + ") is kept.";
+            if (status == Status.DIVERGED) message += " The best model so far (epoch " + bestEpoch + ") is kept.";
         }
         double bestAcc = monitor == Monitor.VAL_ACC ? bestAccuracy : history.stream().filter(e -> e.epoch() == bestEpoch)
                 .mapToDouble(e -> e.val().accuracy()).findFirst().orElse(Double.NaN);
@@ -205,13 +211,13 @@ public final class Fit {
 
     /** True when the run stopped on a NaN or infinity and no finite weights were restored: nothing to save. */
     public static boolean nothingToSave(Result r) {
-        return r.status() == Status.DIVERGED && r.bestEpoch() < 0;
+        return r.status() == Status.DIVERGED && r.bestEpoch() == 0;
     }
 
     private void checkWeights(int epoch) {
         List<String> bad = model.nonFiniteTensors();
         if (!bad.isEmpty()) {
-            divergence = "The weights became NaN or infinite during epoch " + (epoch + 1) + " (" + bad.size()
+            divergence = "The weights became NaN or infinite during epoch " + epoch + " (" + bad.size()
                     + " tensors, e.g. " + bad.get(0) + ") although every training loss was finite" + advice();
         }
     }
@@ -223,6 +229,12 @@ public final class Fit {
 
     private static String nonFinite(double v) { return Double.isNaN(v) ? "NaN" : "infinite"; }
 
+    /**
+     * The 0-based index that keys an epoch's data and randomness ({@link TrainData#train},
+     * {@code Rng.mix}): the one place the epoch's number (from 1) is converted.
+     */
+    private static int index(int epoch) { return epoch - 1; }
+
     /** Runs the train phase; a non-finite loss sets {@link #divergence} and ends it at once. */
     private PhaseResult trainEpoch(TrainData data, int epoch) {
         long t0 = System.nanoTime();
@@ -230,11 +242,11 @@ public final class Fit {
         double lossSum = 0;
         long correct = 0, seen = 0;
         int step = 0;
-        for (Batch b : data.train(epoch)) {
-            Rng.manualSeed(Rng.mix(seed, epoch, step));
+        for (Batch b : data.train(index(epoch))) {
+            Rng.manualSeed(Rng.mix(seed, index(epoch), step));
             StepOutput out = trainStep(b);
             if (!Double.isFinite(out.loss)) {
-                divergence = "The training loss became " + nonFinite(out.loss) + " at epoch " + (epoch + 1) + ", batch "
+                divergence = "The training loss became " + nonFinite(out.loss) + " at epoch " + epoch + ", batch "
                         + (step + 1) + (data.trainBatches() > 0 ? " of " + data.trainBatches() : "")
                         + " (step " + (globalStep + 1) + ")" + advice();
                 return new PhaseResult("train", epoch, out.loss, 0, seen, 0);

@@ -2,7 +2,8 @@ package dev.graft.train;
 
 /**
  * Hooks into the fit loop, for progress bars, metrics files, checkpoints and staged
- * unfreezing. All methods have empty defaults; they run on the training thread.
+ * unfreezing. All methods have empty defaults; they run on the training thread. Epochs are
+ * numbered from 1, as the command line prints them.
  */
 public interface FitListener {
     /** Before an epoch's training phase (staged fine-tuning unfreezes here). */

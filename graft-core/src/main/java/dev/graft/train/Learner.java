@@ -207,8 +207,8 @@ public final class Learner {
 
     /**
      * Feature caching with random augmentation: views {@code 0..k-1} are the training batches
-     * of epochs {@code 0..k-1} (each augmented differently by the loader); epoch {@code e}
-     * trains on view {@code e mod k}, reshuffled from the seed.
+     * of the first k epochs (each augmented differently by the loader); epoch {@code e} (from 1)
+     * trains on view {@code (e - 1) mod k}, reshuffled from the seed.
      */
     public Learner cacheViews(int k) { cacheViews = k; return this; }
 
@@ -264,8 +264,8 @@ public final class Learner {
 
                 @Override
                 public void epochStart(int epoch, Fit f) {
-                    // >= rather than ==: a run resumed after the switch must unfreeze too
-                    if (epoch >= freezeEpochs && !unfrozen) {
+                    // > rather than == freezeEpochs + 1: a run resumed after the switch must unfreeze too
+                    if (epoch > freezeEpochs && !unfrozen) {
                         strategy.apply(model, spec, unfreezeFrom, bnFor(strategy));
                         unfrozen = true;
                     }

@@ -39,8 +39,8 @@ final class RunReport {
     private RunReport() {}
 
     static Metrics write(Path dir, Recipe recipe, SavedModel saved, ImageModel model, DataSplits data, Loader val,
-                         Loader train, List<EpochRecord> epochs, SkipList skipped, Preset preset, Augment augment,
-                         String stopped, byte[] lrFinderPng, String lrFinderCaption) {
+                         Loader train, List<EpochRecord> epochs, int bestEpoch, SkipList skipped, Preset preset,
+                         Augment augment, String stopped, byte[] lrFinderPng, String lrFinderCaption) {
         Dataset valSet = data.val();
         Predict.Predictions p = Predict.run(model, LoaderData.batches(val, 0));
         MetricsAccumulator acc = new MetricsAccumulator(data.classes());
@@ -82,7 +82,7 @@ final class RunReport {
                 .title("Graft run: " + recipe.arch() + " on " + recipe.data())
                 .subtitle(dir.toString())
                 .stopped(stopped)
-                .summary(RunSummary.fromEpochs(recipe.arch(), saved.sourceWeights(), recipe.strategy().toString(), epochs))
+                .summary(RunSummary.ofEpoch(recipe.arch(), saved.sourceWeights(), recipe.strategy().toString(), epochs, bestEpoch))
                 .recipe(recipeTable)
                 .lrFinder(lrFinderPng, lrFinderCaption)
                 .data(new DataSummary(data.classes(), data.counts(), skippedFiles))

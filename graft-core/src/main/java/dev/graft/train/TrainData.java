@@ -5,9 +5,12 @@ import java.util.List;
 /**
  * Where the fit loop gets its batches: the training batches of an epoch (shuffled and
  * augmented by the data side, seeded by the epoch so a resumed run sees the same ones) and
- * the validation batches. Iterables may be lazy; the loop walks each once per epoch.
+ * the validation batches. Iterables may be lazy; the loop walks each once per epoch. The data
+ * side keys epochs by their 0-based index, as the {@link dev.graft.data.Loader} and PyTorch's
+ * {@code sampler.set_epoch} do: epoch 1 of the fit loop asks for index 0.
  */
 public interface TrainData {
+    /** The training batches of the epoch with 0-based index {@code epoch}. */
     Iterable<Batch> train(int epoch);
 
     /** Validation batches; empty when there is no validation set. */
@@ -17,7 +20,7 @@ public interface TrainData {
     default int trainBatches() { return -1; }
 
     /**
-     * The dataset indices the training batches of the epoch hold, in order, when the data side
+     * The dataset indices the training batches of the epoch (0-based index) hold, in order, when the data side
      * can say without loading (a shuffling loader); null otherwise. The feature cache follows it.
      */
     default int[] order(int epoch) { return null; }

@@ -62,7 +62,7 @@ public final class TrainingRun {
         public Refused(String message) { super(message); }
     }
 
-    /** What a finished (or stopped) run reports. */
+    /** What a finished (or stopped) run reports; {@code bestEpoch} is numbered from 1 (0: none), as printed. */
     public record Outcome(Path dir, Fit.Result fit, List<EpochRecord> epochs, double valAccuracy, double valLoss,
                           int bestEpoch, double trainSeconds, double imagesPerSecond, long parameters,
                           long trainableParameters) {
@@ -72,7 +72,7 @@ public final class TrainingRun {
             m.put("status", fit.status().name().toLowerCase(Locale.ROOT));
             m.put("val_accuracy", valAccuracy);
             m.put("val_loss", valLoss);
-            m.put("best_epoch", bestEpoch + 1);
+            m.put("best_epoch", bestEpoch);
             m.put("epochs", epochs.size());
             m.put("train_seconds", trainSeconds);
             m.put("images_per_second", imagesPerSecond);
@@ -188,7 +188,7 @@ public final class TrainingRun {
                 throw new GraftException("the last checkpoint in " + dir + " was written by a different recipe than its "
                         + RUN_JSON + " (" + differences + "), so the folder mixes two runs and cannot be resumed.");
             }
-            int done = header.fit().nextEpoch();
+            int done = header.fit().epoch();
             if (done >= recipe.epochs()) {
                 throw new Refused(recipe.epochs() == stored.epochs()
                         ? dir + " has finished all its " + done + " epochs; add --epochs N (more than " + done
@@ -390,13 +390,13 @@ public final class TrainingRun {
             public void epochStart(int epoch, Fit fit) {
                 lrAtStart = fit.optimizer().groups().stream().mapToDouble(g -> g.lr()).toArray();
                 // a resumed run redoes the epoch it was killed in: drop rows from after the checkpoint
-                epochs.removeIf(r -> r.epoch() > epoch);
+                epochs.removeIf(r -> r.epoch() >= epoch);
             }
 
             @Override
             public void epochEnd(Fit.EpochResult r, Fit fit) {
                 Fit.PhaseResult v = r.val();
-                epochs.add(new EpochRecord(r.epoch() + 1, r.train().loss(), r.train().accuracy(),
+                epochs.add(new EpochRecord(r.epoch(), r.train().loss(), r.train().accuracy(),
                         v == null ? Double.NaN : v.loss(), v == null ? Double.NaN : v.accuracy(),
                         lrAtStart[lrAtStart.length - 1], r.train().seconds() + (v == null ? 0 : v.seconds()),
                         r.train().samples() / Math.max(r.train().seconds(), 1e-9),
@@ -420,13 +420,13 @@ public final class TrainingRun {
             writeSkipped(skipped);
             if (!epochs.isEmpty() && bestWeightsLoaded(result, model)) {
                 SavedModel saved = SavedModel.write(dir, model, spec.name(), classes, preset, head, loaded.source());
-                var metrics = RunReport.write(dir, recipe, saved, model, data, val, train, epochs, skipped, preset, augment,
-                        stopped(result, epochs.size()), finderPng(),
+                var metrics = RunReport.write(dir, recipe, saved, model, data, val, train, epochs, result.bestEpoch(), skipped,
+                        preset, augment, stopped(result, epochs.size()), finderPng(),
                         found == null ? null : found.how() + "; trained at lr " + AutoRecipe.fmt(found.lr()) + ".");
                 MetricsWarnings.afterTraining(metrics, data.train().classCounts()).forEach(w -> log.accept("warning: " + w));
                 if (!keepCheckpoints) deleteTree(dir.resolve(CHECKPOINTS).resolve(Checkpoint.BEST));
             }
-            EpochRecord best = epochs.stream().filter(e -> e.epoch() == result.bestEpoch() + 1).findFirst()
+            EpochRecord best = epochs.stream().filter(e -> e.epoch() == result.bestEpoch()).findFirst()
                     .orElse(epochs.isEmpty() ? null : epochs.get(epochs.size() - 1));
             double trainSeconds = epochs.stream().mapToDouble(EpochRecord::seconds).sum();
             double ips = epochs.stream().mapToDouble(EpochRecord::imagesPerSecond).average().orElse(0);

@@ -68,11 +68,11 @@ class MessagesTest {
         try {
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
             Progress p = new Progress(() -> 3, 0); // a line at every batch instead of every 10 s
-            p.epochStart(0, null);
-            p.batchEnd("train", 0, 1, 4, 0.5);
-            p.batchEnd("train", 0, 2, 4, 0.3);
-            p.phaseEnd(new Fit.PhaseResult("train", 0, 0.4, 0.5, 8, 1.0));
-            p.batchEnd("val", 0, 1, -1, 0.2);
+            p.epochStart(1, null);
+            p.batchEnd("train", 1, 1, 4, 0.5);
+            p.batchEnd("train", 1, 2, 4, 0.3);
+            p.phaseEnd(new Fit.PhaseResult("train", 1, 0.4, 0.5, 8, 1.0));
+            p.batchEnd("val", 1, 1, -1, 0.2);
         } finally {
             System.setErr(old);
         }

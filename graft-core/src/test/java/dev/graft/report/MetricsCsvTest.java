@@ -65,5 +65,10 @@ class MetricsCsvTest {
         RunSummary none = RunSummary.fromEpochs("a", "b", "c", List.of(h.get(3)));
         assertEquals(-1, none.bestEpoch());
         assertTrue(Double.isNaN(none.bestValAccuracy()));
+        // the epoch the run kept by another monitor (validation loss, macro-F1) heads the report instead
+        RunSummary kept = RunSummary.ofEpoch("resnet18", "imagenet", "finetune", h, 1);
+        assertEquals(1, kept.bestEpoch());
+        assertEquals(0.7, kept.bestValAccuracy());
+        assertEquals(2, RunSummary.ofEpoch("a", "b", "c", h, 4).bestEpoch(), "no validation row: by accuracy");
     }
 }

@@ -79,7 +79,7 @@ class DivergenceTest {
             List<Batch> poisoned = List.of(val.get(0), new Batch(x, val.get(1).labels(), val.get(1).shape()));
             fit.listener(new FitListener() {
                 @Override
-                public void epochStart(int epoch, Fit f) { if (epoch == 1) x[3] = Float.NaN; }
+                public void epochStart(int epoch, Fit f) { if (epoch == 2) x[3] = Float.NaN; }
             });
             Fit.Result r = fit.run(TrainData.of(FitTest.batches(0, 2), poisoned));
             assertEquals(Fit.Status.DIVERGED, r.status());

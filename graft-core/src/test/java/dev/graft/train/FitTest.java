@@ -61,7 +61,7 @@ class FitTest {
                     new CrossEntropyLoss()).epochs(10).patience(2).run(TrainData.of(batches(0, 2), batches(10, 2)));
             assertEquals(Fit.Status.EARLY_STOPPED, r.status());
             assertEquals(3, r.history().size());
-            assertEquals(0, r.bestEpoch());
+            assertEquals(1, r.bestEpoch());
         }
     }
 
@@ -89,7 +89,7 @@ class FitTest {
             fit.epochs(5).listener(new FitListener() {
                 @Override
                 public void batchEnd(String phase, int epoch, int batch, int batches, double loss) {
-                    if (epoch == 1 && batch == 2) fit.interrupt();
+                    if (epoch == 2 && batch == 2) fit.interrupt();
                 }
             });
             Fit.Result r = fit.run(TrainData.of(batches(0, 4), batches(10, 1)));

@@ -50,7 +50,7 @@ class KillResumeTest {
         c.fit().epochs(EPOCHS).resume(ck.restore(c.model(), c.fit().optimizer(), c.fit().schedule()),
                 Files.exists(dir.resolve(Checkpoint.BEST)) ? Checkpoint.read(dir.resolve(Checkpoint.BEST)).model() : null);
         c.fit().run(ResumeTest.data());
-        System.out.println("killed after epoch " + ck.fit().nextEpoch() + " of " + EPOCHS + "; stray temporaries: "
+        System.out.println("killed after epoch " + ck.fit().epoch() + " of " + EPOCHS + "; stray temporaries: "
                 + Checkpoint.strayTemporaries(dir).size());
         Map<String, TensorData> resumed = c.model().stateDict();
         for (String k : straight.keySet()) assertArrayEquals(straight.get(k).data(), resumed.get(k).data(), k);

@@ -18,7 +18,9 @@ import dev.graft.train.optim.OptimizerKind;
 import dev.graft.train.schedule.ScheduleKind;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,9 +70,18 @@ class ResumeCompatibilityTest {
             tensors.putAll(Safetensors.read(last));
             Safetensors.write(last, tensors, Safetensors.readMetadata(last));
         }
-        TrainingRun.Outcome o = new TrainingRun(recipe, run, m -> { }).resume();
+        // format 1 stored the next epoch's 0-based index (1) and a 0-based best epoch (0): epoch 1 done, best epoch 1
+        Fit.State state = Checkpoint.header(last).fit();
+        assertEquals(1, state.epoch());
+        assertEquals(1, state.bestEpoch());
+        List<Integer> started = new ArrayList<>();
+        TrainingRun.Outcome o = new TrainingRun(recipe, run, m -> { }).listener(new FitListener() {
+            @Override public void epochStart(int epoch, Fit f) { started.add(epoch); }
+        }).resume();
         assertEquals(Fit.Status.COMPLETED, o.fit().status());
-        assertEquals(2, o.epochs().size());
+        assertEquals(List.of(2), started);
+        assertEquals(List.of(1, 2), o.epochs().stream().map(dev.graft.report.EpochRecord::epoch).toList());
+        assertTrue(o.bestEpoch() == 1 || o.bestEpoch() == 2, "best epoch " + o.bestEpoch());
         assertTrue(Files.exists(run.resolve("model.safetensors")));
     }
 
