@@ -242,21 +242,26 @@ public final class AutoRecipe {
      * {@code graft}: the shipped automatic recipe ({@link dev.graft.train.AutoRecipe}) as {@code graft train
      * TARGET --weights SOURCE_RUN --strategy finetune} resolves it (a run's weights at 32 px, native size 28),
      * with its LR finder on batches of max(B, 16); final-step weights (no validation split).
-     * {@code graft_min2}: the same sweep, but the rate is half the sweep's minimum (at least 1e-3), a candidate rule.
+     * {@code graft_minF}: the same sweep, but the rate is the sweep's minimum / F within [1e-3, 0.1] (a candidate rule;
+     * {@code graft_min2} is the shipped one). {@code graft_scratch[_minF]}: the automatic recipe without weights.
      */
     static Run graft(String name, Dataset few, int classes, long seed, Map<String, TensorData> pre) {
-        var facts = new dev.graft.train.AutoRecipe.Facts(few.size(), classes, 28, dev.graft.train.AutoRecipe.Source.RUN, 32);
-        Recipe r = dev.graft.train.AutoRecipe.resolve(Recipe.builder("bench", "resnet18").weights("run")
-                .strategy(Strategy.FINETUNE).seed(seed).workers(1).valSplit(0.0), facts);
+        boolean scratch = name.contains("_scratch");
+        var facts = new dev.graft.train.AutoRecipe.Facts(few.size(), classes, 28,
+                scratch ? dev.graft.train.AutoRecipe.Source.NONE : dev.graft.train.AutoRecipe.Source.RUN, scratch ? 0 : 32);
+        Recipe r = dev.graft.train.AutoRecipe.resolve(Recipe.builder("bench", "resnet18").weights(scratch ? "none" : "run")
+                .strategy(scratch ? Strategy.SCRATCH : Strategy.FINETUNE).seed(seed).workers(1).valSplit(0.0), facts);
         Preset pr = r.fullImageEval() ? preset32 : preset37;
         Learner l = Learner.create("resnet18", classes, seed);
-        l.weights(pre);
+        if (!scratch) l.weights(pre);
         Loader sweep = Loader.builder(few).transform(pr.trainTransform(r.augment()))
                 .batchSize(dev.graft.train.AutoRecipe.finderBatch(r)).shuffle(true)
                 .seed(seed + 1).workers(1).normalize(pr.normalizer()).build();
         var found = dev.graft.train.AutoRecipe.findLr(l.model(), l.spec(), r, few.size(), e -> LoaderData.batches(sweep, e));
         sweep.close();
-        double lr = name.equals("graft_min2") ? Math.max(1e-3, found.curve().minimumLr() / 2) : found.lr();
+        int min = name.indexOf("_min");
+        double lr = min >= 0
+                ? Math.min(0.1, Math.max(1e-3, found.curve().minimumLr() / Double.parseDouble(name.substring(min + 4)))) : found.lr();
         r = r.toBuilder().lr(Double.isNaN(lr) ? found.lr() : lr).build();
         Learner.of(l.model(), l.spec()).configure(r).fit(data(few, pr, r.augment(), r.batchSize(), seed));
         return new Run(l, pr, String.format(Locale.ROOT, "lr %.3g (%s) batch %d epochs %d", r.lr(), found.how(),

@@ -28,9 +28,10 @@ import java.util.function.IntFunction;
  * weight decay 5e-4, warmup + cosine per step; BatchNorm by strategy and batch; light
  * augmentation and evaluation on the full image (no crop margin) for images of at most 64
  * px, the standard augmentation above; the feature cache when the backbone is frozen and the
- * input deterministic; the learning rate from the {@link LrFinder} ({@link #findLr}): half the
- * rate where the sweep's smoothed loss is lowest, within [1e-3, 0.1], 0.01 when the curve shows
- * no valley (measured better than 3 x the suggestion on 3 of 3 seeds, bench/auto-recipe.md). Explicit options override any of these ({@link Recipe.Builder#build(Recipe)}).
+ * input deterministic; the learning rate from the {@link LrFinder} ({@link #findLr}): the rate
+ * where the sweep's smoothed loss is lowest, within [1e-3, 0.1], 0.01 when the curve shows no
+ * valley (measured against half of it and 3 x the suggestion, bench/auto-recipe.md). Explicit
+ * options override any of these ({@link Recipe.Builder#build(Recipe)}).
  */
 public final class AutoRecipe {
     /**
@@ -124,12 +125,12 @@ public final class AutoRecipe {
     }
 
     /**
-     * Rule 3: half the sweep's minimum within [1e-3, 0.1] (3 significant digits); 0.01 when the
-     * curve shows no valley (no suggestion); 3 x the suggestion when the minimum is unknown.
+     * Rule 3: the rate at the sweep's minimum within [1e-3, 0.1] (3 significant digits); 0.01 when
+     * the curve shows no valley (no suggestion); 3 x the suggestion when the minimum is unknown.
      */
     public static double lrFrom(double suggestion, double minimumLr) {
         if (!(suggestion > 0)) return FALLBACK_LR;
-        double lr = minimumLr > 0 ? minimumLr / 2 : 3 * suggestion;
+        double lr = minimumLr > 0 ? minimumLr : 3 * suggestion;
         // 3 significant digits, so the printed options repeat the run exactly
         return Double.parseDouble(fmt(Math.min(MAX_LR, Math.max(MIN_LR, lr))));
     }
@@ -148,7 +149,7 @@ public final class AutoRecipe {
         public String how() {
             double s = curve.suggestion();
             return Double.isNaN(s) ? "LR finder: no valley in the sweep, fallback " + fmt(FALLBACK_LR)
-                    : "LR finder: half the sweep's minimum " + fmt(curve.minimumLr()) + " (steepest point " + fmt(s)
+                    : "LR finder: the sweep's minimum " + fmt(curve.minimumLr()) + " (steepest point " + fmt(s)
                     + "), within [" + fmt(MIN_LR) + ", " + fmt(MAX_LR) + "]";
         }
     }

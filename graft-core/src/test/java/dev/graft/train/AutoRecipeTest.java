@@ -53,9 +53,9 @@ class AutoRecipeTest {
 
     @Test
     void rule3LearningRateFromTheSuggestion() {
-        assertEquals(2e-3, AutoRecipe.lrFrom(1e-4, 4e-3), 1e-12, "half the minimum, whatever the suggestion");
-        assertEquals(2.92e-3, AutoRecipe.lrFrom(1e-3, 5.83e-3), 1e-12, "3 significant digits");
-        assertEquals(1e-3, AutoRecipe.lrFrom(1e-4, 1e-3), 1e-12, "floor");
+        assertEquals(4e-3, AutoRecipe.lrFrom(1e-4, 4e-3), 1e-12, "the minimum, whatever the suggestion");
+        assertEquals(5.83e-3, AutoRecipe.lrFrom(1e-3, 5.8347e-3), 1e-12, "3 significant digits");
+        assertEquals(1e-3, AutoRecipe.lrFrom(1e-4, 6e-4), 1e-12, "floor");
         assertEquals(0.1, AutoRecipe.lrFrom(0.05, 0.5), 1e-12, "never above 0.1");
         assertEquals(3e-3, AutoRecipe.lrFrom(1e-3, Double.NaN), 1e-12, "no minimum: 3 x the suggestion");
         assertEquals(0.01, AutoRecipe.lrFrom(Double.NaN, 1e-2), 1e-12, "no valley: fallback");
