@@ -27,8 +27,7 @@ import picocli.CommandLine.Parameters;
                 "suggest one: loss against rate as a PNG, the suggestion, the rate an automatic run would take."},
         footer = {"", "Examples:", "  graft lr-find photos/", "  graft lr-find photos/ --strategy head --json",
                 "", "The sweep: " + AutoRecipe.FINDER_MIN_STEPS + "-" + AutoRecipe.FINDER_MAX_STEPS + " steps (fewer on small"
-                        + " data sets), rates 1e-5 to 1 growing exponentially, batches of at least "
-                        + AutoRecipe.FINDER_MIN_BATCH + " training images;",
+                        + " data sets), rates 1e-5 to 1 growing exponentially, batches of the run's size;",
                 "it stops when the loss diverges; the model is left as it was."})
 final class LrFindCommand implements Callable<Integer> {
     @Parameters(paramLabel = "DATA", description = "The images (as for graft train).")

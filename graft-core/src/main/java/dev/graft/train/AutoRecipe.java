@@ -35,11 +35,11 @@ import java.util.function.IntFunction;
  */
 public final class AutoRecipe {
     /**
-     * Sweep of the built-in finder: rates 1e-5..1 over 20-48 steps of at least 16 images, at most
+     * Sweep of the built-in finder: rates 1e-5..1 over 20-48 steps of the run's batch size, at most
      * {@code FINDER_SHARE} of the images the run will train on, so the finder never costs more
      * than 0.4 of the run beyond its minimum sweep (bench/auto-recipe.md, wall time).
      */
-    public static final int FINDER_MIN_STEPS = 20, FINDER_MAX_STEPS = 48, FINDER_MIN_BATCH = 16;
+    public static final int FINDER_MIN_STEPS = 20, FINDER_MAX_STEPS = 48;
     public static final double FINDER_SHARE = 0.4;
     public static final double FINDER_START = 1e-5, FINDER_END = 1, FALLBACK_LR = 0.01, MIN_LR = 1e-3, MAX_LR = 0.1;
 
@@ -135,8 +135,11 @@ public final class AutoRecipe {
         return Double.parseDouble(fmt(Math.min(MAX_LR, Math.max(MIN_LR, lr))));
     }
 
-    /** The finder's batch size for a recipe: its batch, at least {@link #FINDER_MIN_BATCH}. */
-    public static int finderBatch(Recipe r) { return Math.max(r.batchSize(), FINDER_MIN_BATCH); }
+    /**
+     * The finder's batch size: the run's own, since the best rate depends on the batch size (a
+     * sweep at 16 images chose rates too high for runs at 8, bench/auto-recipe.md).
+     */
+    public static int finderBatch(Recipe r) { return r.batchSize(); }
 
     /** The finder's steps for a run on {@code images} training images: its share of the run, within 20-48. */
     public static int finderSteps(Recipe r, int images) {

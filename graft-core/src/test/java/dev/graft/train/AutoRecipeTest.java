@@ -70,7 +70,7 @@ class AutoRecipeTest {
         for (int n : new int[] {25, 50, 100, 250, 1000, 20000}) {
             Recipe r = auto(given(), facts(n, 28, Source.PRESET, 224));
             int steps = AutoRecipe.finderSteps(r, n), batch = AutoRecipe.finderBatch(r);
-            assertTrue(batch >= r.batchSize() && batch >= AutoRecipe.FINDER_MIN_BATCH, n + ": batch " + batch);
+            assertEquals(r.batchSize(), batch, n + ": the sweep runs at the run's batch size");
             assertTrue(steps >= AutoRecipe.FINDER_MIN_STEPS && steps <= AutoRecipe.FINDER_MAX_STEPS, n + ": steps " + steps);
             double share = (double) steps * batch / ((double) r.epochs() * n);
             assertTrue(steps == AutoRecipe.FINDER_MIN_STEPS || share <= AutoRecipe.FINDER_SHARE + 0.01, n + ": share " + share);
