@@ -57,13 +57,14 @@ def to_input(x, size=32):
 
 
 def light(x, g):
-    """RandomCrop(32, padding 4, fill 0) + RandomHorizontalFlip per image."""
-    n = x.shape[0]
-    p = F.pad(x, (4, 4, 4, 4))
+    """RandomCrop(size, padding size/8, fill 0) + RandomHorizontalFlip per image."""
+    n, size = x.shape[0], x.shape[-1]
+    pad = size // 8
+    p = F.pad(x, (pad, pad, pad, pad))
     out = torch.empty_like(x)
     for i in range(n):
-        dy, dx = torch.randint(0, 9, (2,), generator=g).tolist()
-        img = p[i, :, dy:dy + 32, dx:dx + 32]
+        dy, dx = torch.randint(0, 2 * pad + 1, (2,), generator=g).tolist()
+        img = p[i, :, dy:dy + size, dx:dx + size]
         if torch.rand(1, generator=g).item() < 0.5:
             img = img.flip(-1)
         out[i] = img
@@ -129,12 +130,15 @@ def init_head(m, xtr, ytr, classes, how):
 
 def run(cell, src, xtr, ytr, xte, yte, classes, seed):
     c = dict(lr=0.01, mult=0.1, bn="eval", wd=5e-4, ep=30, bs=16, sched="cos", aug="light", opt="sgd", tutorial=0,
-             init="random", ls=0.0)
+             init="random", ls=0.0, size=32)
     for kv in cell.split("+"):
         k, v = kv.split("=")
         c[k] = type(c[k])(v)
     if c["tutorial"]:
         c.update(lr=0.001, mult=1.0, bn="train", wd=0.0, bs=4, sched="step", aug="rrc", opt="sgd")
+    if c["size"] != xtr.shape[-1]:
+        xtr = F.interpolate(xtr, size=(c["size"],) * 2, mode="bilinear", align_corners=False)
+        xte = F.interpolate(xte, size=(c["size"],) * 2, mode="bilinear", align_corners=False)
     torch.manual_seed(seed)
     g = torch.Generator().manual_seed(seed)
     m = torchvision.models.resnet18(num_classes=classes)

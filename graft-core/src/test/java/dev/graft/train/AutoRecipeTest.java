@@ -67,7 +67,7 @@ class AutoRecipeTest {
 
     @Test
     void rule3FinderCostsAtMostItsShareOfTheRun() {
-        for (int n : new int[] {25, 50, 100, 250, 1000, 20000}) {
+        for (int n : new int[] {10, 25, 50, 100, 250, 1000, 20000}) {
             Recipe r = auto(given(), facts(n, 28, Source.PRESET, 224));
             int steps = AutoRecipe.finderSteps(r, n), batch = AutoRecipe.finderBatch(r);
             assertEquals(r.batchSize(), batch, n + ": the sweep runs at the run's batch size");
@@ -75,8 +75,10 @@ class AutoRecipeTest {
             double share = (double) steps * batch / ((double) r.epochs() * n);
             assertTrue(steps == AutoRecipe.FINDER_MIN_STEPS || share <= AutoRecipe.FINDER_SHARE + 0.01, n + ": share " + share);
         }
-        Recipe tiny = auto(given(), facts(25, 28, Source.PRESET, 224));
-        assertEquals(AutoRecipe.FINDER_MIN_STEPS, AutoRecipe.finderSteps(tiny, 25), "25 images: the shortest sweep");
+        Recipe tiny = auto(given(), facts(10, 28, Source.PRESET, 224));
+        assertEquals(AutoRecipe.FINDER_MIN_STEPS, AutoRecipe.finderSteps(tiny, 10), "10 images: the shortest sweep");
+        Recipe fewShot = auto(given(), facts(25, 28, Source.PRESET, 224));
+        assertEquals(38, AutoRecipe.finderSteps(fewShot, 25), "25 images at batch 8: 0.4 x 750 / 8 steps");
         Recipe large = auto(given(), facts(1000, 28, Source.PRESET, 224));
         assertEquals(AutoRecipe.FINDER_MAX_STEPS, AutoRecipe.finderSteps(large, 1000), "1000 images: the full sweep");
     }
