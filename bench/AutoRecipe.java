@@ -255,7 +255,7 @@ public final class AutoRecipe {
         Learner l = Learner.create("resnet18", classes, seed);
         if (!scratch) l.weights(pre);
         Loader sweep = Loader.builder(few).transform(pr.trainTransform(r.augment()))
-                .batchSize(dev.graft.train.AutoRecipe.finderBatch(r)).shuffle(true)
+                .batchSize(dev.graft.train.AutoRecipe.finderBatch(r)).forTraining()
                 .seed(seed + 1).workers(1).normalize(pr.normalizer()).build();
         var found = dev.graft.train.AutoRecipe.findLr(l.model(), l.spec(), r, few.size(), e -> LoaderData.batches(sweep, e));
         sweep.close();

@@ -463,7 +463,7 @@ public final class TrainingRun {
         log.accept("finding the learning rate (" + AutoRecipe.finderSteps(recipe, images) + " steps)...");
         AutoRecipe.Found f;
         try (Loader sweep = Loader.builder(data.train()).transform(preset.trainTransform(recipe.augment()))
-                .batchSize(AutoRecipe.finderBatch(recipe)).shuffle(true)
+                .batchSize(AutoRecipe.finderBatch(recipe)).forTraining()
                 .seed(recipe.seed() + 1).workers(recipe.workers()).normalize(preset.normalizer()).skipList(skipped).build()) {
             f = AutoRecipe.findLr(model, spec, recipe, images, e -> LoaderData.batches(sweep, e));
         }
