@@ -33,7 +33,10 @@ final class ExportCommand implements Callable<Integer> {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    /** --format, else the format the --out name's extension says, else pth; a contradiction is a usage error. */
+    /**
+     * --format, else the format the --out name's extension says, else pth (a name without an
+     * extension); a contradiction or an unknown extension without --format is a usage error.
+     */
     String format() {
         String name = out.getFileName() == null ? "" : out.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         String byName = name.endsWith(".safetensors") ? "safetensors" : name.endsWith(".pth") || name.endsWith(".pt") ? "pth" : null;
@@ -44,6 +47,11 @@ final class ExportCommand implements Callable<Integer> {
         if (format != null && byName != null && !format.equals(byName)) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--format " + format
                     + " contradicts the name " + out.getFileName() + "; give a ." + format + " name or drop --format.");
+        }
+        if (format == null && byName == null && name.lastIndexOf('.') > 0) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "graft export writes PyTorch (.pth) or"
+                    + " safetensors files, not " + name.substring(name.lastIndexOf('.')) + "; name the output .pth or"
+                    + " .safetensors, or give --format.");
         }
         return format != null ? format : byName != null ? byName : "pth";
     }

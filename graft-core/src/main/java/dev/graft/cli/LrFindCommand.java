@@ -49,12 +49,12 @@ final class LrFindCommand implements Callable<Integer> {
         if (options.auto()) run.auto(options.builder(data));
         AutoRecipe.Found found = run.sweep();
         LrCurve c = found.curve();
-        Plots.writePng(LrCurvePlot.png(c), plot);
+        Plots.writePng(LrCurvePlot.png(c, found.lr()), plot);
         if (json) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("suggestion", c.suggestion());
-            m.put("minimum", c.minimumLr());
             m.put("lr", found.lr());
+            m.put("minimum", c.minimumLr());
+            m.put("steepest", c.suggestion());
             m.put("stop", c.stopReason());
             m.put("plot", plot.toString());
             m.put("lrs", c.lrs());
@@ -62,7 +62,7 @@ final class LrFindCommand implements Callable<Integer> {
             System.out.println(new GsonBuilder().serializeSpecialFloatingPointValues().create().toJson(m));
         } else {
             Console.info("sweep: " + c.lrs().length + " steps, " + c.stopReason() + "; plot: " + plot);
-            System.out.println(String.format(Locale.ROOT, "suggested lr: %s (%s)", fmt(found.lr()), found.how()));
+            System.out.println(String.format(Locale.ROOT, "lr: %s (%s)", fmt(found.lr()), found.how()));
         }
         return 0;
     }

@@ -80,7 +80,7 @@ public final class Main implements Callable<Integer> {
         // A usage mistake: the message and where to look, not the whole usage text (exit 2).
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
-            Console.error(ex.getMessage());
+            Console.error(plain(ex.getMessage()));
             CommandLine.UnmatchedArgumentException.printSuggestions(ex, System.err);
             System.err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
             return c.getCommandSpec().exitCodeOnInvalidInput();
@@ -95,6 +95,12 @@ public final class Main implements Callable<Integer> {
             return 1;
         });
         return cl;
+    }
+
+    /** picocli's type words in plain English: "'abc' is not a double" -> "'abc' is not a number". */
+    static String plain(String message) {
+        return message == null ? null : message.replaceAll("is not an? (double|float)\\b", "is not a number")
+                .replaceAll("is not an? (int|long|integer)\\b", "is not a whole number");
     }
 
     private static String describe(Throwable ex) {

@@ -105,7 +105,7 @@ final class RecipeOptions {
     @Option(names = "--gamma", paramLabel = "X", description = "StepLR factor (default: 0.1).")
     Double gamma;
 
-    @Option(names = "--warmup-epochs", paramLabel = "N", description = "Linear warmup for --schedule cosine (auto: about 5% of the epochs; tutorial: 0).")
+    @Option(names = "--warmup-epochs", paramLabel = "N", description = "Linear warmup for --schedule cosine (auto: about 5%% of the epochs; tutorial: 0).")
     Integer warmupEpochs;
 
     @Option(names = "--label-smoothing", paramLabel = "X", description = "Cross-entropy label smoothing (default: 0).")

@@ -85,6 +85,8 @@ public record Recipe(
 
     /** The largest --image-size. */
     public static final int MAX_IMAGE_SIZE = dev.graft.data.transforms.Preset.MAX_SIZE;
+    /** Below 16 px the networks' downsampling leaves nothing to classify; smaller images are upsampled. */
+    public static final int MIN_IMAGE_SIZE = 16;
 
     /** What each choice is called in messages. */
     private static final Map<Class<?>, String> WHAT = Map.of(Strategy.class, "strategy", BnPolicy.class,
@@ -130,11 +132,11 @@ public record Recipe(
                 "the partial strategy needs --unfreeze-from GROUP (e.g. layer4)");
         require(epochs >= 1, "--epochs must be at least 1, not " + epochs);
         require(batchSize >= 1, "--batch-size must be at least 1, not " + batchSize);
-        require(imageSize >= 1 && imageSize <= MAX_IMAGE_SIZE,
-                "--image-size must be between 1 and " + MAX_IMAGE_SIZE + ", not " + imageSize);
+        require(imageSize >= MIN_IMAGE_SIZE && imageSize <= MAX_IMAGE_SIZE,
+                "--image-size must be between " + MIN_IMAGE_SIZE + " and " + MAX_IMAGE_SIZE + ", not " + imageSize);
         require((long) batchSize * 3 * imageSize * imageSize <= Integer.MAX_VALUE, "--batch-size " + batchSize
                 + " at --image-size " + imageSize + " needs over 2^31 values per batch; use a smaller batch or size");
-        nonNegative("--lr", lr);
+        require(Double.isFinite(lr) && lr > 0, "--lr must be a positive number, not " + lr);
         nonNegative("--momentum", momentum);
         nonNegative("--weight-decay", weightDecay);
         nonNegative("--backbone-lr-mult", backboneLrMult);
@@ -248,7 +250,7 @@ public record Recipe(
     }
 
     private static void nonNegative(String option, double v) {
-        require(Double.isFinite(v) && v >= 0, option + " must be a finite number of at least 0, not " + v);
+        require(Double.isFinite(v) && v >= 0, option + " must be a number of at least 0, not " + v);
     }
 
     /** Choices are written as lower-case names and read in any case. */

@@ -364,7 +364,7 @@ public final class TrainingRun {
             if (auto.givenLr() == null) {
                 found = findLr(model, spec, data, preset, skipped);
                 try {
-                    AtomicFiles.write(dir.resolve(LR_FINDER), dev.graft.train.lrfind.LrCurvePlot.png(found.curve()));
+                    AtomicFiles.write(dir.resolve(LR_FINDER), dev.graft.train.lrfind.LrCurvePlot.png(found.curve(), found.lr()));
                 } catch (IOException e) {
                     log.accept("warning: cannot write " + dir.resolve(LR_FINDER) + ": " + GraftException.reason(e));
                 }
@@ -487,8 +487,8 @@ public final class TrainingRun {
         if (found != null) {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("lr", found.lr());
-            f.put("suggestion", found.curve().suggestion());
             f.put("minimum", found.curve().minimumLr());
+            f.put("steepest", found.curve().suggestion());
             f.put("stop", found.curve().stopReason());
             f.put("lrs", found.curve().lrs());
             f.put("losses", found.curve().losses());

@@ -102,5 +102,9 @@ class MessagesTest {
         assertEquals(2, clash.code());
         assertTrue(clash.err().contains("contradicts"), clash.err());
         assertFalse(Files.exists(tmp.resolve("n.safetensors")));
+        CliConventionsTest.Out onnx = CliConventionsTest.exec("export", run.toString(), "--out", tmp.resolve("m.onnx").toString());
+        assertEquals(2, onnx.code(), onnx.all());
+        assertTrue(onnx.err().contains("not .onnx"), onnx.err());
+        assertFalse(Files.exists(tmp.resolve("m.onnx")));
     }
 }

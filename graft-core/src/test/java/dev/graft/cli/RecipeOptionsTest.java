@@ -35,7 +35,7 @@ class RecipeOptionsTest {
             {"--head", "mlp:big"}, {"--head", "conv"}, {"--strategy", "everything"}, {"--strategy", "head,finetune"},
             {"--epochs", "0"}, {"--epochs", "-3"}, {"--epochs", "ten"}, {"--lr", "-0.1"}, {"--lr", "NaN"},
             {"--lr", "Infinity"}, {"--batch-size", "0"}, {"--precision", "fp16"}, {"--warmup-epochs", "-1"},
-            {"--image-size", "60000"}, {"--batch-size", "2000000000"},
+            {"--image-size", "60000"}, {"--batch-size", "2000000000"}, {"--lr", "0"}, {"--image-size", "5"}, {"--lr", "abc"},
             {"--cache-features"}, {"--arch", "resnet7"}, {"--val-split", "1.5"}, {"--recipe", "fast"}, {"--per-class", "0"}};
         for (String[] b : bad) {
             Path out = tmp.resolve("run-" + String.join("", b).replaceAll("[^a-z0-9]", ""));
@@ -50,6 +50,7 @@ class RecipeOptionsTest {
                     && (lines.get(0).contains(b[0]) || lines.get(0).contains(b[b.length - 1]))
                     && (lines.size() == 1 || lines.get(1).startsWith("Try 'graft train --help'")), what + ":\n" + r.err());
             assertFalse(r.all().contains("Exception") || r.all().contains("\tat "), what + ":\n" + r.all());
+            assertFalse(r.all().matches("(?s).*not an? (double|int)\\b.*"), what + ": Java type words:\n" + r.all());
             assertFalse(Files.exists(out), what + " left a run directory");
             assertFalse(r.all().contains("train ") && r.all().contains("images"), what + " listed the data:\n" + r.all());
         }

@@ -13,8 +13,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The sweep of an {@link LrCurve} as a PNG (XChart, headless): raw loss per step in light
- * grey, the smoothed loss the suggestion is read from, and the suggestion as one red point,
- * on a logarithmic learning-rate axis. Non-finite losses are left out.
+ * grey, the smoothed loss, the steepest point (the curve's suggestion) in orange and the rate
+ * the run trains at in red, on a logarithmic learning-rate axis. Non-finite losses are left out.
  */
 public final class LrCurvePlot {
     static {
@@ -23,7 +23,8 @@ public final class LrCurvePlot {
 
     private LrCurvePlot() {}
 
-    public static byte[] png(LrCurve curve) {
+    /** The plot; {@code chosenLr} (NaN: none) is marked at the sweep step nearest to it. */
+    public static byte[] png(LrCurve curve, double chosenLr) {
         XYChart c = new XYChartBuilder().width(800).height(500).title("Learning-rate finder")
                 .xAxisTitle("learning rate").yAxisTitle("loss").build();
         var st = c.getStyler();
@@ -44,17 +45,28 @@ public final class LrCurvePlot {
         series(c, "loss", curve.lrs(), raw, new Color(0xb0, 0xb7, 0xbf));
         series(c, "smoothed", curve.lrs(), smooth, new Color(0x1f77b4));
         int s = curve.suggestionIndex();
-        if (s >= 0) {
-            XYSeries p = c.addSeries(String.format(java.util.Locale.ROOT, "suggestion %.1e", curve.lrs()[s]),
-                    new double[] {curve.lrs()[s]}, new double[] {curve.smoothed()[s]});
-            p.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-            p.setMarker(SeriesMarkers.CIRCLE).setMarkerColor(new Color(0xd62728));
+        if (s >= 0) point(c, "steepest %.1e", curve, s, new Color(0xff7f0e));
+        if (chosenLr > 0) {
+            int k = 0;
+            for (int i = 1; i < curve.lrs().length; i++) {
+                if (Math.abs(Math.log(curve.lrs()[i] / chosenLr)) < Math.abs(Math.log(curve.lrs()[k] / chosenLr))) k = i;
+            }
+            point(c, "rate used %.1e", curve, k, new Color(0xd62728));
         }
         try {
             return BitmapEncoder.getBitmapBytes(c, BitmapEncoder.BitmapFormat.PNG);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static void point(XYChart c, String label, LrCurve curve, int i, Color color) {
+        double y = Double.isFinite(curve.smoothed()[i]) ? curve.smoothed()[i] : curve.losses()[i];
+        if (!Double.isFinite(y)) return;
+        XYSeries p = c.addSeries(String.format(java.util.Locale.ROOT, label, curve.lrs()[i]),
+                new double[] {curve.lrs()[i]}, new double[] {y});
+        p.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        p.setMarker(SeriesMarkers.CIRCLE).setMarkerColor(color);
     }
 
     private static void series(XYChart c, String name, double[] x, double[] y, Color color) {

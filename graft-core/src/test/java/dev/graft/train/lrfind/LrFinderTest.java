@@ -138,14 +138,14 @@ class LrFinderTest {
             double first = fit.trainStep(blobs(train)).loss(), last = 0;
             for (int i = 0; i < 40; i++) last = fit.trainStep(blobs(train)).loss();
             assertTrue(last < 0.5 * first, "loss " + first + " -> " + last + " at lr " + lr);
-            assertTrue(LrCurvePlot.png(c).length > 1000);
+            assertTrue(LrCurvePlot.png(c, c.minimumLr()).length > 1000);
         }
     }
 
     @Test
     void plotOfASweepWithANanIsAPng() {
         LrCurve c = sweep(lr -> lr > 2e-2 ? Double.NaN : shape(lr), 100);
-        byte[] png = LrCurvePlot.png(c);
+        byte[] png = LrCurvePlot.png(c, c.minimumLr());
         assertArrayEquals(new byte[] {(byte) 0x89, 'P', 'N', 'G'}, java.util.Arrays.copyOf(png, 4));
     }
 }
