@@ -23,8 +23,9 @@ import picocli.CommandLine.Parameters;
  * suggestion, and the rate a run would train at; nothing is trained or written but the plot.
  */
 @Command(name = "lr-find", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Sweep the learning rate on DATA (the recipe graft train would use with the same options) and",
-                "suggest one: loss against rate as a PNG, the suggestion, the rate an automatic run would take."},
+        description = {"Sweep the learning rate on DATA and print the rate graft train would take.",
+                "The sweep runs the recipe graft train would use with the same options; the loss against the rate",
+                "goes to a PNG."},
         footer = {"", "Examples:", "  graft lr-find photos/", "  graft lr-find photos/ --strategy head --json",
                 "", "The sweep: " + AutoRecipe.FINDER_MIN_STEPS + "-" + AutoRecipe.FINDER_MAX_STEPS + " steps (fewer on small"
                         + " data sets), rates 1e-5 to 1 growing exponentially, batches of the run's size;",

@@ -175,9 +175,10 @@ final class TrainCommand implements Callable<Integer> {
         String again = "graft train --resume " + quoted(run.dir());
         switch (fit.status()) {
             case COMPLETED -> Console.info("to train it longer: " + again + " --epochs " + (2 * total));
-            case EARLY_STOPPED -> Console.info("stopped at epoch " + done + " of " + total + "; to continue: " + again);
-            case INTERRUPTED -> Console.info((saved ? "stopped at epoch " + done + " of " + total + " (the model is the"
-                    + " best so far); " : "no epoch finished, so there is no model yet; ") + "resume with: " + again);
+            case EARLY_STOPPED -> Console.info("stopped after epoch " + done + " of " + total + "; to continue: " + again);
+            case INTERRUPTED -> Console.info((saved ? "kept the " + done + " finished epoch" + (done == 1 ? "" : "s")
+                    + " of " + total + " (the model is the best so far); " : "no epoch finished, so there is no model yet; ")
+                    + "resume with: " + again);
             case DIVERGED -> { }
         }
         if (json) System.out.println(JsonOutput.gson(false).toJson(outcome.toJson()));

@@ -69,7 +69,7 @@ public final class HtmlReport {
     }
 
     /** The recipe as key/value rows (map order); maps and lists are shown as JSON. */
-    /** Marks a run that did not train all its epochs, e.g. "stopped at epoch 3 of 10 (interrupted)". */
+    /** Marks a run that did not train all its epochs, e.g. "Stopped after epoch 3 of 10 (interrupted)". */
     public HtmlReport stopped(String note) {
         this.stopped = note;
         return this;

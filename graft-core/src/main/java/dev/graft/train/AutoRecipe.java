@@ -197,11 +197,11 @@ public final class AutoRecipe {
             case NONE -> "no weights";
         };
         return String.format(Locale.ROOT, "automatic recipe for %d images, %d classes, %d px, %s (--recipe tutorial for"
-                        + " the tutorials' one):%n  %s, image size %d, batch %d, %d epochs, %s schedule (warmup %d epoch%s),"
+                        + " the tutorials' one):%n  %s, image size %d, batch %d, %d epoch%s, %s schedule (warmup %d epoch%s),"
                         + " BatchNorm %s, augmentation %s%s%s%n  %s lr %s%s, momentum %s, weight decay %s%s%n"
                         + "  same as: %s",
                 f.images(), f.classes(), f.nativeSize(), src, r.strategy(), r.imageSize(), r.batchSize(), r.epochs(),
-                r.schedule(), r.warmupEpochs(), r.warmupEpochs() == 1 ? "" : "s", r.bn(), r.augment().toString().toLowerCase(Locale.ROOT),
+                r.epochs() == 1 ? "" : "s", r.schedule(), r.warmupEpochs(), r.warmupEpochs() == 1 ? "" : "s", r.bn(), r.augment().toString().toLowerCase(Locale.ROOT),
                 r.fullImageEval() ? ", evaluation on the full image" : "", r.cacheFeatures() ? ", cached features" : "",
                 r.optimizer(), fmt(r.lr()), found == null ? " (given)" : " (" + found.how() + ")", fmt(r.momentum()),
                 fmt(r.weightDecay()), r.strategy() == Strategy.FINETUNE || r.strategy() == Strategy.PARTIAL

@@ -516,7 +516,7 @@ public final class TrainingRun {
 
     /** The report's mark for a run that did not train all its epochs, or null. */
     private String stopped(Fit.Result result, int done) {
-        String at = "Stopped at epoch " + done + " of " + recipe.epochs();
+        String at = "Stopped after epoch " + done + " of " + recipe.epochs();
         return switch (result.status()) {
             case COMPLETED -> null;
             case EARLY_STOPPED -> at + ": no better validation accuracy for " + recipe.patience() + " epochs.";

@@ -230,9 +230,9 @@ class RunDirectoryTest {
         assertTrue(child.waitFor(120, TimeUnit.SECONDS));
         String out = Files.readString(log);
         assertTrue(out.contains("resume with: graft train --resume " + run), out);
-        assertTrue(out.matches("(?s).*stopped at epoch \\d+ of 40 \\(the model is the best so far\\).*"), out);
+        assertTrue(out.matches("(?s).*kept the \\d+ finished epochs? of 40 \\(the model is the best so far\\).*"), out);
         assertNotNull(SavedModel.read(run));
-        assertTrue(Files.readString(run.resolve(TrainingRun.REPORT)).contains("Stopped at epoch"));
+        assertTrue(Files.readString(run.resolve(TrainingRun.REPORT)).contains("Stopped after epoch"));
         assertFalse(Files.exists(run.resolve(RunLock.FILE)) && Files.size(run.resolve(RunLock.FILE)) > 0, "lock released");
         // predict and evaluate take it
         assertEquals(0, exec("evaluate", "--model", run.toString(), data.toString()).code());
