@@ -465,10 +465,27 @@ public final class TrainingRun {
         try (Loader sweep = Loader.builder(data.train()).transform(preset.trainTransform(recipe.augment()))
                 .batchSize(AutoRecipe.finderBatch(recipe)).forTraining()
                 .seed(recipe.seed() + 1).workers(recipe.workers()).normalize(preset.normalizer()).skipList(skipped).build()) {
-            f = AutoRecipe.findLr(model, spec, recipe, images, e -> LoaderData.batches(sweep, e));
+            f = AutoRecipe.findLr(model, spec, recipe, images, e -> untilInterrupted(LoaderData.batches(sweep, e)));
         }
         recipe = recipe.toBuilder().lr(f.lr()).build();
         return f;
+    }
+
+    /** {@code batches} that end the LR finder's sweep with a sentence at the next step after a Ctrl-C. */
+    private Iterable<Batch> untilInterrupted(Iterable<Batch> batches) {
+        return () -> {
+            java.util.Iterator<Batch> it = batches.iterator();
+            return new java.util.Iterator<>() {
+                @Override
+                public boolean hasNext() { return it.hasNext(); }
+
+                @Override
+                public Batch next() {
+                    if (interrupted) throw new GraftException("interrupted while the LR finder ran; nothing was trained.");
+                    return it.next();
+                }
+            };
+        };
     }
 
     /** The finder's plot when this run ran the finder (also when resumed: it is in the run directory), else null. */
