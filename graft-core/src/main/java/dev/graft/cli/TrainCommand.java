@@ -106,7 +106,7 @@ final class TrainCommand implements Callable<Integer> {
         String problem = FeatureRun.problem(r, set);
         if (problem != null) throw usage(problem);
         TrainingRun run = new TrainingRun(r, out != null ? out : defaultDir(Path.of("runs"), r.arch()), Console::info)
-                .keepCheckpoints(keepCheckpoints).overwrite(overwrite).command(commandLine());
+                .createdHere(out == null).keepCheckpoints(keepCheckpoints).overwrite(overwrite).command(commandLine());
         FeatureRun featureRun = new FeatureRun(set, run, Console::info).listener(new Progress(r.epochs()));
         return Interrupts.run(featureRun::interrupt, () -> report(run, featureRun::run));
     }
@@ -114,7 +114,8 @@ final class TrainCommand implements Callable<Integer> {
     private TrainingRun fresh() {
         if (data == null) throw new GraftException("give the DATA to train on, or --resume RUN (see graft train --help).");
         Recipe r = options.recipe(data);
-        TrainingRun run = new TrainingRun(r, out != null ? out : defaultDir(Path.of("runs"), r.arch()), Console::info);
+        TrainingRun run = new TrainingRun(r, out != null ? out : defaultDir(Path.of("runs"), r.arch()), Console::info)
+                .createdHere(out == null);
         return options.auto() ? run.auto(options.builder(data)) : run;
     }
 

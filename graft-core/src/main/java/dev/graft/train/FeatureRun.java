@@ -77,12 +77,7 @@ public final class FeatureRun {
         Recipe recipe = run.recipe();
         String problem = problem(recipe, features);
         if (problem != null) throw new GraftException(problem);
-        try (RunLock lock = run.lock()) {
-            run.clearForNewRun();
-            return execute(recipe);
-        } finally {
-            TrainingRun.removeTemporaries(run.dir());
-        }
+        return run.asNewRun(() -> execute(recipe));
     }
 
     private TrainingRun.Outcome execute(Recipe recipe) {

@@ -44,6 +44,8 @@ import java.util.function.Consumer;
  * end, early stopping, an interrupt after an epoch) leaves a usable run: the best model so
  * far, its report (marked when it stopped before its last epoch) and one checkpoint to
  * continue or extend it from ({@link #keepCheckpoints} keeps the best-epoch one as well).
+ * A new run that fails before its first checkpoint in a directory made for it (by this run or
+ * its caller, {@link #createdHere}) removes that directory again; an existing one is never removed.
  */
 public final class TrainingRun {
     public static final String RUN_JSON = "run.json", METRICS = "metrics.csv", SKIPPED = "skipped.txt",
@@ -90,7 +92,7 @@ public final class TrainingRun {
     private final List<FitListener> listeners = new ArrayList<>();
     private volatile Learner learner;
     private volatile boolean interrupted;
-    private boolean overwrite, keepCheckpoints;
+    private boolean overwrite, keepCheckpoints, createdHere;
     private String command = "graft train";
 
     public TrainingRun(Recipe recipe, Path dir, Consumer<String> log) {
@@ -127,6 +129,9 @@ public final class TrainingRun {
     /** Keep the best-epoch checkpoint as well when the run stops (default: only the last one, to extend it). */
     public TrainingRun keepCheckpoints(boolean k) { keepCheckpoints = k; return this; }
 
+    /** The caller made the (empty) directory for this run, so a failure before the first checkpoint removes it. */
+    public TrainingRun createdHere(boolean c) { createdHere = c; return this; }
+
     /** What the lock file says holds the directory (default "graft train"). */
     public TrainingRun command(String c) { command = c; return this; }
 
@@ -152,12 +157,34 @@ public final class TrainingRun {
     }
 
     /** Trains from the start in a new or empty directory, or one whose run it may {@link #overwrite}. */
-    public Outcome run() {
+    public Outcome run() { return asNewRun(() -> execute(false)); }
+
+    /**
+     * Runs {@code work} as a new run, under the lock in a directory cleared for it; when it
+     * fails before the first checkpoint and the directory did not exist before (or {@link #createdHere}),
+     * the directory is removed, lock file included, while the lock is still held.
+     */
+    <T> T asNewRun(java.util.function.Supplier<T> work) {
+        boolean ours = createdHere || !Files.exists(dir);
         try (RunLock lock = lock()) {
-            clearForNewRun();
-            return execute(false);
+            try {
+                clearForNewRun();
+                return work.get();
+            } catch (RuntimeException | Error e) {
+                if (ours && !Files.exists(dir.resolve(CHECKPOINTS).resolve(Checkpoint.LAST))) discard();
+                throw e;
+            }
         } finally {
             removeTemporaries(dir);
+        }
+    }
+
+    /** Removes the directory of a run that failed before it began; quietly, the failure is what matters. */
+    private void discard() {
+        try {
+            deleteTree(dir);
+        } catch (GraftException e) {
+            log.accept("warning: " + e.getMessage());
         }
     }
 
@@ -353,6 +380,7 @@ public final class TrainingRun {
         AutoRecipe.Facts facts = p.facts();
         Preset preset = p.preset();
         MemoryCheck.require(recipe, model); // before any batch is read: refuse in seconds what cannot fit
+        if (recipe.strategy() == Strategy.PARTIAL) spec.group(recipe.unfreezeFrom()); // before the LR finder
 
         try {
             Files.createDirectories(dir.resolve(CHECKPOINTS));

@@ -34,6 +34,9 @@ public final class CosineLR extends LrSchedule {
     }
 
     @Override
+    protected boolean closedForm() { return true; }
+
+    @Override
     public Unit unit() { return unit; }
 
     @Override

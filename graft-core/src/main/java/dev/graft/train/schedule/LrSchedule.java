@@ -63,7 +63,12 @@ public abstract class LrSchedule {
         return s;
     }
 
-    /** Restores counters saved by {@link #state()}; load the optimizer's state as well. */
+    /**
+     * Restores counters saved by {@link #state()}; load the optimizer's state first. A
+     * {@link #closedForm()} schedule then sets its rates anew from the counter, so a run
+     * extended to more epochs goes on along the longer curve rather than from the rate the
+     * shorter one ended at.
+     */
     public void load(Map<String, Object> state) {
         Object type = state.get("type");
         if (type != null && !type.equals(getClass().getSimpleName())) {
@@ -71,7 +76,14 @@ public abstract class LrSchedule {
                     + getClass().getSimpleName());
         }
         lastEpoch = ((Number) state.get("last_epoch")).intValue();
+        if (closedForm()) apply();
     }
+
+    /**
+     * Whether the rate is a function of the counter and the schedule's length alone (cosine,
+     * one-cycle), rather than of the previous rate (step, plateau: chained, restored with the optimizer).
+     */
+    protected boolean closedForm() { return false; }
 
     protected void setLr(int group, double lr) { optimizer.groups().get(group).setLr(lr); }
 

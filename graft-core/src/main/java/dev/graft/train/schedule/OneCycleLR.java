@@ -80,6 +80,9 @@ public final class OneCycleLR extends LrSchedule {
     }
 
     @Override
+    protected boolean closedForm() { return true; }
+
+    @Override
     public Unit unit() { return Unit.STEP; }
 
     @Override

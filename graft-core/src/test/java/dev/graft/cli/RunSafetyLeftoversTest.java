@@ -1,0 +1,113 @@
+package dev.graft.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.graft.testutil.TestImages;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A {@code graft train} that fails before it starts training leaves no run folder behind when
+ * the folder is new (no {@code .lock}, no empty {@code checkpoints/}); a folder that existed
+ * before (the user's empty folder, a run being resumed) is never removed.
+ */
+class RunSafetyLeftoversTest {
+    @TempDir
+    static Path tmp;
+    static Path data;
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        data = tmp.resolve("data");
+        Random rnd = new Random(17);
+        for (String c : new String[] {"ant", "bee"}) {
+            for (int i = 0; i < 4; i++) TestImages.png(data.resolve(c + "/" + i + ".png"), rnd);
+        }
+        Files.writeString(tmp.resolve("notes.txt"), "not a folder of images");
+    }
+
+    static Stream<Arguments> failures() {
+        String d = "DATA";
+        return Stream.of(
+                Arguments.of("missing-data", List.of("train", "MISSING", "--weights", "none")),
+                Arguments.of("file-as-data", List.of("train", "FILE", "--weights", "none")),
+                Arguments.of("unknown-class", List.of("train", d, "--weights", "none", "--classes", "ant,nope")),
+                Arguments.of("missing-weights", List.of("train", d, "--weights", "/nonexistent.pth")),
+                Arguments.of("unknown-group", List.of("train", d, "--weights", "none", "--image-size", "32",
+                        "--strategy", "partial", "--unfreeze-from", "layer9")));
+    }
+
+    private static String[] args(List<String> given, Path out) {
+        List<String> a = new ArrayList<>();
+        for (String s : given) {
+            a.add(switch (s) {
+                case "DATA" -> data.toString();
+                case "MISSING" -> tmp.resolve("no-such-folder").toString();
+                case "FILE" -> tmp.resolve("notes.txt").toString();
+                default -> s;
+            });
+        }
+        a.addAll(List.of("--workers", "0", "--out", out.toString()));
+        return a.toArray(String[]::new);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("failures")
+    void aNewRunThatFailsBeforeTrainingLeavesNoFolder(String name, List<String> given) {
+        Path out = tmp.resolve("runs").resolve(name);
+        CliConventionsTest.Out r = CliConventionsTest.exec(args(given, out));
+        assertNotEquals(0, r.code(), r.all());
+        assertFalse(r.all().contains("Exception"), r.all());
+        assertFalse(Files.exists(out), out + " was left behind after: " + r.all());
+        if (name.equals("unknown-group")) {
+            assertTrue(r.all().contains("layer9"), r.all());
+            assertFalse(r.all().contains("finding the learning rate"), "the finder ran before the group was checked: " + r.all());
+        }
+    }
+
+    @Test
+    void aFolderThatExistedBeforeIsKept() throws IOException {
+        Path mine = Files.createDirectories(tmp.resolve("my-empty-folder"));
+        CliConventionsTest.Out r = CliConventionsTest.exec(args(List.of("train", "DATA", "--weights", "/nonexistent.pth"), mine));
+        assertNotEquals(0, r.code(), r.all());
+        assertTrue(Files.isDirectory(mine), r.all());
+
+        // a finished run whose resume fails (its data is gone) keeps all its files
+        Path images = tmp.resolve("moved");
+        Random rnd = new Random(18);
+        for (String c : new String[] {"ant", "bee"}) {
+            for (int i = 0; i < 4; i++) TestImages.png(images.resolve(c + "/" + i + ".png"), rnd);
+        }
+        Path run = tmp.resolve("runs").resolve("finished");
+        CliConventionsTest.Out trained = CliConventionsTest.exec("train", images.toString(), "--weights", "none", "--workers", "0",
+                "--image-size", "32", "--epochs", "1", "--batch-size", "2", "--lr", "0.01", "--out", run.toString());
+        assertEquals(0, trained.code(), trained.all());
+        List<String> before = list(run);
+        try (var walk = Files.walk(images)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
+        CliConventionsTest.Out resumed = CliConventionsTest.exec("train", "--resume", run.toString(), "--epochs", "2");
+        assertNotEquals(0, resumed.code(), resumed.all());
+        assertEquals(before, list(run), resumed.all());
+    }
+
+    private static List<String> list(Path dir) throws IOException {
+        try (var s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+}
