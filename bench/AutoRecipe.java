@@ -243,14 +243,17 @@ public final class AutoRecipe {
      * TARGET --weights SOURCE_RUN --strategy finetune} resolves it (a run's weights at 32 px, native size 28),
      * with its LR finder on batches of max(B, 16); final-step weights (no validation split).
      * {@code graft_minF}: the same sweep, but the rate is the sweep's minimum / F within [1e-3, 0.1] (a candidate rule;
-     * {@code graft_min2} is the shipped one). {@code graft_scratch[_minF]}: the automatic recipe without weights.
+     * {@code graft_min2} is the shipped one). {@code graft_scratch[_minF]}: the automatic recipe without weights; {@code _bsN}: with batch N.
      */
     static Run graft(String name, Dataset few, int classes, long seed, Map<String, TensorData> pre) {
         boolean scratch = name.contains("_scratch");
         var facts = new dev.graft.train.AutoRecipe.Facts(few.size(), classes, 28,
                 scratch ? dev.graft.train.AutoRecipe.Source.NONE : dev.graft.train.AutoRecipe.Source.RUN, scratch ? 0 : 32);
-        Recipe r = dev.graft.train.AutoRecipe.resolve(Recipe.builder("bench", "resnet18").weights(scratch ? "none" : "run")
-                .strategy(scratch ? Strategy.SCRATCH : Strategy.FINETUNE).seed(seed).workers(1).valSplit(0.0), facts);
+        Recipe.Builder given = Recipe.builder("bench", "resnet18").weights(scratch ? "none" : "run")
+                .strategy(scratch ? Strategy.SCRATCH : Strategy.FINETUNE).seed(seed).workers(1).valSplit(0.0);
+        int bs = name.indexOf("_bs");
+        if (bs >= 0) given.batchSize(Integer.parseInt(name.substring(bs + 3).split("_")[0]));
+        Recipe r = dev.graft.train.AutoRecipe.resolve(given, facts);
         Preset pr = r.fullImageEval() ? preset32 : preset37;
         Learner l = Learner.create("resnet18", classes, seed);
         if (!scratch) l.weights(pre);
@@ -260,8 +263,8 @@ public final class AutoRecipe {
         var found = dev.graft.train.AutoRecipe.findLr(l.model(), l.spec(), r, few.size(), e -> LoaderData.batches(sweep, e));
         sweep.close();
         int min = name.indexOf("_min");
-        double lr = min >= 0
-                ? Math.min(0.1, Math.max(1e-3, found.curve().minimumLr() / Double.parseDouble(name.substring(min + 4)))) : found.lr();
+        double lr = min >= 0 ? Math.min(0.1, Math.max(1e-3, found.curve().minimumLr()
+                / Double.parseDouble(name.substring(min + 4).split("_")[0]))) : found.lr();
         r = r.toBuilder().lr(Double.isNaN(lr) ? found.lr() : lr).build();
         Learner.of(l.model(), l.spec()).configure(r).fit(data(few, pr, r.augment(), r.batchSize(), seed));
         return new Run(l, pr, String.format(Locale.ROOT, "lr %.3g (%s) batch %d epochs %d", r.lr(), found.how(),
@@ -285,7 +288,7 @@ public final class AutoRecipe {
         for (int i = 0; i < c.lrs().length; i++) sb.append(String.format(Locale.ROOT, " %.1e:%.3f/%.3f", c.lrs()[i], c.losses()[i], sm[i]));
         System.out.println(sb + " -> " + c.suggestion() + " (" + c.stopReason() + ")");
         if (System.getProperty("plot") != null) {
-            dev.graft.report.Plots.writePng(dev.graft.train.lrfind.LrCurvePlot.png(c),
+            dev.graft.report.Plots.writePng(dev.graft.train.lrfind.LrCurvePlot.png(c, Double.NaN),
                     Path.of(System.getProperty("plot") + "-seed" + seed + ".png"));
         }
         return c.suggestion();
