@@ -49,9 +49,9 @@ final class ExportCommand implements Callable<Integer> {
                     + " contradicts the name " + out.getFileName() + "; give a ." + format + " name or drop --format.");
         }
         if (format == null && byName == null && name.lastIndexOf('.') > 0) {
-            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "graft export writes PyTorch (.pth) or"
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "export writes PyTorch (.pth) or"
                     + " safetensors files, not " + name.substring(name.lastIndexOf('.')) + "; name the output .pth or"
-                    + " .safetensors, or give --format.");
+                    + " .safetensors.");
         }
         return format != null ? format : byName != null ? byName : "pth";
     }

@@ -23,8 +23,8 @@ final class Interrupts {
         javax.imageio.ImageIO.setUseCache(false);
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            Console.info("\ninterrupted: stopping after this step and saving the best model so far"
-                    + " (kill -9 to stop at once; the last checkpoint stays).");
+            Console.info("\ninterrupted: stopping after this step (kill -9 to stop at once; the last checkpoint"
+                    + " stays).");
             interrupt.run();
             try {
                 done.await(WAIT_MINUTES, TimeUnit.MINUTES);

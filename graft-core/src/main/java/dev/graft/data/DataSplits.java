@@ -27,10 +27,10 @@ public record DataSplits(Dataset train, Dataset val, Dataset test, List<String> 
         Set<String> seen = new HashSet<>();
         for (String n : names) {
             if (!classes.contains(n)) {
-                throw new GraftException("Class '" + n + "' given in --classes is not in the data; the classes are "
+                throw new GraftException("class '" + n + "' given in --classes is not in the data; the classes are "
                         + String.join(", ", classes) + ".");
             }
-            if (!seen.add(n)) throw new GraftException("Class '" + n + "' is given twice in --classes.");
+            if (!seen.add(n)) throw new GraftException("class '" + n + "' is given twice in --classes.");
         }
         if (names.size() < 2) {
             throw new GraftException("--classes needs at least two classes to train a classifier, got " + names + ".");

@@ -66,7 +66,7 @@ public record ModelSpec(
         List<String> g = groups.get(name);
         if (g == null) {
             throw new GraftException("unknown layer group '" + name + "' for " + this.name
-                    + "; groups are " + String.join(", ", groups.keySet()));
+                    + "; groups are " + String.join(", ", groups.keySet()) + ".");
         }
         return g;
     }

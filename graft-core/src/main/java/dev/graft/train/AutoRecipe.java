@@ -150,10 +150,12 @@ public final class AutoRecipe {
     /** What the finder found: the rate to train at, the sweep, and how the rate was derived. */
     public record Found(double lr, LrCurve curve) {
         public String how() {
-            double s = curve.suggestion();
-            return Double.isNaN(s) ? "LR finder: no valley in the sweep, fallback " + fmt(FALLBACK_LR)
-                    : "LR finder: the sweep's minimum " + fmt(curve.minimumLr()) + " (steepest point " + fmt(s)
-                    + "), within [" + fmt(MIN_LR) + ", " + fmt(MAX_LR) + "]";
+            double s = curve.suggestion(), m = curve.minimumLr();
+            if (Double.isNaN(s)) return "LR finder: no valley in the sweep, fallback " + fmt(FALLBACK_LR);
+            double raw = m > 0 ? m : 3 * s;
+            return "LR finder: " + (m > 0 ? "the sweep's minimum " + fmt(m) + " (steepest point " + fmt(s) + ")"
+                    : "3 x the steepest point " + fmt(s)) + (raw < MIN_LR || raw > MAX_LR
+                    ? ", clamped to [" + fmt(MIN_LR) + ", " + fmt(MAX_LR) + "]" : "");
         }
     }
 
