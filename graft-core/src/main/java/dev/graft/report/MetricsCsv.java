@@ -102,7 +102,9 @@ public final class MetricsCsv {
         return s.isEmpty() ? Double.NaN : Double.parseDouble(s);
     }
 
+    /** Shortest round-trip digits, without an exponent (0.000264, not 2.64E-4); empty for NaN. */
     private static String num(double v) {
-        return Double.isNaN(v) ? "" : Double.toString(v);
+        if (Double.isNaN(v)) return "";
+        return Double.isInfinite(v) ? Double.toString(v) : java.math.BigDecimal.valueOf(v).toPlainString();
     }
 }

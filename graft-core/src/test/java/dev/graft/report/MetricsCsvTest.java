@@ -27,7 +27,7 @@ class MetricsCsvTest {
         assertEquals("epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds,images_per_second,val_balanced_acc,"
                 + "val_macro_f1", lines.get(0));
         assertTrue(lines.get(1).endsWith(",180.25,0.5,0.6666666666666666"), lines.get(1));
-        assertEquals("2,0.25,0.9,,,1.0000000000000002E-4,11.0,,,", lines.get(2));
+        assertEquals("2,0.25,0.9,,,0.00010000000000000002,11.0,,,", lines.get(2), "no exponent, every digit");
         try (var s = Files.list(f.getParent())) {
             assertEquals(1, s.count(), "no temp file left behind");
         }
