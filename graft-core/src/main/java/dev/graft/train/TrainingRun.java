@@ -337,6 +337,11 @@ public final class TrainingRun {
         Pretrained.Loaded loaded = Pretrained.load(recipe.arch(), recipe.weights(), data.classes(), true,
                 n -> log.accept("note: " + n));
         var model = loaded.model();
+        if (!resuming && Pretrained.NO_WEIGHTS.equals(loaded.source())
+                && (recipe.strategy() == Strategy.HEAD || recipe.strategy() == Strategy.PARTIAL)) {
+            log.accept("warning: --strategy " + recipe.strategy() + " without weights freezes a randomly initialised"
+                    + " backbone; use --strategy scratch to train every layer, or give --weights.");
+        }
         HeadSpec head = recipe.head();
         if (!head.isLinear()) Heads.set(model, head.build(model.numFeatures(), data.classes().size()));
         AutoRecipe.Facts facts = null;

@@ -65,6 +65,17 @@ class RunSafetyLeftoversTest {
         return a.toArray(String[]::new);
     }
 
+    @Test
+    void aHeadWithoutWeightsIsWarnedAboutItsRandomFrozenBackbone() {
+        for (String strategy : List.of("head", "scratch")) {
+            Path out = tmp.resolve("runs").resolve("nowt-" + strategy);
+            CliConventionsTest.Out r = CliConventionsTest.exec(args(List.of("train", "DATA", "--weights", "none",
+                    "--strategy", strategy, "--recipe", "tutorial", "--epochs", "1", "--image-size", "16"), out));
+            assertEquals(0, r.code(), r.all());
+            assertEquals(strategy.equals("head"), r.all().contains("freezes a randomly initialised backbone"), r.all());
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("failures")
     void aNewRunThatFailsBeforeTrainingLeavesNoFolder(String name, List<String> given) {
