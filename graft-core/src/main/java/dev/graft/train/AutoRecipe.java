@@ -130,9 +130,13 @@ public final class AutoRecipe {
      */
     public static double lrFrom(double suggestion, double minimumLr) {
         if (!(suggestion > 0)) return FALLBACK_LR;
-        double lr = minimumLr > 0 ? minimumLr : 3 * suggestion;
         // 3 significant digits, so the printed options repeat the run exactly
-        return Double.parseDouble(fmt(Math.min(MAX_LR, Math.max(MIN_LR, lr))));
+        return Double.parseDouble(fmt(Math.min(MAX_LR, Math.max(MIN_LR, unclamped(suggestion, minimumLr)))));
+    }
+
+    /** The rate rule 3 reads off the sweep before the clamp: the minimum, else 3 x the suggestion. */
+    private static double unclamped(double suggestion, double minimumLr) {
+        return minimumLr > 0 ? minimumLr : 3 * suggestion;
     }
 
     /**
@@ -152,7 +156,7 @@ public final class AutoRecipe {
         public String how() {
             double s = curve.suggestion(), m = curve.minimumLr();
             if (Double.isNaN(s)) return "LR finder: no valley in the sweep, fallback " + fmt(FALLBACK_LR);
-            double raw = m > 0 ? m : 3 * s;
+            double raw = unclamped(s, m);
             return "LR finder: " + (m > 0 ? "the sweep's minimum " + fmt(m) + " (steepest point " + fmt(s) + ")"
                     : "3 x the steepest point " + fmt(s)) + (raw < MIN_LR || raw > MAX_LR
                     ? ", clamped to [" + fmt(MIN_LR) + ", " + fmt(MAX_LR) + "]" : "");

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,11 +31,7 @@ class RunSafetyLeftoversTest {
 
     @BeforeAll
     static void setUp() throws IOException {
-        data = tmp.resolve("data");
-        Random rnd = new Random(17);
-        for (String c : new String[] {"ant", "bee"}) {
-            for (int i = 0; i < 4; i++) TestImages.png(data.resolve(c + "/" + i + ".png"), rnd);
-        }
+        data = TestImages.classFolders(tmp.resolve("data"), 17, 4, "ant", "bee");
         Files.writeString(tmp.resolve("notes.txt"), "not a folder of images");
     }
 
@@ -98,11 +93,7 @@ class RunSafetyLeftoversTest {
         assertTrue(Files.isDirectory(mine), r.all());
 
         // a finished run whose resume fails (its data is gone) keeps all its files
-        Path images = tmp.resolve("moved");
-        Random rnd = new Random(18);
-        for (String c : new String[] {"ant", "bee"}) {
-            for (int i = 0; i < 4; i++) TestImages.png(images.resolve(c + "/" + i + ".png"), rnd);
-        }
+        Path images = TestImages.classFolders(tmp.resolve("moved"), 18, 4, "ant", "bee");
         Path run = tmp.resolve("runs").resolve("finished");
         CliConventionsTest.Out trained = CliConventionsTest.exec("train", images.toString(), "--weights", "none", "--workers", "0",
                 "--image-size", "32", "--epochs", "1", "--batch-size", "2", "--lr", "0.01", "--out", run.toString());
