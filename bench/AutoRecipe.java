@@ -54,7 +54,11 @@ public final class AutoRecipe {
         Engine.setThreads(Integer.parseInt(System.getProperty("threads", "2")));
         List<String> source = new ArrayList<>(), target = new ArrayList<>();
         for (int i = 0; i < 10; i++) (a[0].contains(Integer.toString(i)) ? source : target).add(C.get(i));
-        int shots = Integer.parseInt(a[1]), seeds = Integer.parseInt(a[2]);
+        int shots = Integer.parseInt(a[1]);
+        // SEEDS: a count (seeds 0..n-1) or a range "first-last"
+        String[] sr = a[2].split("-");
+        int first = sr.length > 1 ? Integer.parseInt(sr[0]) : 0;
+        int seeds = sr.length > 1 ? Integer.parseInt(sr[1]) - first + 1 : Integer.parseInt(a[2]);
         String[] configs = a[3].split(",");
         preset37 = Zoo.get("resnet18").defaultWeights().preset().scaledTo(32);
         preset32 = Preset.imagenet(32, 32, Interpolation.BILINEAR);
@@ -63,7 +67,8 @@ public final class AutoRecipe {
         Dataset targetTest = Subset.perClass(Subset.ofClasses(test, target), 200, 12345);
         double[][] acc = new double[configs.length][seeds];
         double[] secs = new double[configs.length];
-        for (int s = 0; s < seeds; s++) {
+        for (int k = 0; k < seeds; k++) {
+            int s = first + k;
             Dataset few = Subset.perClass(Subset.ofClasses(train, target), shots, s);
             for (int i = 0; i < configs.length; i++) {
                 long t = System.nanoTime();
@@ -72,14 +77,14 @@ public final class AutoRecipe {
                         : cell(configs[i], few, target.size(), s, pre);
                 double sec = (System.nanoTime() - t) / 1e9;
                 try {
-                    acc[i][s] = Evaluation.run(r.learner.model(), target, r.evalPreset, targetTest, 250, 1, x -> { })
+                    acc[i][k] = Evaluation.run(r.learner.model(), target, r.evalPreset, targetTest, 250, 1, x -> { })
                             .metrics().accuracy();
                 } catch (dev.graft.GraftException e) { // NaN scores: diverged, counted as chance level
-                    acc[i][s] = 1.0 / target.size();
+                    acc[i][k] = 1.0 / target.size();
                 }
                 secs[i] += sec / seeds;
                 System.out.printf(Locale.ROOT, "%s/%d seed %d %-44s acc %.4f train %.1f s %s%n", a[0], shots, s,
-                        configs[i], acc[i][s], sec, r.note);
+                        configs[i], acc[i][k], sec, r.note);
                 r.learner.model().close();
             }
         }
@@ -243,7 +248,7 @@ public final class AutoRecipe {
      * TARGET --weights SOURCE_RUN --strategy finetune} resolves it (a run's weights at 32 px, native size 28),
      * with its LR finder on batches of max(B, 16); final-step weights (no validation split).
      * {@code graft_minF}: the same sweep, but the rate is the sweep's minimum / F within [1e-3, 0.1] (a candidate rule;
-     * {@code graft_min2} is the shipped one). {@code graft_scratch[_minF]}: the automatic recipe without weights; {@code _bsN}: with batch N.
+     * {@code graft_min2} is the shipped one). {@code graft_scratch[_minF]}: the automatic recipe without weights; {@code _bsN}: with batch N; {@code _epN}: N epochs; {@code _fsX}: a finder of X x the run's images.
      */
     static Run graft(String name, Dataset few, int classes, long seed, Map<String, TensorData> pre) {
         boolean scratch = name.contains("_scratch");
@@ -253,6 +258,8 @@ public final class AutoRecipe {
                 .strategy(scratch ? Strategy.SCRATCH : Strategy.FINETUNE).seed(seed).workers(1).valSplit(0.0);
         int bs = name.indexOf("_bs");
         if (bs >= 0) given.batchSize(Integer.parseInt(name.substring(bs + 3).split("_")[0]));
+        int ep = name.indexOf("_ep");
+        if (ep >= 0) given.epochs(Integer.parseInt(name.substring(ep + 3).split("_")[0]));
         Recipe r = dev.graft.train.AutoRecipe.resolve(given, facts);
         Preset pr = r.fullImageEval() ? preset32 : preset37;
         Learner l = Learner.create("resnet18", classes, seed);
@@ -260,7 +267,11 @@ public final class AutoRecipe {
         Loader sweep = Loader.builder(few).transform(pr.trainTransform(r.augment()))
                 .batchSize(dev.graft.train.AutoRecipe.finderBatch(r)).forTraining()
                 .seed(seed + 1).workers(1).normalize(pr.normalizer()).build();
-        var found = dev.graft.train.AutoRecipe.findLr(l.model(), l.spec(), r, few.size(), e -> LoaderData.batches(sweep, e));
+        // _fsX: the finder's budget as a share X of the run's images instead of FINDER_SHARE
+        int fs = name.indexOf("_fs");
+        int budget = fs < 0 ? few.size() : (int) Math.round(few.size()
+                * Double.parseDouble(name.substring(fs + 3).split("_")[0]) / dev.graft.train.AutoRecipe.FINDER_SHARE);
+        var found = dev.graft.train.AutoRecipe.findLr(l.model(), l.spec(), r, budget, e -> LoaderData.batches(sweep, e));
         sweep.close();
         int min = name.indexOf("_min");
         double lr = min >= 0 ? Math.min(0.1, Math.max(1e-3, found.curve().minimumLr()
