@@ -98,6 +98,7 @@ public final class FeatureRun {
                         + features.dim() + ": they were computed by another model.");
             }
             if (!recipe.head().isLinear()) Heads.set(model, recipe.head().build(model.numFeatures(), classes.size()));
+            run.replaceEarlierRun();
             Files.createDirectories(dir.resolve(TrainingRun.CHECKPOINTS));
             log.accept("run directory: " + dir);
             Map<String, int[]> counts = new LinkedHashMap<>();

@@ -93,6 +93,7 @@ public final class TrainingRun {
     private volatile Learner learner;
     private volatile boolean interrupted;
     private boolean overwrite, keepCheckpoints, createdHere;
+    private List<Path> earlierRun = List.of();
     private String command = "graft train";
 
     public TrainingRun(Recipe recipe, Path dir, Consumer<String> log) {
@@ -160,15 +161,16 @@ public final class TrainingRun {
     public Outcome run() { return asNewRun(() -> execute(false)); }
 
     /**
-     * Runs {@code work} as a new run, under the lock in a directory cleared for it; when it
-     * fails before the first checkpoint and the directory did not exist before (or {@link #createdHere}),
-     * the directory is removed, lock file included, while the lock is still held.
+     * Runs {@code work} as a new run, under the lock in a directory that may take it; {@code work}
+     * calls {@link #replaceEarlierRun} once its input is checked. When it fails before the first
+     * checkpoint and the directory did not exist before (or {@link #createdHere}), the directory
+     * is removed, lock file included, while the lock is still held.
      */
     <T> T asNewRun(java.util.function.Supplier<T> work) {
         boolean ours = createdHere || !Files.exists(dir);
         try (RunLock lock = lock()) {
             try {
-                clearForNewRun();
+                checkForNewRun();
                 return work.get();
             } catch (RuntimeException | Error e) {
                 if (ours && !Files.exists(dir.resolve(CHECKPOINTS).resolve(Checkpoint.LAST))) discard();
@@ -205,7 +207,7 @@ public final class TrainingRun {
                 log.accept("note: " + dir + " stopped before its first checkpoint; starting it again from epoch 1"
                         + " with its recipe.");
                 overwrite = true;
-                clearForNewRun();
+                checkForNewRun();
                 return execute(false);
             }
             Checkpoint.Header header = Checkpoint.header(last);
@@ -269,8 +271,11 @@ public final class TrainingRun {
         return lock;
     }
 
-    /** Refuses a directory holding a run (unless overwriting: then removes that run's files) or other files. */
-    void clearForNewRun() {
+    /**
+     * Refuses a directory holding a run (unless overwriting) or other files; the earlier run's
+     * files are removed only by {@link #replaceEarlierRun}, so bad input to the new run loses nothing.
+     */
+    void checkForNewRun() {
         List<Path> ours = new ArrayList<>(), others = new ArrayList<>();
         try (var s = Files.list(dir)) {
             s.forEach(p -> {
@@ -289,7 +294,14 @@ public final class TrainingRun {
         if (!overwrite) {
             throw new Occupied(dir + " already holds a run; it is replaced only when overwriting is asked for.");
         }
-        for (Path p : ours) deleteTree(p);
+        earlierRun = ours;
+    }
+
+    /** Removes the earlier run {@link #checkForNewRun} found, once the new run's data, weights and recipe are checked. */
+    void replaceEarlierRun() {
+        if (earlierRun.isEmpty()) return;
+        for (Path p : earlierRun) deleteTree(p);
+        earlierRun = List.of();
         log.accept("removed the earlier run in " + dir);
     }
 
@@ -386,6 +398,7 @@ public final class TrainingRun {
         Preset preset = p.preset();
         MemoryCheck.require(recipe, model); // before any batch is read: refuse in seconds what cannot fit
         if (recipe.strategy() == Strategy.PARTIAL) spec.group(recipe.unfreezeFrom()); // before the LR finder
+        replaceEarlierRun(); // every check of the input has passed
 
         try {
             Files.createDirectories(dir.resolve(CHECKPOINTS));
