@@ -68,10 +68,21 @@ public final class TrainingRun {
     public record Outcome(Path dir, Fit.Result fit, List<EpochRecord> epochs, double valAccuracy, double valLoss,
                           int bestEpoch, double trainSeconds, double imagesPerSecond, long parameters,
                           long trainableParameters) {
+        /** The outcome of {@code result}, its epochs' records and {@code seconds} of training of {@code model}. */
+        static Outcome of(Path dir, Fit.Result result, List<EpochRecord> epochs, double seconds,
+                          dev.graft.models.ImageModel model) {
+            EpochRecord best = epochs.stream().filter(e -> e.epoch() == result.bestEpoch()).findFirst()
+                    .orElse(epochs.isEmpty() ? null : epochs.get(epochs.size() - 1));
+            return new Outcome(dir, result, List.copyOf(epochs), best == null ? Double.NaN : best.valAcc(),
+                    best == null ? Double.NaN : best.valLoss(), result.bestEpoch(), seconds,
+                    epochs.stream().mapToDouble(EpochRecord::imagesPerSecond).average().orElse(0),
+                    model.parameterCount(), model.trainableParameterCount());
+        }
+
         public Map<String, Object> toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("run", dir.toString());
-            m.put("status", fit.status().name().toLowerCase(Locale.ROOT));
+            m.put("status", status());
             m.put("val_accuracy", valAccuracy);
             m.put("val_loss", valLoss);
             m.put("best_epoch", bestEpoch);
@@ -82,6 +93,28 @@ public final class TrainingRun {
             m.put("trainable_parameters", trainableParameters);
             return m;
         }
+
+        /**
+         * How the run ended, as run.json's {@code results}, from what it measured while training:
+         * the best epoch's validation accuracy is the one {@code graft train} prints; a value
+         * not measured (no validation, no epoch finished) is null.
+         */
+        public Map<String, Object> results(int plannedEpochs) {
+            EpochRecord last = epochs.isEmpty() ? null : epochs.get(epochs.size() - 1);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("status", status());
+            m.put("message", fit.message());
+            m.put("epochs_finished", epochs.size());
+            m.put("epochs_planned", plannedEpochs);
+            m.put("best_epoch", bestEpoch);
+            m.put("best_val_accuracy", valAccuracy);
+            m.put("best_val_loss", valLoss);
+            m.put("final_train_loss", last == null ? Double.NaN : last.trainLoss());
+            m.put("final_train_accuracy", last == null ? Double.NaN : last.trainAcc());
+            return m;
+        }
+
+        private String status() { return fit.status().name().toLowerCase(Locale.ROOT); }
     }
 
     private volatile Recipe recipe;
@@ -458,12 +491,17 @@ public final class TrainingRun {
         if (interrupted) throw new GraftException("interrupted before training started.");
 
         long t0 = System.nanoTime();
-        Fit.Result result;
         try (train; val) {
-            result = learner.fit(new LoaderData(train, val));
-            if (Fit.nothingToSave(result)) throw new GraftException(result.message()); // no NaN model is written
-            double seconds = (System.nanoTime() - t0) / 1e9;
+            Fit.Result result = learner.fit(new LoaderData(train, val));
+            // a resumed run's time is its epochs' (metrics.csv), not this process's
+            double seconds = resuming ? epochs.stream().mapToDouble(EpochRecord::seconds).sum()
+                    : (System.nanoTime() - t0) / 1e9;
+            Outcome outcome = Outcome.of(dir, result, epochs, seconds, model);
             writeSkipped(skipped);
+            if (Fit.nothingToSave(result)) { // no NaN model is written
+                writeResults(outcome, data, skipped);
+                throw new GraftException(result.message());
+            }
             if (!epochs.isEmpty() && bestWeightsLoaded(result, model)) {
                 SavedModel saved = SavedModel.write(dir, model, spec.name(), classes, preset, head, loaded.source());
                 var metrics = RunReport.write(dir, recipe, saved, model, data, val, train, epochs, result.bestEpoch(), skipped,
@@ -472,13 +510,8 @@ public final class TrainingRun {
                 MetricsWarnings.afterTraining(metrics, data.train().classCounts()).forEach(w -> log.accept("warning: " + w));
                 if (!keepCheckpoints) deleteTree(dir.resolve(CHECKPOINTS).resolve(Checkpoint.BEST));
             }
-            EpochRecord best = epochs.stream().filter(e -> e.epoch() == result.bestEpoch()).findFirst()
-                    .orElse(epochs.isEmpty() ? null : epochs.get(epochs.size() - 1));
-            double trainSeconds = epochs.stream().mapToDouble(EpochRecord::seconds).sum();
-            double ips = epochs.stream().mapToDouble(EpochRecord::imagesPerSecond).average().orElse(0);
-            return new Outcome(dir, result, List.copyOf(epochs), best == null ? Double.NaN : best.valAcc(),
-                    best == null ? Double.NaN : best.valLoss(), result.bestEpoch(), resuming ? trainSeconds : seconds,
-                    ips, model.parameterCount(), model.trainableParameterCount());
+            writeResults(outcome, data, skipped);
+            return outcome;
         } finally {
             model.close();
         }
@@ -591,11 +624,33 @@ public final class TrainingRun {
 
     /** Rewrites run.json's recipe (e.g. more epochs), keeping everything else in it. */
     private void updateRunJson() {
+        editRunJson(o -> {
+            o.add("recipe", JsonParser.parseString(recipe.toJson()));
+            o.addProperty("keep_checkpoints", keepCheckpoints);
+        });
+    }
+
+    /**
+     * Adds how the run ended to run.json ({@code results}); with {@code data}, its image counts
+     * become the images the run could read, beside how many files it {@code skipped}.
+     */
+    void writeResults(Outcome outcome, DataSplits data, SkipList skipped) {
+        com.google.gson.Gson gson = JsonOutput.gson(false);
+        editRunJson(o -> {
+            if (data != null && o.has("data")) {
+                o.getAsJsonObject("data").add("counts", gson.toJsonTree(data.counts(skipped)));
+                o.getAsJsonObject("data").addProperty("skipped", skipped.size());
+            }
+            o.add("results", gson.toJsonTree(outcome.results(recipe.epochs())));
+        });
+    }
+
+    /** Rewrites run.json atomically with {@code change} applied, keeping everything else in it. */
+    private void editRunJson(Consumer<JsonObject> change) {
         Path f = dir.resolve(RUN_JSON);
         try {
             JsonObject o = JsonParser.parseString(Files.readString(f)).getAsJsonObject();
-            o.add("recipe", JsonParser.parseString(recipe.toJson()));
-            o.addProperty("keep_checkpoints", keepCheckpoints);
+            change.accept(o);
             AtomicFiles.write(f, JsonOutput.gson(true).toJson(o).getBytes(StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException e) {
             throw new GraftException("cannot update " + f + ": " + e.getMessage(), e);
