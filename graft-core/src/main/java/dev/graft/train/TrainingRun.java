@@ -39,10 +39,12 @@ import java.util.function.Consumer;
  * checkpoints, and writes {@code model.safetensors}, {@code model.json}, {@code run.json},
  * {@code metrics.csv}, {@code skipped.txt} and {@code report.html}. A run directory belongs to
  * one run: it is locked ({@link RunLock}) while a run writes there, a new run refuses a folder
- * holding another one unless told to {@link #overwrite}, and {@link #resume} refuses a
+ * holding another one unless told to {@link #overwrite} (and then removes it only once the new
+ * run's data, weights and recipe are checked), and {@link #resume} refuses a
  * checkpoint whose recipe differs from {@code run.json}. Every stop that is not a crash (the
  * end, early stopping, an interrupt after an epoch) leaves a usable run: the best model so
- * far, its report (marked when it stopped before its last epoch) and one checkpoint to
+ * far, its report (marked when it stopped before its last epoch), how it ended in run.json's
+ * {@code results}, and one checkpoint to
  * continue or extend it from ({@link #keepCheckpoints} keeps the best-epoch one as well).
  * A new run that fails before its first checkpoint in a directory made for it (by this run or
  * its caller, {@link #createdHere}) removes that directory again; an existing one is never removed.
