@@ -66,7 +66,7 @@ final class TrainCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--overwrite", description = "Replace the run already in --out (its model, checkpoints,"
-            + " report and evaluation).")
+            + " report and evaluation), once the new data, weights and options are checked.")
     boolean overwrite;
 
     @Option(names = "--keep-checkpoints", description = "Keep the best epoch's checkpoint as well as the last one"

@@ -51,11 +51,27 @@ public record DataSplits(Dataset train, Dataset val, Dataset test, List<String> 
      * indexed by label; ready for Gson.
      */
     public Map<String, int[]> counts() {
+        return counts(new SkipList(w -> { }));
+    }
+
+    /**
+     * {@link #counts()} without the files in {@code skipped}: the images a run could read. A
+     * loader finds an unreadable file only when it reads it, so after training these are
+     * exact for train and val, and the listed files for a test split training never reads.
+     */
+    public Map<String, int[]> counts(SkipList skipped) {
         Map<String, int[]> out = new LinkedHashMap<>();
-        out.put("train", train.classCounts());
-        out.put("val", val.classCounts());
-        if (test != null) out.put("test", test.classCounts());
+        out.put("train", readable(train, skipped));
+        out.put("val", readable(val, skipped));
+        if (test != null) out.put("test", readable(test, skipped));
         return out;
+    }
+
+    private static int[] readable(Dataset d, SkipList skipped) {
+        if (skipped.size() == 0) return d.classCounts();
+        int[] counts = new int[d.classes().size()];
+        for (int i = 0; i < d.size(); i++) if (!skipped.contains(d.source(i))) counts[d.label(i)]++;
+        return counts;
     }
 
     /** One line: sizes of each split and the training images per class. */

@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * What the run was trained on: class names, per split (in map order, e.g. "train", "val")
- * the number of images of each class (indexed like {@code classes}), and the files that
- * were skipped.
+ * the number of images of each class (indexed like {@code classes}; a training run counts the
+ * images it could read), and the files that were skipped.
  */
 public record DataSummary(List<String> classes, Map<String, int[]> countsPerSplit,
                           List<SkippedFile> skipped) {

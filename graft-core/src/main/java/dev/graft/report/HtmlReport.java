@@ -297,8 +297,8 @@ public final class HtmlReport {
             return sb.append("<p class=\"note\">No files were skipped.</p>\n").toString();
         }
         sb.append("<p class=\"note\">").append(skipped.size())
-          .append(skipped.size() == 1 ? " file was" : " files were")
-          .append(" left out.</p>\n<div class=\"scroll\"><table>\n<tr><th>File</th><th>Reason</th></tr>\n");
+          .append(skipped.size() == 1 ? " file could not be read and was" : " files could not be read and were")
+          .append(" left out of the counts above.</p>\n<div class=\"scroll\"><table>\n<tr><th>File</th><th>Reason</th></tr>\n");
         for (SkippedFile f : skipped.subList(0, Math.min(MAX_SKIPPED_SHOWN, skipped.size()))) {
             sb.append("<tr><td class=\"mono\">").append(esc(f.path())).append("</td><td>")
               .append(esc(f.reason())).append("</td></tr>\n");

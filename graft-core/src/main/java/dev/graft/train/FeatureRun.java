@@ -98,6 +98,7 @@ public final class FeatureRun {
                         + features.dim() + ": they were computed by another model.");
             }
             if (!recipe.head().isLinear()) Heads.set(model, recipe.head().build(model.numFeatures(), classes.size()));
+            run.replaceEarlierRun();
             Files.createDirectories(dir.resolve(TrainingRun.CHECKPOINTS));
             log.accept("run directory: " + dir);
             Map<String, int[]> counts = new LinkedHashMap<>();
@@ -165,12 +166,9 @@ public final class FeatureRun {
                 log.accept("note: could not remove the best-epoch checkpoint: " + e.getMessage());
             }
         }
-        EpochRecord best = epochs.stream().filter(e -> e.epoch() == result.bestEpoch()).findFirst()
-                .orElse(epochs.isEmpty() ? null : epochs.get(epochs.size() - 1));
-        return new TrainingRun.Outcome(dir, result, List.copyOf(epochs), best == null ? Double.NaN : best.valAcc(),
-                best == null ? Double.NaN : best.valLoss(), result.bestEpoch(), (System.nanoTime() - t0) / 1e9,
-                epochs.stream().mapToDouble(EpochRecord::imagesPerSecond).average().orElse(0),
-                model.parameterCount(), model.trainableParameterCount());
+        TrainingRun.Outcome outcome = TrainingRun.Outcome.of(dir, result, epochs, (System.nanoTime() - t0) / 1e9, model);
+        run.writeResults(outcome, null, null);
+        return outcome;
     }
 
     private static int[] rows(Dataset part) {

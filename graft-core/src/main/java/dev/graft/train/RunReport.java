@@ -85,7 +85,7 @@ final class RunReport {
                 .summary(RunSummary.ofEpoch(recipe.arch(), saved.sourceWeights(), recipe.strategy().toString(), epochs, bestEpoch))
                 .recipe(recipeTable)
                 .lrFinder(lrFinderPng, lrFinderCaption)
-                .data(new DataSummary(data.classes(), data.counts(), skippedFiles))
+                .data(new DataSummary(data.classes(), data.counts(skipped), skippedFiles))
                 .epochs(epochs)
                 .metrics(metrics)
                 .confusionMatrix(data.classes(), metrics.confusionMatrix())

@@ -39,10 +39,12 @@ import java.util.function.Consumer;
  * checkpoints, and writes {@code model.safetensors}, {@code model.json}, {@code run.json},
  * {@code metrics.csv}, {@code skipped.txt} and {@code report.html}. A run directory belongs to
  * one run: it is locked ({@link RunLock}) while a run writes there, a new run refuses a folder
- * holding another one unless told to {@link #overwrite}, and {@link #resume} refuses a
+ * holding another one unless told to {@link #overwrite} (and then removes it only once the new
+ * run's data, weights and recipe are checked), and {@link #resume} refuses a
  * checkpoint whose recipe differs from {@code run.json}. Every stop that is not a crash (the
  * end, early stopping, an interrupt after an epoch) leaves a usable run: the best model so
- * far, its report (marked when it stopped before its last epoch) and one checkpoint to
+ * far, its report (marked when it stopped before its last epoch), how it ended in run.json's
+ * {@code results}, and one checkpoint to
  * continue or extend it from ({@link #keepCheckpoints} keeps the best-epoch one as well).
  * A new run that fails before its first checkpoint in a directory made for it (by this run or
  * its caller, {@link #createdHere}) removes that directory again; an existing one is never removed.
@@ -68,10 +70,21 @@ public final class TrainingRun {
     public record Outcome(Path dir, Fit.Result fit, List<EpochRecord> epochs, double valAccuracy, double valLoss,
                           int bestEpoch, double trainSeconds, double imagesPerSecond, long parameters,
                           long trainableParameters) {
+        /** The outcome of {@code result}, its epochs' records and {@code seconds} of training of {@code model}. */
+        static Outcome of(Path dir, Fit.Result result, List<EpochRecord> epochs, double seconds,
+                          dev.graft.models.ImageModel model) {
+            EpochRecord best = epochs.stream().filter(e -> e.epoch() == result.bestEpoch()).findFirst()
+                    .orElse(epochs.isEmpty() ? null : epochs.get(epochs.size() - 1));
+            return new Outcome(dir, result, List.copyOf(epochs), best == null ? Double.NaN : best.valAcc(),
+                    best == null ? Double.NaN : best.valLoss(), result.bestEpoch(), seconds,
+                    epochs.stream().mapToDouble(EpochRecord::imagesPerSecond).average().orElse(0),
+                    model.parameterCount(), model.trainableParameterCount());
+        }
+
         public Map<String, Object> toJson() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("run", dir.toString());
-            m.put("status", fit.status().name().toLowerCase(Locale.ROOT));
+            m.put("status", status());
             m.put("val_accuracy", valAccuracy);
             m.put("val_loss", valLoss);
             m.put("best_epoch", bestEpoch);
@@ -82,6 +95,28 @@ public final class TrainingRun {
             m.put("trainable_parameters", trainableParameters);
             return m;
         }
+
+        /**
+         * How the run ended, as run.json's {@code results}, from what it measured while training:
+         * the best epoch's validation accuracy is the one {@code graft train} prints; a value
+         * not measured (no validation, no epoch finished) is null.
+         */
+        public Map<String, Object> results(int plannedEpochs) {
+            EpochRecord last = epochs.isEmpty() ? null : epochs.get(epochs.size() - 1);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("status", status());
+            m.put("message", fit.message());
+            m.put("epochs_finished", epochs.size());
+            m.put("epochs_planned", plannedEpochs);
+            m.put("best_epoch", bestEpoch);
+            m.put("best_val_accuracy", valAccuracy);
+            m.put("best_val_loss", valLoss);
+            m.put("final_train_loss", last == null ? Double.NaN : last.trainLoss());
+            m.put("final_train_accuracy", last == null ? Double.NaN : last.trainAcc());
+            return m;
+        }
+
+        private String status() { return fit.status().name().toLowerCase(Locale.ROOT); }
     }
 
     private volatile Recipe recipe;
@@ -93,6 +128,7 @@ public final class TrainingRun {
     private volatile Learner learner;
     private volatile boolean interrupted;
     private boolean overwrite, keepCheckpoints, createdHere;
+    private List<Path> earlierRun = List.of();
     private String command = "graft train";
 
     public TrainingRun(Recipe recipe, Path dir, Consumer<String> log) {
@@ -160,15 +196,16 @@ public final class TrainingRun {
     public Outcome run() { return asNewRun(() -> execute(false)); }
 
     /**
-     * Runs {@code work} as a new run, under the lock in a directory cleared for it; when it
-     * fails before the first checkpoint and the directory did not exist before (or {@link #createdHere}),
-     * the directory is removed, lock file included, while the lock is still held.
+     * Runs {@code work} as a new run, under the lock in a directory that may take it; {@code work}
+     * calls {@link #replaceEarlierRun} once its input is checked. When it fails before the first
+     * checkpoint and the directory did not exist before (or {@link #createdHere}), the directory
+     * is removed, lock file included, while the lock is still held.
      */
     <T> T asNewRun(java.util.function.Supplier<T> work) {
         boolean ours = createdHere || !Files.exists(dir);
         try (RunLock lock = lock()) {
             try {
-                clearForNewRun();
+                checkForNewRun();
                 return work.get();
             } catch (RuntimeException | Error e) {
                 if (ours && !Files.exists(dir.resolve(CHECKPOINTS).resolve(Checkpoint.LAST))) discard();
@@ -205,7 +242,7 @@ public final class TrainingRun {
                 log.accept("note: " + dir + " stopped before its first checkpoint; starting it again from epoch 1"
                         + " with its recipe.");
                 overwrite = true;
-                clearForNewRun();
+                checkForNewRun();
                 return execute(false);
             }
             Checkpoint.Header header = Checkpoint.header(last);
@@ -269,8 +306,11 @@ public final class TrainingRun {
         return lock;
     }
 
-    /** Refuses a directory holding a run (unless overwriting: then removes that run's files) or other files. */
-    void clearForNewRun() {
+    /**
+     * Refuses a directory holding a run (unless overwriting) or other files; the earlier run's
+     * files are removed only by {@link #replaceEarlierRun}, so bad input to the new run loses nothing.
+     */
+    void checkForNewRun() {
         List<Path> ours = new ArrayList<>(), others = new ArrayList<>();
         try (var s = Files.list(dir)) {
             s.forEach(p -> {
@@ -289,7 +329,14 @@ public final class TrainingRun {
         if (!overwrite) {
             throw new Occupied(dir + " already holds a run; it is replaced only when overwriting is asked for.");
         }
-        for (Path p : ours) deleteTree(p);
+        earlierRun = ours;
+    }
+
+    /** Removes the earlier run {@link #checkForNewRun} found, once the new run's data, weights and recipe are checked. */
+    void replaceEarlierRun() {
+        if (earlierRun.isEmpty()) return;
+        for (Path p : earlierRun) deleteTree(p);
+        earlierRun = List.of();
         log.accept("removed the earlier run in " + dir);
     }
 
@@ -386,6 +433,7 @@ public final class TrainingRun {
         Preset preset = p.preset();
         MemoryCheck.require(recipe, model); // before any batch is read: refuse in seconds what cannot fit
         if (recipe.strategy() == Strategy.PARTIAL) spec.group(recipe.unfreezeFrom()); // before the LR finder
+        replaceEarlierRun(); // every check of the input has passed
 
         try {
             Files.createDirectories(dir.resolve(CHECKPOINTS));
@@ -445,12 +493,17 @@ public final class TrainingRun {
         if (interrupted) throw new GraftException("interrupted before training started.");
 
         long t0 = System.nanoTime();
-        Fit.Result result;
         try (train; val) {
-            result = learner.fit(new LoaderData(train, val));
-            if (Fit.nothingToSave(result)) throw new GraftException(result.message()); // no NaN model is written
-            double seconds = (System.nanoTime() - t0) / 1e9;
+            Fit.Result result = learner.fit(new LoaderData(train, val));
+            // a resumed run's time is its epochs' (metrics.csv), not this process's
+            double seconds = resuming ? epochs.stream().mapToDouble(EpochRecord::seconds).sum()
+                    : (System.nanoTime() - t0) / 1e9;
+            Outcome outcome = Outcome.of(dir, result, epochs, seconds, model);
             writeSkipped(skipped);
+            if (Fit.nothingToSave(result)) { // no NaN model is written
+                writeResults(outcome, data, skipped);
+                throw new GraftException(result.message());
+            }
             if (!epochs.isEmpty() && bestWeightsLoaded(result, model)) {
                 SavedModel saved = SavedModel.write(dir, model, spec.name(), classes, preset, head, loaded.source());
                 var metrics = RunReport.write(dir, recipe, saved, model, data, val, train, epochs, result.bestEpoch(), skipped,
@@ -459,13 +512,8 @@ public final class TrainingRun {
                 MetricsWarnings.afterTraining(metrics, data.train().classCounts()).forEach(w -> log.accept("warning: " + w));
                 if (!keepCheckpoints) deleteTree(dir.resolve(CHECKPOINTS).resolve(Checkpoint.BEST));
             }
-            EpochRecord best = epochs.stream().filter(e -> e.epoch() == result.bestEpoch()).findFirst()
-                    .orElse(epochs.isEmpty() ? null : epochs.get(epochs.size() - 1));
-            double trainSeconds = epochs.stream().mapToDouble(EpochRecord::seconds).sum();
-            double ips = epochs.stream().mapToDouble(EpochRecord::imagesPerSecond).average().orElse(0);
-            return new Outcome(dir, result, List.copyOf(epochs), best == null ? Double.NaN : best.valAcc(),
-                    best == null ? Double.NaN : best.valLoss(), result.bestEpoch(), resuming ? trainSeconds : seconds,
-                    ips, model.parameterCount(), model.trainableParameterCount());
+            writeResults(outcome, data, skipped);
+            return outcome;
         } finally {
             model.close();
         }
@@ -578,11 +626,33 @@ public final class TrainingRun {
 
     /** Rewrites run.json's recipe (e.g. more epochs), keeping everything else in it. */
     private void updateRunJson() {
+        editRunJson(o -> {
+            o.add("recipe", JsonParser.parseString(recipe.toJson()));
+            o.addProperty("keep_checkpoints", keepCheckpoints);
+        });
+    }
+
+    /**
+     * Adds how the run ended to run.json ({@code results}); with {@code data}, its image counts
+     * become the images the run could read, beside how many files it {@code skipped}.
+     */
+    void writeResults(Outcome outcome, DataSplits data, SkipList skipped) {
+        com.google.gson.Gson gson = JsonOutput.gson(false);
+        editRunJson(o -> {
+            if (data != null && o.has("data")) {
+                o.getAsJsonObject("data").add("counts", gson.toJsonTree(data.counts(skipped)));
+                o.getAsJsonObject("data").addProperty("skipped", skipped.size());
+            }
+            o.add("results", gson.toJsonTree(outcome.results(recipe.epochs())));
+        });
+    }
+
+    /** Rewrites run.json atomically with {@code change} applied, keeping everything else in it. */
+    private void editRunJson(Consumer<JsonObject> change) {
         Path f = dir.resolve(RUN_JSON);
         try {
             JsonObject o = JsonParser.parseString(Files.readString(f)).getAsJsonObject();
-            o.add("recipe", JsonParser.parseString(recipe.toJson()));
-            o.addProperty("keep_checkpoints", keepCheckpoints);
+            change.accept(o);
             AtomicFiles.write(f, JsonOutput.gson(true).toJson(o).getBytes(StandardCharsets.UTF_8));
         } catch (IOException | RuntimeException e) {
             throw new GraftException("cannot update " + f + ": " + e.getMessage(), e);

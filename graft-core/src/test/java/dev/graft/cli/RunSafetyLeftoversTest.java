@@ -1,5 +1,6 @@
 package dev.graft.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -33,6 +34,10 @@ class RunSafetyLeftoversTest {
     static void setUp() throws IOException {
         data = TestImages.classFolders(tmp.resolve("data"), 17, 4, "ant", "bee");
         Files.writeString(tmp.resolve("notes.txt"), "not a folder of images");
+        Files.createDirectories(tmp.resolve("empty"));
+        CliConventionsTest.Out r = CliConventionsTest.exec(args(List.of("train", "DATA", "--weights", "none", "--image-size",
+                "32", "--epochs", "1", "--batch-size", "2", "--lr", "0.01"), tmp.resolve("runs").resolve("earlier")));
+        assertEquals(0, r.code(), r.all());
     }
 
     static Stream<Arguments> failures() {
@@ -40,6 +45,7 @@ class RunSafetyLeftoversTest {
         return Stream.of(
                 Arguments.of("missing-data", List.of("train", "MISSING", "--weights", "none")),
                 Arguments.of("file-as-data", List.of("train", "FILE", "--weights", "none")),
+                Arguments.of("empty-data", List.of("train", "EMPTY", "--weights", "none")),
                 Arguments.of("unknown-class", List.of("train", d, "--weights", "none", "--classes", "ant,nope")),
                 Arguments.of("missing-weights", List.of("train", d, "--weights", "/nonexistent.pth")),
                 Arguments.of("unknown-group", List.of("train", d, "--weights", "none", "--image-size", "32",
@@ -53,6 +59,7 @@ class RunSafetyLeftoversTest {
                 case "DATA" -> data.toString();
                 case "MISSING" -> tmp.resolve("no-such-folder").toString();
                 case "FILE" -> tmp.resolve("notes.txt").toString();
+                case "EMPTY" -> tmp.resolve("empty").toString();
                 default -> s;
             });
         }
@@ -85,6 +92,28 @@ class RunSafetyLeftoversTest {
         }
     }
 
+    /** Bad input to --overwrite is refused before anything of the earlier run is removed. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("failures")
+    void anOverwriteWithBadInputKeepsTheEarlierRun(String name, List<String> given) throws IOException {
+        Path earlier = copy(tmp.resolve("runs").resolve("earlier"), tmp.resolve("runs").resolve("overwrite-" + name));
+        List<String> files = List.of("model.safetensors", "run.json", "metrics.csv");
+        List<byte[]> before = new ArrayList<>();
+        for (String f : files) before.add(Files.readAllBytes(earlier.resolve(f)));
+        List<String> a = new ArrayList<>(List.of(args(given, earlier)));
+        a.add("--overwrite");
+        CliConventionsTest.Out r = CliConventionsTest.exec(a.toArray(String[]::new));
+        assertNotEquals(0, r.code(), r.all());
+        List<String> err = r.err().strip().lines().toList();
+        String last = err.get(err.size() - 1);
+        assertTrue(last.endsWith(".") && !last.contains("Exception"), r.all());
+        assertFalse(r.all().contains("removed the earlier run"), r.all());
+        for (int i = 0; i < files.size(); i++) {
+            assertTrue(Files.exists(earlier.resolve(files.get(i))), files.get(i) + " was removed by: " + r.all());
+            assertArrayEquals(before.get(i), Files.readAllBytes(earlier.resolve(files.get(i))), files.get(i));
+        }
+    }
+
     @Test
     void aFolderThatExistedBeforeIsKept() throws IOException {
         Path mine = Files.createDirectories(tmp.resolve("my-empty-folder"));
@@ -105,6 +134,13 @@ class RunSafetyLeftoversTest {
         CliConventionsTest.Out resumed = CliConventionsTest.exec("train", "--resume", run.toString(), "--epochs", "2");
         assertNotEquals(0, resumed.code(), resumed.all());
         assertEquals(before, list(run), resumed.all());
+    }
+
+    private static Path copy(Path from, Path to) throws IOException {
+        try (var walk = Files.walk(from)) {
+            for (Path p : walk.toList()) Files.copy(p, to.resolve(from.relativize(p).toString()));
+        }
+        return to;
     }
 
     private static List<String> list(Path dir) throws IOException {

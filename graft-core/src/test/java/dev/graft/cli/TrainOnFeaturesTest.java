@@ -113,6 +113,7 @@ class TrainOnFeaturesTest {
         double valAcc = dev.graft.report.MetricsCsv.read(run.resolve("metrics.csv")).get(2).valAcc();
         assertEquals(1.0, valAcc, 1e-9, r.err() + Files.readString(run.resolve("metrics.csv")));
         assertTrue(Files.readString(run.resolve("run.json")).contains("\"val\": [\n"), "counts per split in run.json");
+        assertTrue(Files.readString(run.resolve("run.json")).contains("\"epochs_finished\": 3,"), "results in run.json");
         try (var files = Files.list(run.resolve("checkpoints"))) {
             assertEquals(List.of("last.safetensors"), files.map(p -> p.getFileName().toString()).toList(), "one checkpoint kept");
         }

@@ -125,6 +125,11 @@ class EpochNumberingTest {
         assertEquals(List.of(1, 2), first.ends);
         List<EpochRecord> written = new ArrayList<>(MetricsCsv.read(run.resolve(TrainingRun.METRICS)));
         assertEquals(List.of(1, 2), written.stream().map(EpochRecord::epoch).toList());
+        var results = com.google.gson.JsonParser.parseString(java.nio.file.Files.readString(run.resolve(TrainingRun.RUN_JSON)))
+                .getAsJsonObject().getAsJsonObject("results");
+        assertEquals("interrupted", results.get("status").getAsString(), "run.json's results: " + results);
+        assertEquals(2, results.get("epochs_finished").getAsInt());
+        assertEquals(3, results.get("epochs_planned").getAsInt());
         // as if killed after epoch 3's metrics row but before its checkpoint: the resume redoes epoch 3
         EpochRecord two = written.get(1);
         written.add(new EpochRecord(3, two.trainLoss(), two.trainAcc(), 99, two.valAcc(), two.lr(), two.seconds(),
