@@ -70,7 +70,7 @@ final class RecipeOptions {
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs (auto: 30 up to 1000 images, fewer above; tutorial: 10).")
     Integer epochs;
 
-    @Option(names = "--batch-size", paramLabel = "N", description = "Batch size (auto: images/5 within 8..32; tutorial: 16).")
+    @Option(names = "--batch-size", paramLabel = "N", description = "Batch size (auto: images/5 within 8..16 below 1000 images, else 32; tutorial: 16).")
     Integer batchSize;
 
     @Option(names = "--image-size", paramLabel = "N",

@@ -32,7 +32,9 @@ class AutoRecipeTest {
     void rule2BatchAdaptsToTinySets() {
         assertEquals(8, auto(given(), facts(25, 28, Source.PRESET, 224)).batchSize());
         assertEquals(10, auto(given(), facts(50, 28, Source.PRESET, 224)).batchSize());
-        assertEquals(32, auto(given(), facts(160, 28, Source.PRESET, 224)).batchSize());
+        assertEquals(16, auto(given(), facts(160, 28, Source.PRESET, 224)).batchSize());
+        assertEquals(16, auto(given(), facts(999, 28, Source.PRESET, 224)).batchSize(), "small sets: at most 16");
+        assertEquals(32, auto(given(), facts(1000, 28, Source.PRESET, 224)).batchSize());
         assertEquals(32, auto(given(), facts(60000, 28, Source.PRESET, 224)).batchSize());
     }
 
@@ -78,7 +80,9 @@ class AutoRecipeTest {
         Recipe tiny = auto(given(), facts(10, 28, Source.PRESET, 224));
         assertEquals(AutoRecipe.FINDER_MIN_STEPS, AutoRecipe.finderSteps(tiny, 10), "10 images: the shortest sweep");
         Recipe fewShot = auto(given(), facts(25, 28, Source.PRESET, 224));
-        assertEquals(38, AutoRecipe.finderSteps(fewShot, 25), "25 images at batch 8: 0.4 x 750 / 8 steps");
+        assertEquals(AutoRecipe.FINDER_MIN_STEPS, AutoRecipe.finderSteps(fewShot, 25), "25 images at batch 8: 0.2 x 750 / 8 is below the shortest sweep");
+        Recipe tenShot = auto(given(), facts(50, 28, Source.PRESET, 224));
+        assertEquals(30, AutoRecipe.finderSteps(tenShot, 50), "50 images at batch 10: 0.2 x 1500 / 10 steps");
         Recipe large = auto(given(), facts(1000, 28, Source.PRESET, 224));
         assertEquals(AutoRecipe.FINDER_MAX_STEPS, AutoRecipe.finderSteps(large, 1000), "1000 images: the full sweep");
     }
@@ -101,7 +105,8 @@ class AutoRecipeTest {
     @Test
     void rule8BatchNormByStrategyAndBatch() {
         assertEquals(BnPolicy.EVAL, auto(given(), facts(50, 28, Source.PRESET, 224)).bn());
-        assertEquals(BnPolicy.EVAL, auto(given(), facts(500, 28, Source.PRESET, 224)).bn(), "batch 32 but few images");
+        assertEquals(BnPolicy.EVAL, auto(given(), facts(500, 28, Source.PRESET, 224)).bn());
+        assertEquals(BnPolicy.EVAL, auto(given().batchSize(32), facts(500, 28, Source.PRESET, 224)).bn(), "batch 32 but few images");
         assertEquals(BnPolicy.TRAIN, auto(given(), facts(5000, 28, Source.PRESET, 224)).bn());
         assertEquals(BnPolicy.EVAL, auto(given().batchSize(16), facts(5000, 28, Source.PRESET, 224)).bn(),
                 "a given small batch");
