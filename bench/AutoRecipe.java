@@ -306,7 +306,7 @@ public final class AutoRecipe {
     }
 
     static LoaderData data(Dataset d, Preset pr, Augment aug, int batch, long seed) {
-        Loader tl = Loader.builder(d).transform(pr.trainTransform(aug)).batchSize(batch).shuffle(true).seed(seed)
+        Loader tl = Loader.builder(d).transform(pr.trainTransform(aug)).batchSize(batch).forTraining().seed(seed)
                 .workers(1).normalize(pr.normalizer()).build();
         return new LoaderData(tl, null);
     }
