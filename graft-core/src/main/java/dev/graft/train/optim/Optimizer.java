@@ -52,14 +52,19 @@ public abstract class Optimizer {
     public void step() {
         try (NDManager scope = Engine.newScope()) {
             for (ParamGroup g : groups) {
+                List<String> names = new ArrayList<>();
+                List<NDArray> params = new ArrayList<>(), grads = new ArrayList<>();
                 for (var e : g.params().entrySet()) {
                     Parameter p = e.getValue();
                     if (!p.trainable()) continue;
                     NDArray grad = p.gradient();
                     if (grad == null) continue;
                     grad.attach(scope);
-                    update(g, e.getKey(), view(p.array(), scope), grad, scope);
+                    names.add(e.getKey());
+                    params.add(view(p.array(), scope));
+                    grads.add(grad);
                 }
+                if (!names.isEmpty()) update(g, names, params, grads, scope);
             }
         }
     }
@@ -70,32 +75,37 @@ public abstract class Optimizer {
     }
 
     /**
-     * Applies the update rule to one parameter. {@code param} is a view sharing the
-     * parameter's storage (update it in place); {@code grad} and any temporary belong to
-     * {@code scope}.
+     * Applies the update rule to the parameters of one group that have a gradient, in the
+     * group's order. {@code params} are views sharing the parameters' storage (update them in
+     * place); {@code grads} and any temporary belong to {@code scope}.
      */
-    protected abstract void update(ParamGroup group, String name, NDArray param, NDArray grad, NDManager scope);
+    protected abstract void update(ParamGroup group, List<String> names, List<NDArray> params, List<NDArray> grads,
+                                   NDManager scope);
 
     /** Increments and returns the parameter's step count. */
     protected long nextStep(String name) { return steps.merge(name, 1L, Long::sum); }
 
-    /** A state array of the parameter viewed in {@code scope}, or null when not created yet. */
-    protected NDArray state(String name, String key, NDManager scope) {
-        NDArray a = state.getOrDefault(name, Map.of()).get(key);
-        return a == null ? null : view(a, scope);
+    /** The parameter's state array (the optimizer's own; update it in place), or null when not created yet. */
+    protected NDArray state(String name, String key) {
+        return state.getOrDefault(name, Map.of()).get(key);
     }
 
-    /** Stores a copy of {@code value} as state and returns a view of it in {@code scope}. */
-    protected NDArray initState(String name, String key, NDArray value, NDManager scope) {
-        NDArray copy = value.duplicate();
-        copy.attach(Engine.root());
-        NDArray old = state.computeIfAbsent(name, k -> new HashMap<>()).put(key, copy);
-        if (old != null) old.close();
-        return view(copy, scope);
+    /** Keeps {@code value} as the parameter's state from now on (the optimizer takes it over). */
+    protected void putState(String name, String key, NDArray value) {
+        value.attach(Engine.root());
+        NDArray old = state.computeIfAbsent(name, k -> new HashMap<>()).put(key, value);
+        if (old != null && old != value) old.close();
+    }
+
+    /** The parameter's state array, created as zeros shaped like {@code like} when missing. */
+    protected NDArray zerosState(String name, String key, NDArray like) {
+        NDArray a = state(name, key);
+        if (a == null) putState(name, key, a = like.zerosLike());
+        return a;
     }
 
     /** A handle on the same storage that belongs to {@code scope} and records no gradient. */
-    protected static NDArray view(NDArray a, NDManager scope) {
+    private static NDArray view(NDArray a, NDManager scope) {
         NDArray v = a.stopGradient();
         v.attach(scope);
         return v;
