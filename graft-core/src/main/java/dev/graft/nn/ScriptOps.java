@@ -47,9 +47,10 @@ public final class ScriptOps {
 
     /**
      * A TorchScript function Graft writes itself, {@code forward(self, SIGNATURE) -> RETURNS}
-     * running {@code body} (TorchScript lines, not indented), compiled on first use and run without gradient recording.
-     * Arguments are {@code List<NDArray>} (List[Tensor]), {@code double} (float),
-     * {@code boolean} (bool), {@code double[]} (List[float]) and {@code boolean[]} (List[bool]).
+     * running {@code body} (TorchScript lines, not indented), compiled on first use; for work
+     * outside autograd, such as optimizer updates of detached parameter views. Arguments are
+     * {@code List<NDArray>} (List[Tensor]), {@code double} (float), {@code boolean} (bool),
+     * {@code double[]} (List[float]) and {@code boolean[]} (List[bool]).
      */
     public record Function(String name, String signature, String returns, String body) {
         /** Runs the function; a returned tensor list comes back attached to {@code manager}. */
