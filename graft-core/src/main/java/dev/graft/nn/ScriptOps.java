@@ -49,7 +49,7 @@ public final class ScriptOps {
      * A TorchScript function Graft writes itself, {@code forward(self, SIGNATURE) -> RETURNS}
      * running {@code body} (TorchScript lines, not indented), compiled on first use; for work
      * outside autograd, such as optimizer updates of detached parameter views. Arguments are
-     * {@code List<NDArray>} (List[Tensor]), {@code double} (float), {@code boolean} (bool),
+     * {@code NDArray} (Tensor), {@code List<NDArray>} (List[Tensor]), {@code double} (float), {@code boolean} (bool),
      * {@code double[]} (List[float]) and {@code boolean[]} (List[bool]).
      */
     public record Function(String name, String signature, String returns, String body) {
@@ -69,6 +69,7 @@ public final class ScriptOps {
 
         @SuppressWarnings("unchecked")
         private static IValue ivalue(Object arg) {
+            if (arg instanceof NDArray a) return IValue.from((PtNDArray) a);
             if (arg instanceof List<?> list) {
                 return IValue.listFrom(((List<NDArray>) list).toArray(PtNDArray[]::new));
             }

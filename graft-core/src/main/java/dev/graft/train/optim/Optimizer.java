@@ -6,6 +6,7 @@ import dev.graft.GraftException;
 import dev.graft.io.TensorData;
 import dev.graft.nn.Engine;
 import dev.graft.nn.Parameter;
+import dev.graft.nn.ScriptOps;
 import dev.graft.nn.Tensors;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,6 +24,16 @@ import java.util.TreeMap;
  * temporaries live in one scope per step, so nothing accumulates.
  */
 public abstract class Optimizer {
+    /**
+     * State arrays take their parameter's memory layout, as PyTorch's {@code zeros_like} and
+     * loaded state do: a momentum of a channels-last convolution weight laid out otherwise
+     * makes every element-wise update of it a slow strided loop.
+     */
+    private static final ScriptOps.Function ZEROS_LIKE = new ScriptOps.Function("zeros_like", "like: Tensor",
+            "List[Tensor]", "return [torch.zeros_like(like)]");
+    private static final ScriptOps.Function COPY_LIKE = new ScriptOps.Function("copy_like",
+            "x: Tensor, like: Tensor", "List[Tensor]", "return [torch.empty_like(like).copy_(x)]");
+
     protected final List<ParamGroup> groups;
     /** Per-parameter state arrays (owned by the engine's root manager), by parameter name. */
     private final Map<String, Map<String, NDArray>> state = new HashMap<>();
@@ -97,10 +108,10 @@ public abstract class Optimizer {
         if (old != null && old != value) old.close();
     }
 
-    /** The parameter's state array, created as zeros shaped like {@code like} when missing. */
+    /** The parameter's state array, created as zeros like the parameter {@code like} when missing. */
     protected NDArray zerosState(String name, String key, NDArray like) {
         NDArray a = state(name, key);
-        if (a == null) putState(name, key, a = like.zerosLike());
+        if (a == null) putState(name, key, a = ZEROS_LIKE.call(Engine.root(), like).get(0));
         return a;
     }
 
@@ -159,13 +170,19 @@ public abstract class Optimizer {
         steps.clear();
         Map<String, Object> st = (Map<String, Object>) saved.scalars().getOrDefault("step", Map.of());
         st.forEach((k, v) -> steps.put(k, ((Number) v).longValue()));
-        java.util.Set<String> names = new java.util.HashSet<>();
-        for (ParamGroup g : groups) names.addAll(g.params().keySet());
+        Map<String, Parameter> params = new HashMap<>();
+        for (ParamGroup g : groups) params.putAll(g.params());
         for (var e : saved.tensors().entrySet()) {
             String key = e.getKey();
-            String name = owner(key, names);
-            state.computeIfAbsent(name, k -> new HashMap<>())
-                    .put(key.substring(name.length() + 1), Tensors.fromData(e.getValue(), Engine.root()));
+            String name = owner(key, params.keySet());
+            NDArray value = Tensors.fromData(e.getValue(), Engine.root());
+            NDArray param = params.get(name).array();
+            if (value.getShape().equals(param.getShape())) {
+                try (NDArray loaded = value) {
+                    value = COPY_LIKE.call(Engine.root(), loaded, param).get(0);
+                }
+            }
+            state.computeIfAbsent(name, k -> new HashMap<>()).put(key.substring(name.length() + 1), value);
         }
     }
 
