@@ -2,6 +2,8 @@ package dev.graft.train.optim;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.graft.nn.ScriptOps;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -9,10 +11,41 @@ import java.util.Map;
  * {@code torch.optim.Adam} in PyTorch 1.13's order of operations: L2 weight decay added to
  * the gradient, {@code m = b1*m + (1-b1)*g}, {@code v = b2*v + (1-b2)*g*g}, bias corrections
  * {@code bc1 = 1-b1^t}, {@code bc2 = 1-b2^t}, {@code denom = sqrt(v)/sqrt(bc2) + eps} (with
- * AMSGrad the running maximum of v), {@code p -= (lr/bc1) * m / denom}. Group options:
+ * AMSGrad the running maximum of v), {@code p -= (lr/bc1) * m / denom}. The update of a whole
+ * group is one TorchScript call running the same libtorch operators as PyTorch's
+ * {@code _single_tensor_adam} (and {@code _single_tensor_adamw}). Group options:
  * {@code lr, beta1, beta2, eps, weight_decay, amsgrad} (1 or 0). {@link AdamW} shares the rule.
  */
 public class Adam extends Optimizer {
+    /** {@code _single_tensor_adam(w)} of PyTorch 1.13; {@code steps} are the parameters' step counts. */
+    private static final ScriptOps.Function STEP = new ScriptOps.Function("adam_step",
+            "params: List[Tensor], grads: List[Tensor], exp_avgs: List[Tensor], exp_avg_sqs: List[Tensor], "
+                    + "max_exp_avg_sqs: List[Tensor], steps: List[float], amsgrad: bool, beta1: float, "
+                    + "beta2: float, lr: float, weight_decay: float, eps: float, decoupled: bool",
+            "None", """
+            for i in range(len(params)):
+              param = params[i]
+              grad = grads[i]
+              exp_avg = exp_avgs[i]
+              exp_avg_sq = exp_avg_sqs[i]
+              if decoupled:
+                param.mul_(1. - lr * weight_decay)
+              elif weight_decay != 0.:
+                grad = grad.add(param, alpha=weight_decay)
+              exp_avg.mul_(beta1).add_(grad, alpha=1. - beta1)
+              exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1. - beta2)
+              bias_correction1 = 1. - beta1 ** steps[i]
+              bias_correction2 = 1. - beta2 ** steps[i]
+              step_size = lr / bias_correction1
+              bias_correction2_sqrt = torch.sqrt(bias_correction2)
+              if amsgrad:
+                torch.maximum(max_exp_avg_sqs[i], exp_avg_sq, out=max_exp_avg_sqs[i])
+                denom = (max_exp_avg_sqs[i].sqrt() / bias_correction2_sqrt).add_(eps)
+              else:
+                denom = (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps)
+              param.addcdiv_(exp_avg, denom, value=-step_size)
+            """);
+
     private final boolean decoupled;
 
     public Adam(List<ParamGroup> groups, double lr, double beta1, double beta2, double eps, double weightDecay,
@@ -31,35 +64,19 @@ public class Adam extends Optimizer {
     }
 
     @Override
-    protected void update(ParamGroup g, String name, NDArray p, NDArray grad, NDManager scope) {
-        double lr = g.lr(), b1 = g.get("beta1"), b2 = g.get("beta2"), eps = g.get("eps"), wd = g.get("weight_decay");
+    protected void update(ParamGroup g, List<String> names, List<NDArray> params, List<NDArray> grads,
+                          NDManager scope) {
         boolean amsgrad = g.get("amsgrad") != 0;
-        long step = nextStep(name);
-        if (decoupled) {
-            p.muli((float) (1 - lr * wd));
-        } else if (wd != 0) {
-            grad = grad.add(p.mul((float) wd));
+        List<NDArray> m = new ArrayList<>(), v = new ArrayList<>(), vMax = new ArrayList<>();
+        double[] steps = new double[names.size()];
+        for (int i = 0; i < steps.length; i++) {
+            String name = names.get(i);
+            steps[i] = nextStep(name);
+            m.add(zerosState(name, "exp_avg", params.get(i)));
+            v.add(zerosState(name, "exp_avg_sq", params.get(i)));
+            if (amsgrad) vMax.add(zerosState(name, "max_exp_avg_sq", params.get(i)));
         }
-        NDArray m = state(name, "exp_avg", scope);
-        NDArray v = state(name, "exp_avg_sq", scope);
-        if (m == null) {
-            try (NDArray zeros = grad.zerosLike()) {
-                m = initState(name, "exp_avg", zeros, scope);
-                v = initState(name, "exp_avg_sq", zeros, scope);
-            }
-        }
-        m.muli((float) b1).addi(grad.mul((float) (1 - b1)));
-        // addcmul_(g, g, value=1-b2) computes (value * g) * g
-        v.muli((float) b2).addi(grad.mul((float) (1 - b2)).muli(grad));
-        double bc1 = 1 - Math.pow(b1, step), bc2 = 1 - Math.pow(b2, step);
-        double stepSize = lr / bc1;
-        NDArray second = v;
-        if (amsgrad) {
-            NDArray max = state(name, "max_exp_avg_sq", scope);
-            second = initState(name, "max_exp_avg_sq", max == null ? v : max.maximum(v), scope);
-        }
-        NDArray denom = second.sqrt().divi((float) Math.sqrt(bc2)).addi((float) eps);
-        // addcdiv_(m, denom, value=-step_size) computes (value * m) / denom
-        p.addi(m.mul((float) -stepSize).divi(denom));
+        STEP.call(scope, params, grads, m, v, vMax, steps, amsgrad, g.get("beta1"), g.get("beta2"), g.lr(),
+                g.get("weight_decay"), g.get("eps"), decoupled);
     }
 }

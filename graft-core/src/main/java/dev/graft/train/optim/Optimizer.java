@@ -6,6 +6,7 @@ import dev.graft.GraftException;
 import dev.graft.io.TensorData;
 import dev.graft.nn.Engine;
 import dev.graft.nn.Parameter;
+import dev.graft.nn.ScriptOps;
 import dev.graft.nn.Tensors;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,6 +24,16 @@ import java.util.TreeMap;
  * temporaries live in one scope per step, so nothing accumulates.
  */
 public abstract class Optimizer {
+    /**
+     * State arrays take their parameter's memory layout, as PyTorch's {@code zeros_like} and
+     * loaded state do: a momentum of a channels-last convolution weight laid out otherwise
+     * makes every element-wise update of it a slow strided loop.
+     */
+    private static final ScriptOps.Function ZEROS_LIKE = new ScriptOps.Function("zeros_like", "like: Tensor",
+            "List[Tensor]", "return [torch.zeros_like(like)]");
+    private static final ScriptOps.Function COPY_LIKE = new ScriptOps.Function("copy_like",
+            "x: Tensor, like: Tensor", "List[Tensor]", "return [torch.empty_like(like).copy_(x)]");
+
     protected final List<ParamGroup> groups;
     /** Per-parameter state arrays (owned by the engine's root manager), by parameter name. */
     private final Map<String, Map<String, NDArray>> state = new HashMap<>();
@@ -52,14 +63,19 @@ public abstract class Optimizer {
     public void step() {
         try (NDManager scope = Engine.newScope()) {
             for (ParamGroup g : groups) {
+                List<String> names = new ArrayList<>();
+                List<NDArray> params = new ArrayList<>(), grads = new ArrayList<>();
                 for (var e : g.params().entrySet()) {
                     Parameter p = e.getValue();
                     if (!p.trainable()) continue;
                     NDArray grad = p.gradient();
                     if (grad == null) continue;
                     grad.attach(scope);
-                    update(g, e.getKey(), view(p.array(), scope), grad, scope);
+                    names.add(e.getKey());
+                    params.add(view(p.array(), scope));
+                    grads.add(grad);
                 }
+                if (!names.isEmpty()) update(g, names, params, grads, scope);
             }
         }
     }
@@ -70,32 +86,37 @@ public abstract class Optimizer {
     }
 
     /**
-     * Applies the update rule to one parameter. {@code param} is a view sharing the
-     * parameter's storage (update it in place); {@code grad} and any temporary belong to
-     * {@code scope}.
+     * Applies the update rule to the parameters of one group that have a gradient, in the
+     * group's order. {@code params} are views sharing the parameters' storage (update them in
+     * place); {@code grads} and any temporary belong to {@code scope}.
      */
-    protected abstract void update(ParamGroup group, String name, NDArray param, NDArray grad, NDManager scope);
+    protected abstract void update(ParamGroup group, List<String> names, List<NDArray> params, List<NDArray> grads,
+                                   NDManager scope);
 
     /** Increments and returns the parameter's step count. */
     protected long nextStep(String name) { return steps.merge(name, 1L, Long::sum); }
 
-    /** A state array of the parameter viewed in {@code scope}, or null when not created yet. */
-    protected NDArray state(String name, String key, NDManager scope) {
-        NDArray a = state.getOrDefault(name, Map.of()).get(key);
-        return a == null ? null : view(a, scope);
+    /** The parameter's state array (the optimizer's own; update it in place), or null when not created yet. */
+    protected NDArray state(String name, String key) {
+        return state.getOrDefault(name, Map.of()).get(key);
     }
 
-    /** Stores a copy of {@code value} as state and returns a view of it in {@code scope}. */
-    protected NDArray initState(String name, String key, NDArray value, NDManager scope) {
-        NDArray copy = value.duplicate();
-        copy.attach(Engine.root());
-        NDArray old = state.computeIfAbsent(name, k -> new HashMap<>()).put(key, copy);
-        if (old != null) old.close();
-        return view(copy, scope);
+    /** Keeps {@code value} as the parameter's state from now on (the optimizer takes it over). */
+    protected void putState(String name, String key, NDArray value) {
+        value.attach(Engine.root());
+        NDArray old = state.computeIfAbsent(name, k -> new HashMap<>()).put(key, value);
+        if (old != null && old != value) old.close();
+    }
+
+    /** The parameter's state array, created as zeros like the parameter {@code like} when missing. */
+    protected NDArray zerosState(String name, String key, NDArray like) {
+        NDArray a = state(name, key);
+        if (a == null) putState(name, key, a = ZEROS_LIKE.call(Engine.root(), like).get(0));
+        return a;
     }
 
     /** A handle on the same storage that belongs to {@code scope} and records no gradient. */
-    protected static NDArray view(NDArray a, NDManager scope) {
+    private static NDArray view(NDArray a, NDManager scope) {
         NDArray v = a.stopGradient();
         v.attach(scope);
         return v;
@@ -149,13 +170,19 @@ public abstract class Optimizer {
         steps.clear();
         Map<String, Object> st = (Map<String, Object>) saved.scalars().getOrDefault("step", Map.of());
         st.forEach((k, v) -> steps.put(k, ((Number) v).longValue()));
-        java.util.Set<String> names = new java.util.HashSet<>();
-        for (ParamGroup g : groups) names.addAll(g.params().keySet());
+        Map<String, Parameter> params = new HashMap<>();
+        for (ParamGroup g : groups) params.putAll(g.params());
         for (var e : saved.tensors().entrySet()) {
             String key = e.getKey();
-            String name = owner(key, names);
-            state.computeIfAbsent(name, k -> new HashMap<>())
-                    .put(key.substring(name.length() + 1), Tensors.fromData(e.getValue(), Engine.root()));
+            String name = owner(key, params.keySet());
+            NDArray value = Tensors.fromData(e.getValue(), Engine.root());
+            NDArray param = params.get(name).array();
+            if (value.getShape().equals(param.getShape())) {
+                try (NDArray loaded = value) {
+                    value = COPY_LIKE.call(Engine.root(), loaded, param).get(0);
+                }
+            }
+            state.computeIfAbsent(name, k -> new HashMap<>()).put(key.substring(name.length() + 1), value);
         }
     }
 
