@@ -71,11 +71,11 @@ public final class AutoRecipe {
             int s = first + k;
             Dataset few = Subset.perClass(Subset.ofClasses(train, target), shots, s);
             for (int i = 0; i < configs.length; i++) {
-                long t = System.nanoTime();
+                long t = System.nanoTime(), cpu0 = cpuNanos();
                 Run r = configs[i].startsWith("graft") ? graft(configs[i], few, target.size(), s, pre)
                         : configs[i].startsWith("auto") ? auto(configs[i], few, target.size(), s, pre)
                         : cell(configs[i], few, target.size(), s, pre);
-                double sec = (System.nanoTime() - t) / 1e9;
+                double sec = (System.nanoTime() - t) / 1e9, cpu = (cpuNanos() - cpu0) / 1e9;
                 try {
                     acc[i][k] = Evaluation.run(r.learner.model(), target, r.evalPreset, targetTest, 250, 1, x -> { })
                             .metrics().accuracy();
@@ -83,8 +83,8 @@ public final class AutoRecipe {
                     acc[i][k] = 1.0 / target.size();
                 }
                 secs[i] += sec / seeds;
-                System.out.printf(Locale.ROOT, "%s/%d seed %d %-44s acc %.4f train %.1f s %s%n", a[0], shots, s,
-                        configs[i], acc[i][k], sec, r.note);
+                System.out.printf(Locale.ROOT, "%s/%d seed %d %-44s acc %.4f train %.1f s cpu %.1f s %s%n", a[0], shots, s,
+                        configs[i], acc[i][k], sec, cpu, r.note);
                 r.learner.model().close();
             }
         }
@@ -102,6 +102,12 @@ public final class AutoRecipe {
     }
 
     record Run(Learner learner, Preset evalPreset, String note) {}
+
+    /** CPU time of this process, all threads: a cost measure that other processes' load does not inflate. */
+    static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
+    }
 
     /** The source model: pretrained once per class split and cached in /tmp (same file as TransferDefaults). */
     static Map<String, TensorData> source(String digits, List<String> source, Dataset train, Dataset test) {
@@ -248,7 +254,7 @@ public final class AutoRecipe {
      * TARGET --weights SOURCE_RUN --strategy finetune} resolves it (a run's weights at 32 px, native size 28),
      * with its LR finder on batches of max(B, 16); final-step weights (no validation split).
      * {@code graft_minF}: the same sweep, but the rate is the sweep's minimum / F within [1e-3, 0.1] (a candidate rule;
-     * {@code graft_min2} is the shipped one). {@code graft_scratch[_minF]}: the automatic recipe without weights; {@code _bsN}: with batch N; {@code _epN}: N epochs; {@code _fsX}: a finder of X x the run's images.
+     * {@code graft_min2} is the shipped one). {@code graft_scratch[_minF]}: the automatic recipe without weights; {@code _bsN}: with batch N; {@code _epN}: N epochs; {@code _fsX}: a finder of X x the run's images; {@code _bmX}: backbone at X x the head's rate.
      */
     static Run graft(String name, Dataset few, int classes, long seed, Map<String, TensorData> pre) {
         boolean scratch = name.contains("_scratch");
@@ -258,6 +264,8 @@ public final class AutoRecipe {
                 .strategy(scratch ? Strategy.SCRATCH : Strategy.FINETUNE).seed(seed).workers(1).valSplit(0.0);
         int bs = name.indexOf("_bs");
         if (bs >= 0) given.batchSize(Integer.parseInt(name.substring(bs + 3).split("_")[0]));
+        int bm = name.indexOf("_bm");
+        if (bm >= 0) given.backboneLrMult(Double.parseDouble(name.substring(bm + 3).split("_")[0]));
         int ep = name.indexOf("_ep");
         if (ep >= 0) given.epochs(Integer.parseInt(name.substring(ep + 3).split("_")[0]));
         Recipe r = dev.graft.train.AutoRecipe.resolve(given, facts);
