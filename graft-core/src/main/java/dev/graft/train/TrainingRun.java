@@ -52,9 +52,14 @@ import java.util.function.Consumer;
 public final class TrainingRun {
     public static final String RUN_JSON = "run.json", METRICS = "metrics.csv", SKIPPED = "skipped.txt",
             CHECKPOINTS = "checkpoints", REPORT = "report.html", EVALUATION = "evaluation", LR_FINDER = "lr-finder.png";
+    /**
+     * Where an overwritten run waits until the new run has its first checkpoint: restored when
+     * the new run fails before it (unreadable data, divergence, Ctrl-C), removed after.
+     */
+    static final String EARLIER_RUN = ".earlier-run";
     /** Everything a run writes in its directory; {@link #overwrite} removes these and nothing else. */
     static final List<String> RUN_FILES = List.of(RUN_JSON, METRICS, SKIPPED, CHECKPOINTS, REPORT,
-            SavedModel.WEIGHTS, SavedModel.META, EVALUATION, LR_FINDER);
+            SavedModel.WEIGHTS, SavedModel.META, EVALUATION, LR_FINDER, EARLIER_RUN);
 
     /** The directory already holds a run (or other files), and this run may not replace it. */
     public static final class Occupied extends GraftException {
@@ -198,17 +203,21 @@ public final class TrainingRun {
     /**
      * Runs {@code work} as a new run, under the lock in a directory that may take it; {@code work}
      * calls {@link #replaceEarlierRun} once its input is checked. When it fails before the first
-     * checkpoint and the directory did not exist before (or {@link #createdHere}), the directory
-     * is removed, lock file included, while the lock is still held.
+     * checkpoint, the directory is removed (lock file included, while the lock is still held) if it
+     * did not exist before (or {@link #createdHere}), and an overwritten run is put back otherwise.
      */
     <T> T asNewRun(java.util.function.Supplier<T> work) {
         boolean ours = createdHere || !Files.exists(dir);
         try (RunLock lock = lock()) {
             try {
                 checkForNewRun();
-                return work.get();
+                T result = work.get();
+                deleteTree(dir.resolve(EARLIER_RUN));
+                return result;
             } catch (RuntimeException | Error e) {
-                if (ours && !Files.exists(dir.resolve(CHECKPOINTS).resolve(Checkpoint.LAST))) discard();
+                if (Files.exists(dir.resolve(CHECKPOINTS).resolve(Checkpoint.LAST))) deleteTree(dir.resolve(EARLIER_RUN));
+                else if (ours) discard();
+                else restoreEarlierRun();
                 throw e;
             }
         } finally {
@@ -243,7 +252,11 @@ public final class TrainingRun {
                         + " with its recipe.");
                 overwrite = true;
                 checkForNewRun();
-                return execute(false);
+                try {
+                    return execute(false);
+                } finally {
+                    deleteTree(dir.resolve(EARLIER_RUN)); // a run without a checkpoint has nothing to keep
+                }
             }
             Checkpoint.Header header = Checkpoint.header(last);
             Recipe stored = storedRecipe(dir);
@@ -332,12 +345,41 @@ public final class TrainingRun {
         earlierRun = ours;
     }
 
-    /** Removes the earlier run {@link #checkForNewRun} found, once the new run's data, weights and recipe are checked. */
+    /**
+     * Sets the earlier run {@link #checkForNewRun} found aside ({@link #EARLIER_RUN}) once the new
+     * run's data, weights and recipe are checked; {@link #asNewRun} removes it after the new run's
+     * first checkpoint or puts it back when the new run fails before that.
+     */
     void replaceEarlierRun() {
         if (earlierRun.isEmpty()) return;
-        for (Path p : earlierRun) deleteTree(p);
+        Path aside = dir.resolve(EARLIER_RUN);
+        try {
+            deleteTree(aside); // what a killed earlier replacement left
+            Files.createDirectory(aside);
+            for (Path p : earlierRun) {
+                if (!p.equals(aside)) Files.move(p, aside.resolve(p.getFileName()));
+            }
+        } catch (IOException e) {
+            throw new GraftException("cannot set the earlier run in " + dir + " aside: " + e.getMessage(), e);
+        }
         earlierRun = List.of();
-        log.accept("removed the earlier run in " + dir);
+        log.accept("replacing the earlier run in " + dir + " (kept until the new run's first checkpoint)");
+    }
+
+    /** Puts the earlier run back after a new run that failed before its first checkpoint, removing what that run wrote. */
+    private void restoreEarlierRun() {
+        Path aside = dir.resolve(EARLIER_RUN);
+        if (!Files.isDirectory(aside)) return;
+        try {
+            for (String n : RUN_FILES) if (!n.equals(EARLIER_RUN)) deleteTree(dir.resolve(n));
+            try (var s = Files.list(aside)) {
+                for (Path p : s.toList()) Files.move(p, dir.resolve(p.getFileName()));
+            }
+            Files.delete(aside);
+            log.accept("the earlier run in " + dir + " is kept.");
+        } catch (IOException | GraftException e) {
+            log.accept("warning: the earlier run is in " + aside + ": " + e.getMessage());
+        }
     }
 
     private static void deleteTree(Path p) {

@@ -89,6 +89,7 @@ class RunDirectoryTest {
         CliConventionsTest.Out replaced = exec(train(run, "--seed", "3", "--overwrite", "--keep-checkpoints"));
         assertEquals(0, replaced.code(), replaced.all());
         assertFalse(Files.exists(run.resolve("evaluation")), "the old run's evaluation is stale");
+        assertFalse(Files.exists(run.resolve(".earlier-run")), "the replaced run was set aside and not removed");
         assertEquals(3, recipe(run).get("seed").getAsLong());
         assertEquals(List.of(Checkpoint.BEST, Checkpoint.LAST), names(run.resolve(TrainingRun.CHECKPOINTS)));
 

@@ -35,6 +35,10 @@ class RunSafetyLeftoversTest {
         data = TestImages.classFolders(tmp.resolve("data"), 17, 4, "ant", "bee");
         Files.writeString(tmp.resolve("notes.txt"), "not a folder of images");
         Files.createDirectories(tmp.resolve("empty"));
+        for (String c : List.of("ant", "bee")) { // listed as images, none can be decoded: found only while training
+            Files.createDirectories(tmp.resolve("unreadable").resolve(c));
+            for (int i = 0; i < 4; i++) Files.writeString(tmp.resolve("unreadable").resolve(c).resolve(i + ".jpg"), "not an image");
+        }
         CliConventionsTest.Out r = CliConventionsTest.exec(args(List.of("train", "DATA", "--weights", "none", "--image-size",
                 "32", "--epochs", "1", "--batch-size", "2", "--lr", "0.01"), tmp.resolve("runs").resolve("earlier")));
         assertEquals(0, r.code(), r.all());
@@ -49,7 +53,12 @@ class RunSafetyLeftoversTest {
                 Arguments.of("unknown-class", List.of("train", d, "--weights", "none", "--classes", "ant,nope")),
                 Arguments.of("missing-weights", List.of("train", d, "--weights", "/nonexistent.pth")),
                 Arguments.of("unknown-group", List.of("train", d, "--weights", "none", "--image-size", "32",
-                        "--strategy", "partial", "--unfreeze-from", "layer9")));
+                        "--strategy", "partial", "--unfreeze-from", "layer9")),
+                // past every input check, failing in the first epoch, before the first checkpoint
+                Arguments.of("unreadable-data", List.of("train", "UNREADABLE", "--weights", "none", "--image-size", "32",
+                        "--lr", "0.01")),
+                Arguments.of("diverged", List.of("train", d, "--weights", "none", "--image-size", "32", "--epochs", "1",
+                        "--batch-size", "2", "--lr", "1e9")));
     }
 
     private static String[] args(List<String> given, Path out) {
@@ -60,6 +69,7 @@ class RunSafetyLeftoversTest {
                 case "MISSING" -> tmp.resolve("no-such-folder").toString();
                 case "FILE" -> tmp.resolve("notes.txt").toString();
                 case "EMPTY" -> tmp.resolve("empty").toString();
+                case "UNREADABLE" -> tmp.resolve("unreadable").toString();
                 default -> s;
             });
         }
@@ -92,7 +102,10 @@ class RunSafetyLeftoversTest {
         }
     }
 
-    /** Bad input to --overwrite is refused before anything of the earlier run is removed. */
+    /**
+     * Bad input to --overwrite is refused before anything of the earlier run is removed, and a new
+     * run that fails before its first checkpoint (no image readable, divergence) puts it back.
+     */
     @ParameterizedTest(name = "{0}")
     @MethodSource("failures")
     void anOverwriteWithBadInputKeepsTheEarlierRun(String name, List<String> given) throws IOException {
