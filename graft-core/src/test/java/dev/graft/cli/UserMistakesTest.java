@@ -1,0 +1,55 @@
+package dev.graft.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.graft.data.transforms.Interpolation;
+import dev.graft.data.transforms.Preset;
+import dev.graft.models.HeadSpec;
+import dev.graft.models.ImageModel;
+import dev.graft.models.SavedModel;
+import dev.graft.models.Zoo;
+import dev.graft.nn.Rng;
+import dev.graft.testutil.TestImages;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Mistakes a new user made in a trial, and what Graft answers: a class that is not in the data
+ * given to evaluate, and a file given as train's --out, are usage errors in one sentence (exit 2).
+ */
+class UserMistakesTest {
+    @TempDir
+    static Path tmp;
+    static Path run;
+    static Path data;
+
+    @BeforeAll
+    static void setUp() throws IOException {
+        Rng.manualSeed(5);
+        run = tmp.resolve("run");
+        try (ImageModel model = Zoo.get("resnet18").build(2)) {
+            SavedModel.write(run, model, "resnet18", List.of("ant", "bee"), Preset.imagenet(36, 32, Interpolation.BILINEAR),
+                    HeadSpec.LINEAR, "none");
+        }
+        data = TestImages.classFolders(tmp.resolve("data"), 7, 3, "ant", "bee");
+    }
+
+    @Test
+    void evaluateOnAClassNotInTheDataNamesTheClasses() {
+        CliConventionsTest.Out r = CliConventionsTest.exec("evaluate", "--model", run.toString(), data.toString(),
+                "--classes", "purple");
+        assertEquals(2, r.code(), r.all());
+        assertTrue(r.err().contains("graft: class 'purple' given in --classes is not in the data; the classes are ant, bee."),
+                r.err());
+        assertNull(ErrorSweepTest.problem(r), r.err());
+        assertFalse(r.err().contains("--debug"), r.err());
+    }
+}
