@@ -52,4 +52,16 @@ class UserMistakesTest {
         assertNull(ErrorSweepTest.problem(r), r.err());
         assertFalse(r.err().contains("--debug"), r.err());
     }
+
+    @Test
+    void trainRefusesAFileAsOut() throws IOException {
+        Path file = data.resolve("ant").resolve("ant0.png");
+        byte[] before = Files.readAllBytes(file);
+        CliConventionsTest.Out r = CliConventionsTest.exec("train", data.toString(), "--weights", "none", "--out",
+                file.toString(), "--epochs", "1");
+        assertEquals(2, r.code(), r.all());
+        assertTrue(r.err().contains("graft: --out " + file + " is a file, not a folder."), r.err());
+        assertNull(ErrorSweepTest.problem(r), r.err());
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(file)), "the file is left as it was");
+    }
 }
