@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Mistakes a new user made in a trial, and what Graft answers: a class that is not in the data
- * given to evaluate, and a file given as train's --out, are usage errors in one sentence (exit 2).
+ * given to evaluate, and a file given as train's --out, are usage errors in one sentence (exit 2);
+ * predict, like train and evaluate, skips an unreadable image, names it, and predicts the rest.
  */
 class UserMistakesTest {
     @TempDir
@@ -63,5 +64,34 @@ class UserMistakesTest {
         assertTrue(r.err().contains("graft: --out " + file + " is a file, not a folder."), r.err());
         assertNull(ErrorSweepTest.problem(r), r.err());
         assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(file)), "the file is left as it was");
+    }
+
+    @Test
+    void predictSkipsAnUnreadableImageAndPredictsTheRest() throws IOException {
+        Path folder = tmp.resolve("predict");
+        TestImages.classFolders(folder, 9, 2, "x");
+        Path broken = folder.resolve("x").resolve("broken.jpg");
+        Files.writeString(broken, "not an image");
+        for (String format : List.of("plain", "--csv", "--json")) {
+            CliConventionsTest.Out r = format.equals("plain")
+                    ? CliConventionsTest.exec("predict", "--model", run.toString(), folder.toString())
+                    : CliConventionsTest.exec("predict", "--model", run.toString(), format, folder.toString());
+            assertEquals(0, r.code(), format + ": " + r.all());
+            assertTrue(r.err().contains("warning: skipped " + broken + ": "), format + ": " + r.err());
+            assertFalse(r.err().contains("graft: "), format + ": " + r.err());
+            for (String ok : List.of("x0.png", "x1.png")) assertTrue(r.out().contains(ok), format + ": " + r.out());
+            if (format.equals("--json")) {
+                var o = com.google.gson.JsonParser.parseString(r.out()).getAsJsonObject();
+                assertEquals(3, o.getAsJsonArray("predictions").size(), r.out());
+            }
+        }
+        Path bad = tmp.resolve("allbad");
+        Files.createDirectories(bad);
+        Files.writeString(bad.resolve("a.jpg"), "text");
+        Files.writeString(bad.resolve("b.png"), "text");
+        CliConventionsTest.Out none = CliConventionsTest.exec("predict", "--model", run.toString(), bad.toString());
+        assertEquals(1, none.code(), none.all());
+        assertTrue(none.err().contains("graft: none of the 2 images could be read."), none.err());
+        assertNull(ErrorSweepTest.problem(none), none.err());
     }
 }
