@@ -27,8 +27,9 @@ import picocli.CommandLine.Parameters;
  * strategies with the same recipe and seed, then prints and writes a table and plots of
  * validation accuracy and loss per epoch for all of them. Every combination is checked
  * (architecture known, weights found, recipe valid) before the first one trains; a strategy
- * that starts from pretrained weights is combined with {@code --weights none} as {@code scratch},
- * the strategy {@code graft train} implies for no weights ({@link Strategy#implied}), with a note.
+ * that starts from pretrained weights is combined with {@code --weights none} as {@code scratch}
+ * (the strategy implied for no weights, {@link Strategy#implied}), with a note: {@code graft train}
+ * given such a strategy explicitly trains it as given on the random backbone and warns.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Train several architectures, weights or strategies with one recipe and compare them.",
@@ -85,9 +86,9 @@ final class CompareCommand implements Callable<Integer> {
                     if (s != null && s.pretrained() && Strategy.implied(r.weights(), s) != s) {
                         b = options.builder(data, a, w, null);
                         r = options.build(b);
-                        Console.info("note: --strategy " + s + " with --weights " + w + " would train a random backbone;"
-                                + " that combination trains as " + r.strategy() + " (as graft train does for --weights "
-                                + w + ").");
+                        Console.info("note: --strategy " + s + " with --weights " + w + " would freeze a randomly"
+                                + " initialised backbone, so compare trains that combination as " + r.strategy()
+                                + " instead (graft train would train it as given, with a warning).");
                     }
                     try {
                         Pretrained.requireFound(r.arch(), r.weights());

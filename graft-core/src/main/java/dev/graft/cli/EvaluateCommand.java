@@ -3,6 +3,7 @@ package dev.graft.cli;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonObject;
 import dev.graft.data.Dataset;
+import dev.graft.data.DataSplits;
 import dev.graft.data.Subset;
 import dev.graft.data.SkipList;
 import dev.graft.eval.ConfusedPair;
@@ -72,6 +73,8 @@ final class EvaluateCommand implements Callable<Integer> {
                 "--workers must be 0 or more, not " + workers);
         SavedModel saved = SavedModel.read(model);
         Evaluation.Data d = Evaluation.data(data);
+        String wrong = classes == null ? null : DataSplits.wrongClass(classes, d.dataset().classes());
+        if (wrong != null) throw new CommandLine.ParameterException(spec.commandLine(), wrong);
         if (classes != null) d = new Evaluation.Data(Subset.ofClasses(d.dataset(), classes), d.description()
                 + ", classes " + String.join(", ", classes));
         Dataset labelled;

@@ -1,6 +1,6 @@
 package dev.graft.cli;
 
-import com.google.gson.GsonBuilder;
+import dev.graft.report.JsonOutput;
 import dev.graft.report.Plots;
 import dev.graft.train.AutoRecipe;
 import dev.graft.train.Recipe;
@@ -52,20 +52,26 @@ final class LrFindCommand implements Callable<Integer> {
         LrCurve c = found.curve();
         Plots.writePng(LrCurvePlot.png(c, found.lr()), plot);
         if (json) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("lr", found.lr());
-            m.put("minimum", c.minimumLr());
-            m.put("steepest", c.suggestion());
-            m.put("stop", c.stopReason());
-            m.put("plot", plot.toString());
-            m.put("lrs", c.lrs());
-            m.put("losses", c.losses());
-            System.out.println(new GsonBuilder().serializeSpecialFloatingPointValues().create().toJson(m));
+            System.out.println(json(found, plot));
         } else {
             Console.info("sweep: " + c.lrs().length + " steps, " + c.stopReason() + "; plot: " + plot);
             System.out.println(String.format(Locale.ROOT, "lr: %s (%s)", fmt(found.lr()), found.how()));
         }
         return 0;
+    }
+
+    /** The sweep and the suggestion as one strict JSON object (a non-finite number is null). */
+    static String json(AutoRecipe.Found found, Path plot) {
+        LrCurve c = found.curve();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("lr", found.lr());
+        m.put("minimum", c.minimumLr());
+        m.put("steepest", c.suggestion());
+        m.put("stop", c.stopReason());
+        m.put("plot", plot.toString());
+        m.put("lrs", c.lrs());
+        m.put("losses", c.losses());
+        return JsonOutput.gson(false).toJson(m);
     }
 
     private static String fmt(double v) { return String.format(Locale.ROOT, "%.3g", v); }

@@ -132,7 +132,18 @@ final class PredictCommand implements Callable<Integer> {
         }
         print(results);
         if (html != null) dev.graft.serve.PredictionPage.write(html, results);
-        return results.stream().anyMatch(p -> p.error() != null) ? 1 : 0;
+        // like train and evaluate: an unreadable image is skipped and named; the run fails only when none was read
+        List<String> skipped = results.stream().map(Prediction::error).filter(e -> e != null).toList();
+        if (skipped.size() == 1 && results.size() == 1) {
+            Console.error("cannot read " + skipped.get(0));
+            return 1;
+        }
+        for (String e : skipped) Console.warn("skipped " + e);
+        if (!skipped.isEmpty() && skipped.size() == results.size()) {
+            Console.error("none of the " + skipped.size() + " images could be read.");
+            return 1;
+        }
+        return 0;
     }
 
     // A bare weights file has no class names: ImageNet's fit a 1000-way head, others get indices.
@@ -165,10 +176,7 @@ final class PredictCommand implements Callable<Integer> {
         }
         if (csv) System.out.println("image,rank,index,label,probability");
         for (Prediction p : results) {
-            if (p.error() != null) {
-                Console.error("cannot read " + p.error());
-                continue;
-            }
+            if (p.error() != null) continue; // named on stderr after the predictions
             for (int r = 0; r < p.top().size(); r++) {
                 Predictor.Scored s = p.top().get(r);
                 if (csv) {

@@ -82,6 +82,7 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (out != null && Files.exists(out) && !Files.isDirectory(out)) throw usage("--out " + out + " is a file, not a folder.");
         if (features != null) return onFeatures();
         TrainingRun run = resume != null ? resumed() : fresh();
         run.keepCheckpoints(keepCheckpoints || resume != null && TrainingRun.storedKeepCheckpoints(resume))

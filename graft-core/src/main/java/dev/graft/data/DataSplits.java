@@ -24,19 +24,28 @@ public record DataSplits(Dataset train, Dataset val, Dataset test, List<String> 
      * Unknown or repeated names, or fewer than two, are a GraftException.
      */
     public DataSplits classes(List<String> names) {
-        Set<String> seen = new HashSet<>();
-        for (String n : names) {
-            if (!classes.contains(n)) {
-                throw new GraftException("class '" + n + "' given in --classes is not in the data; the classes are "
-                        + String.join(", ", classes) + ".");
-            }
-            if (!seen.add(n)) throw new GraftException("class '" + n + "' is given twice in --classes.");
-        }
+        String wrong = wrongClass(names, classes);
+        if (wrong != null) throw new GraftException(wrong);
         if (names.size() < 2) {
             throw new GraftException("--classes needs at least two classes to train a classifier, got " + names + ".");
         }
         return new DataSplits(Subset.ofClasses(train, names), Subset.ofClasses(val, names),
                 test == null ? null : Subset.ofClasses(test, names), names, description + ", classes " + names);
+    }
+
+    /**
+     * What is wrong with the names given in --classes for data with these classes (a name
+     * not in the data, or one given twice), as one sentence; null when nothing is.
+     */
+    public static String wrongClass(List<String> names, List<String> classes) {
+        Set<String> seen = new HashSet<>();
+        for (String n : names) {
+            if (!classes.contains(n)) {
+                return "class '" + n + "' given in --classes is not in the data; the classes are " + String.join(", ", classes) + ".";
+            }
+            if (!seen.add(n)) return "class '" + n + "' is given twice in --classes.";
+        }
+        return null;
     }
 
     /** A seeded sample of at most {@code n} training images per class; val and test unchanged. */

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
@@ -14,7 +15,9 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /**
  * The sweep of an {@link LrCurve} as a PNG (XChart, headless): raw loss per step in light
  * grey, the smoothed loss, the steepest point (the curve's suggestion) in orange and the rate
- * the run trains at in red, on a logarithmic learning-rate axis. Non-finite losses are left out.
+ * the run trains at as a red vertical line at that rate, on a logarithmic learning-rate axis.
+ * Losses far above the start (a diverging sweep) are drawn at the top of the axis; NaN losses
+ * are left out.
  */
 public final class LrCurvePlot {
     static {
@@ -23,8 +26,18 @@ public final class LrCurvePlot {
 
     private LrCurvePlot() {}
 
-    /** The plot; {@code chosenLr} (NaN: none) is marked at the sweep step nearest to it. */
+    /** The plot; {@code chosenLr} (NaN: none) is marked and labelled as given. */
     public static byte[] png(LrCurve curve, double chosenLr) {
+        XYChart c = chart(curve, chosenLr);
+        try {
+            return BitmapEncoder.getBitmapBytes(c, BitmapEncoder.BitmapFormat.PNG);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The chart {@link #png} draws. */
+    static XYChart chart(LrCurve curve, double chosenLr) {
         XYChart c = new XYChartBuilder().width(800).height(500).title("Learning-rate finder")
                 .xAxisTitle("learning rate").yAxisTitle("loss").build();
         var st = c.getStyler();
@@ -40,33 +53,27 @@ public final class LrCurvePlot {
         double[] raw = curve.losses().clone();
         double start = Double.isFinite(smooth.length > 0 ? smooth[0] : Double.NaN) ? smooth[0] : top;
         double cap = Math.min(top, 2 * start) * 1.1;
-        for (int i = 0; i < raw.length; i++) if (raw[i] > cap) raw[i] = Double.NaN;
-        for (int i = 0; i < smooth.length; i++) if (smooth[i] > cap) smooth[i] = Double.NaN;
+        // clip (not drop) what is above the cap, so the line still passes through every step
+        for (int i = 0; i < raw.length; i++) if (raw[i] > cap) raw[i] = cap;
+        for (int i = 0; i < smooth.length; i++) if (smooth[i] > cap) smooth[i] = cap;
         series(c, "loss", curve.lrs(), raw, new Color(0xb0, 0xb7, 0xbf));
         series(c, "smoothed", curve.lrs(), smooth, new Color(0x1f77b4));
         int s = curve.suggestionIndex();
-        if (s >= 0) point(c, "steepest %.1e", curve, s, new Color(0xff7f0e));
-        if (chosenLr > 0) {
-            int k = 0;
-            for (int i = 1; i < curve.lrs().length; i++) {
-                if (Math.abs(Math.log(curve.lrs()[i] / chosenLr)) < Math.abs(Math.log(curve.lrs()[k] / chosenLr))) k = i;
-            }
-            point(c, "rate used %.1e", curve, k, new Color(0xd62728));
+        if (s >= 0 && Double.isFinite(smooth[s])) {
+            XYSeries p = c.addSeries(String.format(Locale.ROOT, "steepest %.1e", curve.lrs()[s]),
+                    new double[] {curve.lrs()[s]}, new double[] {smooth[s]});
+            p.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+            p.setMarker(SeriesMarkers.CIRCLE).setMarkerColor(new Color(0xff7f0e));
         }
-        try {
-            return BitmapEncoder.getBitmapBytes(c, BitmapEncoder.BitmapFormat.PNG);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        double bottom = Double.POSITIVE_INFINITY;
+        for (double v : raw) if (Double.isFinite(v)) bottom = Math.min(bottom, v);
+        if (chosenLr > 0 && Double.isFinite(bottom) && Double.isFinite(cap)) {
+            // the rate itself, which need not be a step of the sweep (a fallback or a clamped rate)
+            XYSeries used = c.addSeries(String.format(Locale.ROOT, "rate used %.1e", chosenLr),
+                    new double[] {chosenLr, chosenLr}, new double[] {bottom, Math.max(cap, bottom)});
+            used.setMarker(SeriesMarkers.NONE).setLineColor(new Color(0xd62728));
         }
-    }
-
-    private static void point(XYChart c, String label, LrCurve curve, int i, Color color) {
-        double y = Double.isFinite(curve.smoothed()[i]) ? curve.smoothed()[i] : curve.losses()[i];
-        if (!Double.isFinite(y)) return;
-        XYSeries p = c.addSeries(String.format(java.util.Locale.ROOT, label, curve.lrs()[i]),
-                new double[] {curve.lrs()[i]}, new double[] {y});
-        p.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-        p.setMarker(SeriesMarkers.CIRCLE).setMarkerColor(color);
+        return c;
     }
 
     private static void series(XYChart c, String name, double[] x, double[] y, Color color) {
