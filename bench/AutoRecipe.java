@@ -111,6 +111,8 @@ public final class AutoRecipe {
 
     /** The source model: pretrained once per class split and cached in /tmp (same file as TransferDefaults). */
     static Map<String, TensorData> source(String digits, List<String> source, Dataset train, Dataset test) {
+        // -Dsource=FILE: another source model of these classes (e.g. a run's model.safetensors, trained by graft train)
+        if (System.getProperty("source") != null) return dev.graft.io.WeightFiles.read(Path.of(System.getProperty("source")));
         Path saved = Path.of("/tmp/graft-src-" + digits + "-3-1500.safetensors");
         if (Files.exists(saved)) return dev.graft.io.WeightFiles.read(saved);
         long t0 = System.nanoTime();
