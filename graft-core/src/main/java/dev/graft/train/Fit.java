@@ -321,7 +321,7 @@ public final class Fit {
             if (interrupted) break;
         }
         model.train();
-        if (seen == 0) return null;
+        if (seen == 0 || interrupted) return null; // a part of the validation set is not the epoch's validation
         Metrics m = Metrics.ofConfusion(confusion);
         PhaseResult r = new PhaseResult("val", epoch, lossSum / seen, (double) correct / seen, seen,
                 (System.nanoTime() - t0) / 1e9, m.balancedAccuracy(), m.macroF1());

@@ -98,6 +98,28 @@ class FitTest {
         }
     }
 
+    /** A Ctrl-C during validation reports no validation of that epoch (a partial one printed as if whole misled). */
+    @Test
+    void anInterruptDuringValidationReportsNoPartialValidation() throws Exception {
+        try (Sequential model = TrainFixtures.model()) {
+            List<Integer> valEpochs = new ArrayList<>();
+            Fit fit = new Fit(model, new SGD(Optimizer.single(model.namedParameters()), 0.1, 0.9), new CrossEntropyLoss());
+            fit.epochs(5).listener(new FitListener() {
+                @Override
+                public void batchEnd(String phase, int epoch, int batch, int batches, double loss) {
+                    if (phase.equals("val") && epoch == 2 && batch == 1) fit.interrupt();
+                }
+
+                @Override
+                public void phaseEnd(Fit.PhaseResult r) { if (r.phase().equals("val")) valEpochs.add(r.epoch()); }
+            });
+            Fit.Result r = fit.run(TrainData.of(batches(0, 2), batches(10, 3)));
+            assertEquals(Fit.Status.INTERRUPTED, r.status());
+            assertEquals(List.of(1), valEpochs, "validation reported for epochs " + valEpochs);
+            assertEquals(1, r.history().size());
+        }
+    }
+
     @Test
     void engineArraysDoNotGrowAcrossEpochs() throws Exception {
         try (Sequential model = TrainFixtures.model()) {
