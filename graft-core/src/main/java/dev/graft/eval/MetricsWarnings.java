@@ -10,7 +10,8 @@ import java.util.Locale;
  * images, or fewer than {@value #MIN_IMAGES} and under half the largest class's (48 cats and 5 dogs
  * warn, 3 and 3 do not). After training: the validation accuracy is
  * not above always guessing the largest training class, or a class with validation images has
- * recall 0. A high accuracy on imbalanced data can hide both; the warnings point at the remedies.
+ * recall 0. A high accuracy on imbalanced data can hide both; the warnings point at the remedies
+ * (for balanced training data, which those do not help: training longer).
  */
 public final class MetricsWarnings {
     /** A class with fewer training images than this, and under half the largest class's, is rare. */
@@ -19,6 +20,9 @@ public final class MetricsWarnings {
     public static final double RARE_FRACTION = 0.1;
 
     private static final String REMEDY = "; try --class-weights balanced or --sampler balanced, and --monitor macro_f1.";
+    /** For balanced training data, where the class remedies change nothing. */
+    private static final String UNDERTRAINED = "; the training classes are balanced, so train longer (--epochs) or check"
+            + " that the classes can be told apart.";
 
     private MetricsWarnings() {}
 
@@ -45,18 +49,20 @@ public final class MetricsWarnings {
         List<String> out = new ArrayList<>();
         if (val.count() == 0) return out;
         int largest = largest(trainCounts);
+        String remedy = largest >= 0 && 2 * java.util.Arrays.stream(trainCounts).min().getAsInt() >= trainCounts[largest]
+                ? UNDERTRAINED : REMEDY;
         if (largest >= 0) {
             double baseline = (double) val.perClass().get(largest).support() / val.count();
             if (val.accuracy() <= baseline) {
                 out.add(String.format(Locale.ROOT, "validation accuracy %.4f is not above always guessing '%s' (%.4f);"
                         + " balanced accuracy is %.4f and macro-F1 %.4f%s", val.accuracy(), val.classes().get(largest),
-                        baseline, val.balancedAccuracy(), val.macroF1(), REMEDY));
+                        baseline, val.balancedAccuracy(), val.macroF1(), remedy));
             }
         }
         for (ClassStats s : val.perClass()) {
             if (s.support() > 0 && s.recall() == 0) {
                 out.add("class '" + s.name() + "' has recall 0: none of its " + s.support()
-                        + " validation images was recognised" + REMEDY);
+                        + " validation images was recognised" + remedy);
             }
         }
         return out;

@@ -30,6 +30,17 @@ class MetricsWarningsTest {
         for (String s : w) assertTrue(!s.contains("\n") && s.contains("--class-weights balanced"), s);
     }
 
+    /** On balanced training data the class-balancing remedies change nothing: the warning says so. */
+    @Test
+    void balancedDataGetsNoClassBalancingAdvice() {
+        Metrics chance = Metrics.of(CLASSES, new int[] {0, 1, 0, 1}, new float[][] {{2, 1}, {3, 0}, {1, 0}, {4, 1}});
+        List<String> w = MetricsWarnings.afterTraining(chance, new int[] {20, 20});
+        assertEquals(2, w.size(), w.toString());
+        for (String s : w) {
+            assertTrue(!s.contains("--class-weights") && s.contains("classes are balanced, so train longer"), s);
+        }
+    }
+
     @Test
     void rareClassesAreNamedOncePerClass() {
         List<String> w = MetricsWarnings.rareClasses(List.of("cat", "dog", "fox", "owl"), new int[] {48, 5, 4, 40});
