@@ -134,6 +134,7 @@ public final class TrainingRun {
     private volatile boolean interrupted;
     private boolean overwrite, keepCheckpoints, createdHere;
     private List<Path> earlierRun = List.of();
+    private boolean keptEarlierRun;
     private String command = "graft train";
 
     public TrainingRun(Recipe recipe, Path dir, Consumer<String> log) {
@@ -212,7 +213,9 @@ public final class TrainingRun {
             try {
                 checkForNewRun();
                 T result = work.get();
-                deleteTree(dir.resolve(EARLIER_RUN));
+                // an interrupt in the first epoch returns without a checkpoint: the earlier run is worth more
+                if (Files.exists(dir.resolve(CHECKPOINTS).resolve(Checkpoint.LAST))) deleteTree(dir.resolve(EARLIER_RUN));
+                else restoreEarlierRun();
                 return result;
             } catch (RuntimeException | Error e) {
                 if (Files.exists(dir.resolve(CHECKPOINTS).resolve(Checkpoint.LAST))) deleteTree(dir.resolve(EARLIER_RUN));
@@ -366,6 +369,9 @@ public final class TrainingRun {
         log.accept("replacing the earlier run in " + dir + " (kept until the new run's first checkpoint)");
     }
 
+    /** Whether an overwritten run was put back because this run stopped before its first checkpoint. */
+    public boolean keptEarlierRun() { return keptEarlierRun; }
+
     /** Puts the earlier run back after a new run that failed before its first checkpoint, removing what that run wrote. */
     private void restoreEarlierRun() {
         Path aside = dir.resolve(EARLIER_RUN);
@@ -376,6 +382,7 @@ public final class TrainingRun {
                 for (Path p : s.toList()) Files.move(p, dir.resolve(p.getFileName()));
             }
             Files.delete(aside);
+            keptEarlierRun = true;
             log.accept("the earlier run in " + dir + " is kept.");
         } catch (IOException | GraftException e) {
             log.accept("warning: the earlier run is in " + aside + ": " + e.getMessage());
