@@ -415,6 +415,8 @@ public final class Loader implements AutoCloseable {
                 skipped.add(dataset.source(j), reason);
             }
         }
-        throw new GraftException("None of the " + n + " images could be read; see the skipped list for the reasons.");
+        var first = skipped.entries().stream().findFirst();
+        throw new GraftException("none of the " + n + " images could be read"
+                + first.map(e -> " (" + e.path() + ": " + e.reason() + ")").orElse("") + ".");
     }
 }
