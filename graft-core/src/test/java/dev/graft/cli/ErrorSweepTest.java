@@ -2,13 +2,7 @@ package dev.graft.cli;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.graft.data.transforms.Interpolation;
-import dev.graft.data.transforms.Preset;
-import dev.graft.models.HeadSpec;
-import dev.graft.models.ImageModel;
 import dev.graft.models.SavedModel;
-import dev.graft.models.Zoo;
-import dev.graft.nn.Rng;
 import dev.graft.testutil.TestImages;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -44,12 +38,7 @@ class ErrorSweepTest {
 
     @BeforeAll
     static void setUp() throws IOException {
-        Rng.manualSeed(11);
-        run = tmp.resolve("run");
-        try (ImageModel model = Zoo.get("resnet18").build(2)) {
-            SavedModel.write(run, model, "resnet18", List.of("ant", "bee"), Preset.imagenet(36, 32, Interpolation.BILINEAR),
-                    HeadSpec.LINEAR, "none");
-        }
+        run = TestImages.savedAntBeeModel(tmp.resolve("run"), 11);
         modelJson = Files.readString(run.resolve(SavedModel.META));
         data = TestImages.classFolders(tmp.resolve("data"), 5, 2, "ant", "bee");
     }

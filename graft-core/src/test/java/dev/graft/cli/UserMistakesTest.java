@@ -5,13 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.graft.data.transforms.Interpolation;
-import dev.graft.data.transforms.Preset;
-import dev.graft.models.HeadSpec;
-import dev.graft.models.ImageModel;
-import dev.graft.models.SavedModel;
-import dev.graft.models.Zoo;
-import dev.graft.nn.Rng;
 import dev.graft.testutil.TestImages;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,12 +27,7 @@ class UserMistakesTest {
 
     @BeforeAll
     static void setUp() throws IOException {
-        Rng.manualSeed(5);
-        run = tmp.resolve("run");
-        try (ImageModel model = Zoo.get("resnet18").build(2)) {
-            SavedModel.write(run, model, "resnet18", List.of("ant", "bee"), Preset.imagenet(36, 32, Interpolation.BILINEAR),
-                    HeadSpec.LINEAR, "none");
-        }
+        run = TestImages.savedAntBeeModel(tmp.resolve("run"), 5);
         data = TestImages.classFolders(tmp.resolve("data"), 7, 3, "ant", "bee");
     }
 
