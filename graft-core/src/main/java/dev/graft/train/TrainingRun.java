@@ -39,8 +39,9 @@ import java.util.function.Consumer;
  * checkpoints, and writes {@code model.safetensors}, {@code model.json}, {@code run.json},
  * {@code metrics.csv}, {@code skipped.txt} and {@code report.html}. A run directory belongs to
  * one run: it is locked ({@link RunLock}) while a run writes there, a new run refuses a folder
- * holding another one unless told to {@link #overwrite} (and then removes it only once the new
- * run's data, weights and recipe are checked), and {@link #resume} refuses a
+ * holding another one unless told to {@link #overwrite} (and then sets it aside once the new
+ * run's data, weights and recipe are checked, and puts it back if the new run stops before its
+ * first checkpoint), and {@link #resume} refuses a
  * checkpoint whose recipe differs from {@code run.json}. Every stop that is not a crash (the
  * end, early stopping, an interrupt after an epoch) leaves a usable run: the best model so
  * far, its report (marked when it stopped before its last epoch), how it ended in run.json's
@@ -213,19 +214,25 @@ public final class TrainingRun {
             try {
                 checkForNewRun();
                 T result = work.get();
-                // an interrupt in the first epoch returns without a checkpoint: the earlier run is worth more
-                if (Files.exists(dir.resolve(CHECKPOINTS).resolve(Checkpoint.LAST))) deleteTree(dir.resolve(EARLIER_RUN));
-                else restoreEarlierRun();
+                settle(false); // an interrupt in the first epoch returns without a checkpoint
                 return result;
             } catch (RuntimeException | Error e) {
-                if (Files.exists(dir.resolve(CHECKPOINTS).resolve(Checkpoint.LAST))) deleteTree(dir.resolve(EARLIER_RUN));
-                else if (ours) discard();
-                else restoreEarlierRun();
+                settle(ours);
                 throw e;
             }
         } finally {
             removeTemporaries(dir);
         }
+    }
+
+    /**
+     * After a new run: once it has a checkpoint the earlier run it replaces is dropped; without one,
+     * a folder made for it is removed ({@code discard}) or else an earlier run put back.
+     */
+    private void settle(boolean discard) {
+        if (Files.exists(dir.resolve(CHECKPOINTS).resolve(Checkpoint.LAST))) deleteTree(dir.resolve(EARLIER_RUN));
+        else if (discard) discard();
+        else restoreEarlierRun();
     }
 
     /** Removes the directory of a run that failed before it began; quietly, the failure is what matters. */
