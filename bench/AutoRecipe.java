@@ -256,7 +256,7 @@ public final class AutoRecipe {
      * TARGET --weights SOURCE_RUN --strategy finetune} resolves it (a run's weights at 32 px, native size 28),
      * with its LR finder on batches of max(B, 16); final-step weights (no validation split).
      * {@code graft_minF}: the same sweep, but the rate is the sweep's minimum / F within [1e-3, 0.1] (a candidate rule;
-     * {@code graft_min2} is the shipped one). {@code graft_scratch[_minF]}: the automatic recipe without weights; {@code _bsN}: with batch N; {@code _epN}: N epochs; {@code _fsX}: a finder of X x the run's images; {@code _bmX}: backbone at X x the head's rate.
+     * {@code graft_min2} is the shipped one). {@code graft_scratch[_minF]}: the automatic recipe without weights; {@code _bsN}: with batch N; {@code _epN}: N epochs; {@code _fsX}: a finder of X x the run's images; {@code _bmX}: backbone at X x the head's rate; {@code _startX}: the sweep from X.
      */
     static Run graft(String name, Dataset few, int classes, long seed, Map<String, TensorData> pre) {
         boolean scratch = name.contains("_scratch");
@@ -281,7 +281,10 @@ public final class AutoRecipe {
         int fs = name.indexOf("_fs");
         int budget = fs < 0 ? few.size() : (int) Math.round(few.size()
                 * Double.parseDouble(name.substring(fs + 3).split("_")[0]) / dev.graft.train.AutoRecipe.FINDER_SHARE);
-        var found = dev.graft.train.AutoRecipe.findLr(l.model(), l.spec(), r, budget, e -> LoaderData.batches(sweep, e));
+        // _startX: the sweep starts at X instead of AutoRecipe.FINDER_START
+        int st = name.indexOf("_start");
+        double start = st < 0 ? dev.graft.train.AutoRecipe.FINDER_START : Double.parseDouble(name.substring(st + 6).split("_")[0]);
+        var found = dev.graft.train.AutoRecipe.findLr(l.model(), l.spec(), r, budget, e -> LoaderData.batches(sweep, e), start);
         sweep.close();
         int min = name.indexOf("_min");
         double lr = min >= 0 ? Math.min(0.1, Math.max(1e-3, found.curve().minimumLr()

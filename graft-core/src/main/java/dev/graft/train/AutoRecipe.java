@@ -176,6 +176,12 @@ public final class AutoRecipe {
      */
     public static Found findLr(ImageModel model, ModelSpec spec, Recipe r, int images,
                                IntFunction<Iterable<dev.graft.train.Batch>> batches) {
+        return findLr(model, spec, r, images, batches, FINDER_START);
+    }
+
+    /** {@link #findLr} with the sweep starting at {@code start} (the bench measures other starts). */
+    public static Found findLr(ImageModel model, ModelSpec spec, Recipe r, int images,
+                               IntFunction<Iterable<dev.graft.train.Batch>> batches, double start) {
         Strategy st = r.freezeEpochs() > 0 ? Strategy.FINETUNE : r.strategy();
         st.apply(model, spec, r.unfreezeFrom(), r.bn() == BnPolicy.AUTO ? BnPolicy.forStrategy(st) : r.bn());
         Optimizer opt = r.optimizer().build(st.paramGroups(model, spec, FALLBACK_LR, r.backboneLrMult()), FALLBACK_LR,
@@ -193,7 +199,7 @@ public final class AutoRecipe {
         @SuppressWarnings("unchecked")
         Iterator<dev.graft.train.Batch>[] it = new Iterator[1];
         int[] epoch = {0};
-        LrCurve curve = new LrFinder().range(FINDER_START, FINDER_END).steps(finderSteps(r, images)).run(model, opt, () -> {
+        LrCurve curve = new LrFinder().range(start, FINDER_END).steps(finderSteps(r, images)).run(model, opt, () -> {
             if (it[0] == null || !it[0].hasNext()) it[0] = from.apply(epoch[0]++).iterator();
             return it[0].next();
         }, b -> fit.trainStep(b).loss());
