@@ -38,12 +38,15 @@ class MemoryGrowthTest {
                 .reduce((a, b) -> a + "\n" + b).orElse(out));
         assertEquals(10, rows.size(), out);
         // Growth is judged on where memory settles (median of epochs 8-10), not on one epoch: the
-        // allocator and JIT sometimes take a one-off few tens of MB that are not per-epoch growth.
-        // The arrays the engine holds must not change at all.
+        // allocator and JIT sometimes take a one-off few tens of MB that are not per-epoch growth,
+        // and glibc's arenas drift by 1-4 MB an epoch (607 -> 638 MB seen once in CI, +5.1%). A
+        // leak this test is for holds a state dict or activations per epoch or step: 45 MB and
+        // more per epoch, 360 MB over these 8; 10% is 60 MB. The arrays the engine holds (the
+        // exact check) must not change at all.
         long base = rows.get(1)[1];
         long[] last = {rows.get(7)[1], rows.get(8)[1], rows.get(9)[1]};
         Arrays.sort(last);
-        assertTrue(last[1] <= base * 1.05, "RSS settles at " + last[1] + " MB after epochs 8-10, more than 5% above the "
+        assertTrue(last[1] <= base * 1.10, "RSS settles at " + last[1] + " MB after epochs 8-10, more than 10% above the "
                 + base + " MB after epoch 2");
         for (int e = 2; e < 10; e++) {
             assertEquals(rows.get(1)[3], rows.get(e)[3], "arrays held by the root manager after epoch " + (e + 1));
