@@ -178,10 +178,11 @@ final class TrainCommand implements Callable<Integer> {
         switch (fit.status()) {
             case COMPLETED -> Console.info("to train it longer: " + again + " --epochs " + (2 * total));
             case EARLY_STOPPED -> Console.info("stopped after epoch " + done + " of " + total + "; to continue: " + again);
-            case INTERRUPTED -> Console.info(run.keptEarlierRun() ? "no epoch finished; the earlier run stays in " + run.dir() + "."
-                    : (saved ? "kept the " + done + " finished epoch" + (done == 1 ? "" : "s")
-                    + " of " + total + " (the model is the best so far); " : "no epoch finished, so there is no model yet; ")
-                    + "resume with: " + again);
+            case INTERRUPTED -> { // when the earlier run was put back, the run has said so
+                if (!run.keptEarlierRun()) Console.info((saved ? "kept the " + done + " finished epoch" + (done == 1 ? "" : "s")
+                        + " of " + total + " (the model is the best so far); " : "no epoch finished, so there is no model yet; ")
+                        + "resume with: " + again);
+            }
             case DIVERGED -> { }
         }
         if (json) System.out.println(JsonOutput.gson(false).toJson(outcome.toJson()));

@@ -262,11 +262,9 @@ public final class TrainingRun {
                         + " with its recipe.");
                 overwrite = true;
                 checkForNewRun();
-                try {
-                    return execute(false);
-                } finally {
-                    deleteTree(dir.resolve(EARLIER_RUN)); // a run without a checkpoint has nothing to keep
-                }
+                for (Path p : earlierRun) deleteTree(p); // a run without a checkpoint has nothing to set aside
+                earlierRun = List.of();
+                return execute(false);
             }
             Checkpoint.Header header = Checkpoint.header(last);
             Recipe stored = storedRecipe(dir);
