@@ -256,7 +256,7 @@ public final class AutoRecipe {
      * TARGET --weights SOURCE_RUN --strategy finetune} resolves it (a run's weights at 32 px, native size 28),
      * with its LR finder on batches of max(B, 16); final-step weights (no validation split).
      * {@code graft_minF}: the same sweep, but the rate is the sweep's minimum / F within [1e-3, 0.1] (a candidate rule;
-     * {@code graft_min2} is the shipped one). {@code graft_scratch[_minF]}: the automatic recipe without weights; {@code _bsN}: with batch N; {@code _epN}: N epochs; {@code _fsX}: a finder of X x the run's images; {@code _bmX}: backbone at X x the head's rate; {@code _startX}: the sweep from X.
+     * {@code graft_min2} is the shipped one). {@code graft_scratch[_minF]}: the automatic recipe without weights; {@code _bsN}: with batch N; {@code _epN}: N epochs; {@code _fsX}: a finder of X x the run's images; {@code _bmX}: backbone at X x the head's rate; {@code _startX}: the sweep from X; {@code _lrX}: train at rate X after the sweep (a per-seed rate grid; -Dcurve prints the sweep).
      */
     static Run graft(String name, Dataset few, int classes, long seed, Map<String, TensorData> pre) {
         boolean scratch = name.contains("_scratch");
@@ -286,9 +286,18 @@ public final class AutoRecipe {
         double start = st < 0 ? dev.graft.train.AutoRecipe.FINDER_START : Double.parseDouble(name.substring(st + 6).split("_")[0]);
         var found = dev.graft.train.AutoRecipe.findLr(l.model(), l.spec(), r, budget, e -> LoaderData.batches(sweep, e), start);
         sweep.close();
+        if (System.getProperty("curve") != null) { // the sweep itself, to compare suggestion rules offline
+            StringBuilder sb = new StringBuilder("CURVE seed " + seed);
+            for (int i = 0; i < found.curve().lrs().length; i++)
+                sb.append(String.format(Locale.ROOT, " %.4g:%.5g", found.curve().lrs()[i], found.curve().losses()[i]));
+            System.out.println(sb);
+        }
         int min = name.indexOf("_min");
         double lr = min >= 0 ? Math.min(0.1, Math.max(1e-3, found.curve().minimumLr()
                 / Double.parseDouble(name.substring(min + 4).split("_")[0]))) : found.lr();
+        // _lrX: train at X (the sweep still runs, so everything else is the same as the automatic run)
+        int fixed = name.indexOf("_lr");
+        if (fixed >= 0) lr = Double.parseDouble(name.substring(fixed + 3).split("_")[0]);
         r = r.toBuilder().lr(Double.isNaN(lr) ? found.lr() : lr).build();
         Learner.of(l.model(), l.spec()).configure(r).fit(data(few, pr, r.augment(), r.batchSize(), seed));
         return new Run(l, pr, String.format(Locale.ROOT, "lr %.3g (%s) batch %d epochs %d", r.lr(), found.how(),
