@@ -81,7 +81,8 @@ public final class Main implements Callable<Integer> {
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             Console.error(plain(ex.getMessage()));
-            CommandLine.UnmatchedArgumentException.printSuggestions(ex, System.err);
+            String suggestion = Suggestion.forMistake(ex);
+            if (suggestion != null) System.err.println(suggestion);
             System.err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
             return c.getCommandSpec().exitCodeOnInvalidInput();
         });
