@@ -66,6 +66,21 @@ class RecipeOptionsTest {
     }
 
     @Test
+    void trainShowsOneStrategyAndCompareStillTakesSeveral() {
+        for (String command : List.of("train", "lr-find", "compare")) {
+            String help = CliConventionsTest.exec(command, "--help").out();
+            assertTrue(help.contains("--strategy=STRATEGY "), command + ":\n" + help);
+            assertFalse(help.contains("STRATEGY["), command + " shows --strategy as a list:\n" + help);
+        }
+        CompareCommand compare = new CompareCommand();
+        new picocli.CommandLine(compare).parseArgs(data.toString(), "--strategy", "head,finetune");
+        assertEquals(List.of(dev.graft.train.Strategy.HEAD, dev.graft.train.Strategy.FINETUNE), compare.options.strategies());
+        TrainCommand train = new TrainCommand();
+        new picocli.CommandLine(train).parseArgs(data.toString(), "--strategy", "head");
+        assertEquals(dev.graft.train.Strategy.HEAD, train.options.recipe(data.toString()).strategy());
+    }
+
+    @Test
     void choicesIgnoreCase() {
         Path out = tmp.resolve("never");
         // valid in any case: fails only later, on the epochs, still before any file
