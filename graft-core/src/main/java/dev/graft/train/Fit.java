@@ -222,9 +222,18 @@ public final class Fit {
         }
     }
 
+    /**
+     * What to try after a divergence, worded by strategy: one rate for every group (scratch, head)
+     * is "the rate"; finetune and partial train the backbone slower, so the head's rate (the last
+     * group's) is named with the backbone's.
+     */
     private String advice() {
-        return String.format(Locale.ROOT, "; try a lower --lr (the head's rate is %.3g now) or check the inputs.",
-                optimizer.groups().get(optimizer.groups().size() - 1).lr());
+        List<dev.graft.train.optim.ParamGroup> groups = optimizer.groups();
+        double head = groups.get(groups.size() - 1).lr(), backbone = groups.get(0).lr();
+        boolean oneRate = groups.stream().allMatch(g -> g.lr() == head);
+        return "; try a lower --lr (" + (oneRate ? String.format(Locale.ROOT, "the rate is %.3g now", head)
+                : String.format(Locale.ROOT, "the head's rate is %.3g now, the backbone's %.3g", head, backbone))
+                + ") or check the inputs.";
     }
 
     private static String nonFinite(double v) { return Double.isNaN(v) ? "NaN" : "infinite"; }
