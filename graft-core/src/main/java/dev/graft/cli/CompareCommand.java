@@ -75,7 +75,7 @@ final class CompareCommand implements Callable<Integer> {
     /** Every run's recipe, built and checked before the first one trains; {@link #given}: the options as given. */
     private Map<String, Recipe> plan() {
         List<String> archs = split(options.arch), weights = split(options.weights);
-        List<Strategy> strategies = options.strategy != null ? options.strategy : Collections.singletonList(null);
+        List<Strategy> strategies = options.strategies() != null ? options.strategies() : Collections.singletonList(null);
         Map<String, Recipe> recipes = new LinkedHashMap<>();
         Set<String> seen = new HashSet<>();
         for (String a : archs) {

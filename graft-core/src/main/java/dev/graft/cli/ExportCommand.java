@@ -3,6 +3,7 @@ package dev.graft.cli;
 import dev.graft.io.Safetensors;
 import dev.graft.io.TorchFiles;
 import dev.graft.models.SavedModel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -18,6 +19,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = "Write a run's model as a PyTorch state dict (.pth) or safetensors file.",
         footer = {"", "Example:", "  graft export runs/resnet18-2026-11-23 --out cats_dogs.pth",
+                "  graft export runs/resnet18-2026-11-23 --out cats_dogs.pth --overwrite   (replaces the file)",
                 "", "In Python:", "  m = torchvision.models.resnet18(num_classes=2)",
                 "  m.load_state_dict(torch.load('cats_dogs.pth'))"})
 final class ExportCommand implements Callable<Integer> {
@@ -27,11 +29,19 @@ final class ExportCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FORMAT", description = "pth or safetensors (default: from the --out extension, else pth).")
     String format;
 
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "The file to write.")
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "The file to write (an existing one only"
+            + " with --overwrite).")
     Path out;
+
+    @Option(names = "--overwrite", description = "Replace --out when it exists (the new file takes its place in one step).")
+    boolean overwrite;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
+
+    private picocli.CommandLine.ParameterException usage(String message) {
+        return new picocli.CommandLine.ParameterException(spec.commandLine(), message);
+    }
 
     /**
      * --format, else the format the --out name's extension says, else pth (a name without an
@@ -59,6 +69,8 @@ final class ExportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         String format = format();
+        if (Files.isDirectory(out)) throw usage("--out " + out + " is a folder; give the file to write, e.g. " + out.resolve("model." + format) + ".");
+        if (Files.exists(out) && !overwrite) throw usage("--out " + out + " already exists; give another --out, or replace it with --overwrite.");
         SavedModel saved = SavedModel.read(run);
         Map<String, dev.graft.io.TensorData> state;
         try (var net = saved.load()) { // refuses NaN or infinite weights

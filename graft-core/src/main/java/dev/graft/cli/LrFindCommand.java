@@ -9,9 +9,11 @@ import dev.graft.train.lrfind.LrCurve;
 import dev.graft.train.lrfind.LrCurvePlot;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -22,7 +24,7 @@ import picocli.CommandLine.Parameters;
  * would use with the same options (the automatic one by default): the sweep as a PNG, the
  * suggestion, and the rate a run would train at; nothing is trained or written but the plot.
  */
-@Command(name = "lr-find", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "lr-find", mixinStandardHelpOptions = true, sortOptions = false, modelTransformer = LrFindCommand.SweepOptions.class,
         description = {"Sweep the learning rate on DATA and print the rate graft train would take.",
                 "The sweep runs the recipe graft train would use with the same options; the loss against the rate",
                 "goes to a PNG."},
@@ -58,6 +60,25 @@ final class LrFindCommand implements Callable<Integer> {
             System.out.println(String.format(Locale.ROOT, "lr: %s (%s)", fmt(found.lr()), found.how()));
         }
         return 0;
+    }
+
+    /**
+     * Takes out of lr-find the recipe options the sweep does not use, so --help lists only what it
+     * reads (and one of them given is an unknown option), and says so at the end of --help.
+     */
+    static final class SweepOptions implements CommandLine.IModelTransformer {
+        static final List<String> UNUSED = List.of("--lr", "--schedule", "--step-size", "--gamma", "--warmup-epochs",
+                "--class-weights", "--sampler", "--monitor", "--patience", "--cache-views", "--precision");
+
+        @Override
+        public CommandLine.Model.CommandSpec transform(CommandLine.Model.CommandSpec spec) {
+            for (String name : UNUSED) spec.remove(spec.findOption(name));
+            List<String> footer = new java.util.ArrayList<>(List.of(spec.usageMessage().footer()));
+            footer.add("Only the options that change the sweep are taken; graft train's others (" + String.join(", ", UNUSED)
+                    + ") do not apply.");
+            spec.usageMessage().footer(footer.toArray(String[]::new));
+            return spec;
+        }
     }
 
     /** The sweep and the suggestion as one strict JSON object (a non-finite number is null). */

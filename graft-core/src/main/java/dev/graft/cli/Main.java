@@ -72,7 +72,8 @@ public final class Main implements Callable<Integer> {
         Console.quiet = false;
         MemoryEstimate.enabled = true;
         CommandLine cl = new CommandLine(new Main());
-        for (Object sub : Commands.all()) cl.addSubcommand(sub);
+        // each its own CommandLine: picocli applies a command's modelTransformer (lr-find's) only then
+        for (Object sub : Commands.all()) cl.addSubcommand(new CommandLine(sub));
         // help as wide as the terminal (100 columns off one), so descriptions wrap between sentences less
         cl.setUsageHelpWidth(100);
         cl.setUsageHelpAutoWidth(true);
@@ -81,7 +82,8 @@ public final class Main implements Callable<Integer> {
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine c = ex.getCommandLine();
             Console.error(plain(ex.getMessage()));
-            CommandLine.UnmatchedArgumentException.printSuggestions(ex, System.err);
+            String suggestion = Suggestion.forMistake(ex);
+            if (suggestion != null) System.err.println(suggestion);
             System.err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
             return c.getCommandSpec().exitCodeOnInvalidInput();
         });

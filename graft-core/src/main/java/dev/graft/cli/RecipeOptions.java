@@ -13,6 +13,7 @@ import dev.graft.train.Strategy;
 import dev.graft.train.loss.ClassWeights;
 import dev.graft.train.optim.OptimizerKind;
 import dev.graft.train.schedule.ScheduleKind;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import picocli.CommandLine;
@@ -44,9 +45,13 @@ final class RecipeOptions {
     @Option(names = "--weights", paramLabel = "WEIGHTS", description = "none, imagenet (default), a weights tag, a .pth/.safetensors file or a run directory.")
     String weights;
 
-    @Option(names = "--strategy", paramLabel = "STRATEGY", split = ",", converter = Strategies.class, completionCandidates = Strategies.class,
+    /**
+     * The --strategy given (null: unset): one value for train and lr-find, a comma list for
+     * compare, which says so, as for its --arch and --weights; so --help shows one value.
+     */
+    @Option(names = "--strategy", paramLabel = "STRATEGY", converter = StrategyLists.class, completionCandidates = Strategies.class,
             description = "${COMPLETION-CANDIDATES} (default: finetune; scratch with --weights none).")
-    List<Strategy> strategy;
+    StrategyList strategy;
 
     @Option(names = "--unfreeze-from", paramLabel = "GROUP", description = "With --strategy partial: the first layer group to train, e.g. layer3 (default: the last group,"
                     + " layer4 for ResNets).")
@@ -161,10 +166,15 @@ final class RecipeOptions {
     /** Whether unset options are chosen from the data ({@code --recipe auto}, the default). */
     boolean auto() { return !"tutorial".equals(mode); }
 
+    /** The strategies given (null: none), in the order given. */
+    List<Strategy> strategies() { return strategy == null ? null : strategy.values(); }
+
     /** The recipe for DATA with every given option; a bad value or combination is a usage error. */
     Recipe recipe(String data) {
-        if (strategy != null && strategy.size() > 1) throw usage("train takes one --strategy; graft compare takes several.");
-        return recipe(data, arch, weights, strategy == null ? null : strategy.get(0));
+        if (strategy != null && strategy.values().size() > 1) {
+            throw usage(command.name() + " takes one --strategy; graft compare takes several.");
+        }
+        return recipe(data, arch, weights, strategy == null ? null : strategy.values().get(0));
     }
 
     /** As {@link #recipe(String)} with this architecture, weights and strategy (null: unset). */
@@ -183,7 +193,7 @@ final class RecipeOptions {
 
     /** The given options as a builder (unset ones stay unset, for {@link dev.graft.train.AutoRecipe}). */
     Recipe.Builder builder(String data) {
-        return builder(data, arch, weights, strategy == null ? null : strategy.get(0));
+        return builder(data, arch, weights, strategy == null ? null : strategy.values().get(0));
     }
 
     Recipe.Builder builder(String data, String arch, String weights, Strategy strategy) {
@@ -239,6 +249,18 @@ final class RecipeOptions {
     }
 
     static final class Strategies extends Choice<Strategy> { Strategies() { super(Strategy.class); } }
+
+    /** One strategy, or a comma list of them (for compare). */
+    record StrategyList(List<Strategy> values) {}
+
+    static final class StrategyLists implements ITypeConverter<StrategyList> {
+        @Override
+        public StrategyList convert(String value) {
+            List<Strategy> list = new ArrayList<>();
+            for (String name : value.split(",")) list.add(new Strategies().convert(name));
+            return new StrategyList(List.copyOf(list));
+        }
+    }
 
     static final class BnPolicies extends Choice<BnPolicy> { BnPolicies() { super(BnPolicy.class); } }
 

@@ -94,7 +94,7 @@ final class TrainCommand implements Callable<Integer> {
     /** graft train --features DIR: the head on features computed elsewhere, the model from their manifest. */
     private int onFeatures() {
         if (data != null || resume != null) throw usage("--features is the training data; do not give DATA or --resume too.");
-        if (options.strategy != null && (options.strategy.size() != 1 || options.strategy.get(0) != Strategy.HEAD)) {
+        if (options.strategies() != null && !options.strategies().equals(List.of(Strategy.HEAD))) {
             throw usage(FeatureRun.HEAD_ONLY);
         }
         FeatureSet set = FeatureSet.read(features);

@@ -41,17 +41,25 @@ public final class Fit {
 
     /**
      * Loss (mean over samples) and accuracy of one phase of one epoch (numbered from 1); for validation also the
-     * balanced accuracy (mean recall over classes) and macro-F1 (NaN for training).
+     * balanced accuracy (mean recall over classes) and macro-F1 (NaN for training). {@code stopped} is null for a
+     * whole phase, else where a Ctrl-C ended it ({@code stopped after 12 of 40 batches}).
      */
     public record PhaseResult(String phase, int epoch, double loss, double accuracy, long samples, double seconds,
-                              double balancedAccuracy, double macroF1) {
+                              double balancedAccuracy, double macroF1, String stopped) {
         public PhaseResult(String phase, int epoch, double loss, double accuracy, long samples, double seconds) {
-            this(phase, epoch, loss, accuracy, samples, seconds, Double.NaN, Double.NaN);
+            this(phase, epoch, loss, accuracy, samples, seconds, Double.NaN, Double.NaN, null);
         }
 
+        public PhaseResult(String phase, int epoch, double loss, double accuracy, long samples, double seconds,
+                           double balancedAccuracy, double macroF1) {
+            this(phase, epoch, loss, accuracy, samples, seconds, balancedAccuracy, macroF1, null);
+        }
+
+        /** The seeds' {@code train Loss: 0.1234 Acc: 0.9561}, with {@code (stopped after 12 of 40 batches)} for a part. */
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%s Loss: %.4f Acc: %.4f", phase, loss, accuracy);
+            return String.format(Locale.ROOT, "%s Loss: %.4f Acc: %.4f", phase, loss, accuracy)
+                    + (stopped == null ? "" : " (" + stopped + ")");
         }
     }
 
@@ -222,9 +230,18 @@ public final class Fit {
         }
     }
 
+    /**
+     * What to try after a divergence, worded by strategy: one rate for every group (scratch, head)
+     * is "the rate"; finetune and partial train the backbone slower, so the head's rate (the last
+     * group's) is named with the backbone's.
+     */
     private String advice() {
-        return String.format(Locale.ROOT, "; try a lower --lr (the head's rate is %.3g now) or check the inputs.",
-                optimizer.groups().get(optimizer.groups().size() - 1).lr());
+        List<dev.graft.train.optim.ParamGroup> groups = optimizer.groups();
+        double head = groups.get(groups.size() - 1).lr(), backbone = groups.get(0).lr();
+        boolean oneRate = groups.stream().allMatch(g -> g.lr() == head);
+        return "; try a lower --lr (" + (oneRate ? String.format(Locale.ROOT, "the rate is %.3g now", head)
+                : String.format(Locale.ROOT, "the head's rate is %.3g now, the backbone's %.3g", head, backbone))
+                + ") or check the inputs.";
     }
 
     private static String nonFinite(double v) { return Double.isNaN(v) ? "NaN" : "infinite"; }
@@ -259,8 +276,11 @@ public final class Fit {
             for (FitListener l : listeners) l.batchEnd("train", epoch, step, data.trainBatches(), out.loss);
             if (interrupted) break;
         }
+        int total = data.trainBatches();
+        String stopped = !interrupted || step == total ? null
+                : "stopped after " + step + (total > 0 ? " of " + total : "") + (total <= 0 && step == 1 ? " batch" : " batches");
         PhaseResult r = new PhaseResult("train", epoch, lossSum / Math.max(seen, 1), (double) correct / Math.max(seen, 1),
-                seen, (System.nanoTime() - t0) / 1e9);
+                seen, (System.nanoTime() - t0) / 1e9, Double.NaN, Double.NaN, stopped);
         for (FitListener l : listeners) l.phaseEnd(r);
         return r;
     }

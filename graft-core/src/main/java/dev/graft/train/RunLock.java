@@ -20,9 +20,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * with an operating-system file lock ({@link FileChannel#tryLock}) for as long as a train,
  * resume or evaluation writes there, and holding "pid host started command" so a refusal can
  * name who holds it. The operating system releases the lock when its process dies (even by
- * {@code kill -9}), so a lock left by a dead process is simply taken over; the file itself
- * stays (emptied) on release, because deleting it would let two later processes lock two
- * different files of the same name.
+ * {@code kill -9}), so a lock left by a dead process is simply taken over. A release deletes
+ * the file (while still holding it), so a finished run keeps no {@code .lock}; a process that
+ * opened the file just before it was deleted would lock a file no longer in the folder, so
+ * {@link #acquire} checks after locking that the name still leads to the file it locked (its
+ * {@code fileKey}) and starts over when it does not.
  */
 public final class RunLock implements AutoCloseable {
     public static final String FILE = ".lock";
@@ -33,13 +35,20 @@ public final class RunLock implements AutoCloseable {
      */
     private static final Map<Path, String> HELD = new ConcurrentHashMap<>();
 
+    /** Attempts when the lock file is deleted under an acquirer (a holder releasing at that moment). */
+    private static final int ATTEMPTS = 10;
+
     private final Path key;
+    private final Path file;
+    private final Object fileKey;
     private final FileChannel channel;
     private final FileLock lock;
     private final String previous;
 
-    private RunLock(Path key, FileChannel channel, FileLock lock, String previous) {
+    private RunLock(Path key, Path file, Object fileKey, FileChannel channel, FileLock lock, String previous) {
         this.key = key;
+        this.file = file;
+        this.fileKey = fileKey;
         this.channel = channel;
         this.lock = lock;
         this.previous = previous;
@@ -57,24 +66,33 @@ public final class RunLock implements AutoCloseable {
             String mine = line(command);
             String other = HELD.putIfAbsent(key, mine);
             if (other != null) throw new GraftException(dir + " is in use by " + describe(other) + busy());
-            ch = FileChannel.open(dir.resolve(FILE), StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
-            FileLock lock;
-            try {
-                lock = ch.tryLock();
-            } catch (OverlappingFileLockException sameProcess) {
-                lock = null;
+            Path file = dir.resolve(FILE);
+            for (int attempt = 1; ; attempt++) {
+                ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                Object opened = fileKey(file);
+                FileLock lock;
+                try {
+                    lock = ch.tryLock();
+                } catch (OverlappingFileLockException sameProcess) {
+                    lock = null;
+                }
+                String holder = read(ch);
+                if (lock == null) {
+                    HELD.remove(key);
+                    ch.close();
+                    throw new GraftException(dir + " is in use by " + describe(holder) + busy());
+                }
+                if (opened == null || !opened.equals(fileKey(file))) { // its holder deleted it as we opened it
+                    ch.close();
+                    ch = null;
+                    if (attempt == ATTEMPTS) throw new IOException("its lock file keeps being replaced");
+                    continue;
+                }
+                ch.truncate(0);
+                ch.write(ByteBuffer.wrap(mine.getBytes(StandardCharsets.UTF_8)), 0);
+                ch.force(false);
+                return new RunLock(key, file, opened, ch, lock, holder.isBlank() ? null : holder);
             }
-            String holder = read(ch);
-            if (lock == null) {
-                HELD.remove(key);
-                ch.close();
-                throw new GraftException(dir + " is in use by " + describe(holder) + busy());
-            }
-            ch.truncate(0);
-            ch.write(ByteBuffer.wrap(mine.getBytes(StandardCharsets.UTF_8)), 0);
-            ch.force(false);
-            return new RunLock(key, ch, lock, holder.isBlank() ? null : holder);
         } catch (IOException e) {
             try {
                 HELD.remove(dir.toRealPath());
@@ -92,7 +110,7 @@ public final class RunLock implements AutoCloseable {
 
     /**
      * Who held the lock before this process took it over, or null: a holder that ends cleanly
-     * empties the file, so a name left in it is a process that died.
+     * deletes the file (or empties it, where it cannot), so a name left in it is a process that died.
      */
     public String takenOverFrom() { return previous == null ? null : describe(previous); }
 
@@ -123,16 +141,39 @@ public final class RunLock implements AutoCloseable {
         return "process " + f[0] + " on " + f[1] + (f.length == 4 ? " (" + f[3] + ")" : "");
     }
 
+    /**
+     * Releases the lock and deletes the file, while still holding it and only when the name still
+     * leads to it (a run that failed before it began may have removed its whole folder already).
+     */
     @Override
     public void close() {
         try {
             channel.truncate(0);
+            if (fileKey.equals(fileKey(file))) Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // left emptied, as a release without deletion would: the next holder takes it over quietly
+        }
+        try {
             lock.release();
             channel.close();
         } catch (IOException e) {
             // the process is ending this run anyway; the OS drops the lock with the channel
         } finally {
             HELD.remove(key);
+        }
+    }
+
+    /**
+     * What identifies the file the name leads to now (device and inode on POSIX; read without
+     * opening it, which would drop this process's lock), null when there is none; on a system
+     * without file keys, the name itself, so the checks always pass.
+     */
+    private static Object fileKey(Path file) throws IOException {
+        try {
+            Object k = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+            return k != null ? k : file;
+        } catch (java.nio.file.NoSuchFileException gone) {
+            return null;
         }
     }
 

@@ -84,14 +84,43 @@ class MessagesTest {
         assertFalse(out.contains("?") || out.contains("/sloss"), out);
     }
 
-    @Test
-    void exportTakesTheFormatFromTheName() throws IOException {
+    private Path savedRun() throws IOException {
         Path run = tmp.resolve("run");
         dev.graft.nn.Rng.manualSeed(3);
         try (dev.graft.models.ImageModel model = dev.graft.models.Zoo.get("resnet18").build(2)) {
             dev.graft.models.SavedModel.write(run, model, "resnet18", List.of("ant", "bee"),
                     dev.graft.data.transforms.Preset.imagenetDefault(), dev.graft.models.HeadSpec.LINEAR, "none");
         }
+        return run;
+    }
+
+    /** export replaces an existing file only with --overwrite (as train's --out), in one step. */
+    @Test
+    void exportRefusesAnExistingFileUnlessOverwrite() throws IOException {
+        Path run = savedRun(), out = tmp.resolve("out").resolve("m.pth");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, "an earlier file");
+        CliConventionsTest.Out r = CliConventionsTest.exec("export", run.toString(), "--out", out.toString());
+        assertEquals(2, r.code(), r.all());
+        assertTrue(r.err().startsWith("graft: --out " + out + " already exists; give another --out, or replace it with"
+                + " --overwrite.\n"), r.err());
+        assertEquals("an earlier file", Files.readString(out));
+
+        CliConventionsTest.Out again = CliConventionsTest.exec("export", run.toString(), "--out", out.toString(), "--overwrite");
+        assertEquals(0, again.code(), again.all());
+        assertEquals(2, TorchFiles.read(out).get("fc.weight").shape()[0]);
+        try (var files = Files.list(out.getParent())) {
+            assertEquals(List.of("m.pth"), files.map(f -> f.getFileName().toString()).toList(), "a temporary file was left");
+        }
+
+        CliConventionsTest.Out folder = CliConventionsTest.exec("export", run.toString(), "--out", tmp.toString(), "--overwrite");
+        assertEquals(2, folder.code(), folder.all());
+        assertTrue(folder.err().startsWith("graft: --out " + tmp + " is a folder;"), folder.err());
+    }
+
+    @Test
+    void exportTakesTheFormatFromTheName() throws IOException {
+        Path run = savedRun();
         Path st = tmp.resolve("m.safetensors"), pth = tmp.resolve("m.pth");
         assertEquals(0, CliConventionsTest.exec("export", run.toString(), "--out", st.toString()).code());
         assertFalse(Safetensors.read(st).isEmpty());

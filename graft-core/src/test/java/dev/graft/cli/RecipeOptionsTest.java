@@ -66,6 +66,39 @@ class RecipeOptionsTest {
     }
 
     @Test
+    void trainShowsOneStrategyAndCompareStillTakesSeveral() {
+        for (String command : List.of("train", "lr-find", "compare")) {
+            String help = CliConventionsTest.exec(command, "--help").out();
+            assertTrue(help.contains("--strategy=STRATEGY "), command + ":\n" + help);
+            assertFalse(help.contains("STRATEGY["), command + " shows --strategy as a list:\n" + help);
+        }
+        CompareCommand compare = new CompareCommand();
+        new picocli.CommandLine(compare).parseArgs(data.toString(), "--strategy", "head,finetune");
+        assertEquals(List.of(dev.graft.train.Strategy.HEAD, dev.graft.train.Strategy.FINETUNE), compare.options.strategies());
+        TrainCommand train = new TrainCommand();
+        new picocli.CommandLine(train).parseArgs(data.toString(), "--strategy", "head");
+        assertEquals(dev.graft.train.Strategy.HEAD, train.options.recipe(data.toString()).strategy());
+    }
+
+    @Test
+    void lrFindListsOnlyTheOptionsTheSweepUses() {
+        String help = CliConventionsTest.exec("lr-find", "--help").out();
+        for (String unused : List.of("--lr=", "--schedule=", "--step-size=", "--gamma=", "--warmup-epochs=", "--class-weights=",
+                "--sampler=", "--monitor=", "--patience=", "--cache-views=", "--precision=")) {
+            assertFalse(help.contains(unused), unused + " is listed by lr-find, which ignores it:\n" + help);
+        }
+        for (String used : List.of("--strategy=", "--epochs=", "--batch-size=", "--optimizer=", "--weight-decay=", "--plot=")) {
+            assertTrue(help.contains(used), used + " missing from:\n" + help);
+        }
+        assertTrue(help.replaceAll("\\s+", " ").contains("graft train's others (--lr, --schedule"), help);
+        assertTrue(CliConventionsTest.exec("train", "--help").out().contains("--lr="), "train still takes --lr");
+
+        CliConventionsTest.Out r = CliConventionsTest.exec("lr-find", data.toString(), "--lr", "0.1");
+        assertEquals(2, r.code(), r.all());
+        assertTrue(r.err().startsWith("graft: Unknown option") && r.err().contains("'--lr'"), r.err());
+    }
+
+    @Test
     void choicesIgnoreCase() {
         Path out = tmp.resolve("never");
         // valid in any case: fails only later, on the epochs, still before any file

@@ -43,10 +43,26 @@ class DivergenceTest {
             // either a step's loss, or (BatchNorm's running variance overflowing while the loss stays finite) the epoch
             assertTrue(r.message().matches("(The training loss became (NaN|infinite) at epoch 1, batch [2-4] of 4 \\(step [2-4]\\)"
                     + "|The weights became NaN or infinite during epoch 1 \\(\\d+ tensors, e\\.g\\. [\\w.]+\\) although every"
-                    + " training loss was finite); try a lower --lr \\(the head's rate is 1\\.00e\\+06 now\\) or check the inputs\\."),
+                    + " training loss was finite); try a lower --lr \\(the rate is 1\\.00e\\+06 now\\) or check the inputs\\."),
                     r.message());
             assertTrue(r.history().isEmpty());
             assertTrue(Fit.nothingToSave(r));
+        }
+    }
+
+    @Test
+    void withASlowerBackboneTheMessageNamesTheHeadsRateAndTheBackbones() throws Exception {
+        try (Sequential model = TrainFixtures.model()) {
+            // finetune's two groups: the backbone at a tenth of the head's rate (Strategy.paramGroups), head last
+            Map<String, dev.graft.nn.Parameter> backbone = new LinkedHashMap<>(), head = new LinkedHashMap<>();
+            model.namedParameters().forEach((name, p) -> (name.startsWith("8.") ? head : backbone).put(name, p));
+            List<dev.graft.train.optim.ParamGroup> groups = List.of(dev.graft.train.optim.ParamGroup.of(backbone, 1e5),
+                    dev.graft.train.optim.ParamGroup.of(head, 1e6));
+            Fit.Result r = new Fit(model, new SGD(groups, 1e6, 0.9), new CrossEntropyLoss()).epochs(3)
+                    .run(TrainData.of(FitTest.batches(0, 4), FitTest.batches(10, 2)));
+            assertEquals(Fit.Status.DIVERGED, r.status());
+            assertTrue(r.message().endsWith("; try a lower --lr (the head's rate is 1.00e+06 now, the backbone's 1.00e+05)"
+                    + " or check the inputs."), r.message());
         }
     }
 

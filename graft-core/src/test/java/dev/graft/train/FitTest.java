@@ -3,6 +3,7 @@ package dev.graft.train;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.io.TensorData;
@@ -75,26 +76,56 @@ class FitTest {
             Fit.Result r = new Fit(model, new SGD(Optimizer.single(model.namedParameters()), 0.1, 0.9),
                     new CrossEntropyLoss()).epochs(3).run(TrainData.of(List.of(new Batch(x, good.labels(), good.shape())), List.of()));
             assertEquals(Fit.Status.DIVERGED, r.status());
-            assertEquals("The training loss became NaN at epoch 1, batch 1 of 1 (step 1); try a lower --lr (the head's"
-                    + " rate is 0.100 now) or check the inputs.", r.message());
+            assertEquals("The training loss became NaN at epoch 1, batch 1 of 1 (step 1); try a lower --lr (the rate"
+                    + " is 0.100 now) or check the inputs.", r.message());
             assertTrue(Fit.nothingToSave(r));
             assertArrayEquals(before.get("8.weight").data(), model.stateDict().get("8.weight").data());
         }
     }
 
+    /** A Ctrl-C ends the run after the step; the partial epoch's train line says it is one. */
     @Test
     void interruptFinishesTheStepAndReturns() throws Exception {
         try (Sequential model = TrainFixtures.model()) {
+            List<String> lines = new ArrayList<>();
             Fit fit = new Fit(model, new SGD(Optimizer.single(model.namedParameters()), 0.1, 0.9), new CrossEntropyLoss());
             fit.epochs(5).listener(new FitListener() {
                 @Override
                 public void batchEnd(String phase, int epoch, int batch, int batches, double loss) {
                     if (epoch == 2 && batch == 2) fit.interrupt();
                 }
+
+                @Override
+                public void phaseEnd(Fit.PhaseResult r) { lines.add(r.toString()); }
             });
             Fit.Result r = fit.run(TrainData.of(batches(0, 4), batches(10, 1)));
             assertEquals(Fit.Status.INTERRUPTED, r.status());
             assertEquals(6, r.steps());
+            assertEquals(3, lines.size(), lines.toString());
+            assertTrue(lines.get(0).matches("train Loss: \\d\\.\\d{4} Acc: \\d\\.\\d{4}"), lines.get(0));
+            assertTrue(lines.get(2).matches("train Loss: \\d\\.\\d{4} Acc: \\d\\.\\d{4} \\(stopped after 2 of 4 batches\\)"),
+                    lines.get(2));
+        }
+    }
+
+    /** A Ctrl-C at an epoch's last training step leaves a whole train phase: its line is not marked. */
+    @Test
+    void anInterruptAtTheLastStepLeavesAWholeTrainLine() throws Exception {
+        try (Sequential model = TrainFixtures.model()) {
+            List<Fit.PhaseResult> phases = new ArrayList<>();
+            Fit fit = new Fit(model, new SGD(Optimizer.single(model.namedParameters()), 0.1, 0.9), new CrossEntropyLoss());
+            fit.epochs(5).listener(new FitListener() {
+                @Override
+                public void batchEnd(String phase, int epoch, int batch, int batches, double loss) {
+                    if (phase.equals("train") && batch == batches) fit.interrupt();
+                }
+
+                @Override
+                public void phaseEnd(Fit.PhaseResult r) { phases.add(r); }
+            });
+            assertEquals(Fit.Status.INTERRUPTED, fit.run(TrainData.of(batches(0, 3), batches(10, 1))).status());
+            assertEquals(1, phases.size());
+            assertNull(phases.get(0).stopped(), phases.get(0).toString());
         }
     }
 
