@@ -284,9 +284,12 @@ public final class AutoRecipe {
         // _startX: the sweep starts at X instead of AutoRecipe.FINDER_START
         int st = name.indexOf("_start");
         double start = st < 0 ? dev.graft.train.AutoRecipe.FINDER_START : Double.parseDouble(name.substring(st + 6).split("_")[0]);
-        var found = dev.graft.train.AutoRecipe.findLr(l.model(), l.spec(), r, budget, e -> LoaderData.batches(sweep, e), start);
+        // as graft train: no sweep below AutoRecipe.FINDER_MIN_IMAGES images
+        var found = dev.graft.train.AutoRecipe.sweeps(few.size())
+                ? dev.graft.train.AutoRecipe.findLr(l.model(), l.spec(), r, budget, e -> LoaderData.batches(sweep, e), start)
+                : dev.graft.train.AutoRecipe.Found.skipped();
         sweep.close();
-        if (System.getProperty("curve") != null) { // the sweep itself, to compare suggestion rules offline
+        if (System.getProperty("curve") != null && found.curve() != null) { // the sweep itself, to compare suggestion rules offline
             StringBuilder sb = new StringBuilder("CURVE seed " + seed);
             for (int i = 0; i < found.curve().lrs().length; i++)
                 sb.append(String.format(Locale.ROOT, " %.4g:%.5g", found.curve().lrs()[i], found.curve().losses()[i]));

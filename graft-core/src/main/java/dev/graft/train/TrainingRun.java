@@ -468,6 +468,11 @@ public final class TrainingRun {
             AutoRecipe.Found f = findLr(p.loaded().model(), p.loaded().spec(), p.data(), p.preset(),
                     new SkipList(w -> log.accept("warning: " + w)));
             if (p.facts() != null) log.accept(AutoRecipe.describe(recipe, p.facts(), f));
+            if (!AutoRecipe.sweeps(p.data().train().size())) {
+                log.accept("note: graft train does not run the finder on fewer than " + AutoRecipe.FINDER_MIN_IMAGES
+                        + " images (its sweep is noise there) and trains at " + AutoRecipe.fmt(AutoRecipe.FALLBACK_LR)
+                        + " unless --lr is given.");
+            }
             return f;
         } finally {
             p.loaded().model().close();
@@ -496,7 +501,9 @@ public final class TrainingRun {
         }
         log.accept((resuming ? "resuming " : "run directory: ") + dir + "; " + Engine.describeThreads());
         if (facts != null) {
-            if (auto.givenLr() == null) {
+            if (auto.givenLr() == null && !AutoRecipe.sweeps(data.train().size())) {
+                found = AutoRecipe.Found.skipped();
+            } else if (auto.givenLr() == null) {
                 found = findLr(model, spec, data, preset, skipped);
                 try {
                     AtomicFiles.write(dir.resolve(LR_FINDER), dev.graft.train.lrfind.LrCurvePlot.png(found.curve(), found.lr()));
@@ -639,12 +646,16 @@ public final class TrainingRun {
         if (found != null) {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("lr", found.lr());
-            f.put("minimum", found.curve().minimumLr());
-            f.put("steepest", found.curve().suggestion());
-            f.put("stop", found.curve().stopReason());
-            f.put("lrs", found.curve().lrs());
-            f.put("losses", found.curve().losses());
-            f.put("plot", LR_FINDER);
+            if (found.curve() == null) {
+                f.put("skipped", found.how());
+            } else {
+                f.put("minimum", found.curve().minimumLr());
+                f.put("steepest", found.curve().suggestion());
+                f.put("stop", found.curve().stopReason());
+                f.put("lrs", found.curve().lrs());
+                f.put("losses", found.curve().losses());
+                f.put("plot", LR_FINDER);
+            }
             a.put("lr_finder", f);
         }
         return a;

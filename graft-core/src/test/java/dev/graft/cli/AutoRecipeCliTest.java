@@ -25,11 +25,13 @@ import org.junit.jupiter.api.io.TempDir;
 class AutoRecipeCliTest {
     @TempDir
     static Path tmp;
-    static Path data;
+    /** 40 training images (enough for the LR finder), and 16 (too few: the run trains at the fallback rate). */
+    static Path data, tiny;
 
     @BeforeAll
     static void images() throws Exception {
-        data = TestImages.classFolders(tmp.resolve("data"), 13, 10, "ant", "bee");
+        data = TestImages.classFolders(tmp.resolve("data"), 13, 25, "ant", "bee");
+        tiny = TestImages.classFolders(tmp.resolve("tiny"), 13, 10, "ant", "bee");
     }
 
     static JsonObject runJson(Path run) throws Exception {
@@ -43,7 +45,7 @@ class AutoRecipeCliTest {
                 "--epochs", "1", "--workers", "1");
         assertEquals(0, r.code(), r.all());
         String all = r.all();
-        assertTrue(all.contains("automatic recipe for 16 images, 2 classes, 40 px, no weights"), all);
+        assertTrue(all.contains("automatic recipe for 40 images, 2 classes, 40 px, no weights"), all);
         assertEquals(1, all.split("finding the learning rate", -1).length - 1, all);
         int block = all.indexOf("automatic recipe"), same = all.indexOf("same as: --recipe tutorial");
         assertTrue(same > block && all.substring(block, same).lines().count() <= 4, "one block:\n" + all);
@@ -84,6 +86,26 @@ class AutoRecipeCliTest {
         JsonObject first = runJson(run).getAsJsonObject("recipe"), second = runJson(again).getAsJsonObject("recipe");
         first.addProperty("epochs", 1);
         assertEquals(first, second);
+    }
+
+    @Test
+    void tooFewImagesForTheFinderTrainAtTheDefaultRate() throws Exception {
+        Path run = tmp.resolve("tiny-run");
+        CliConventionsTest.Out r = exec("train", tiny.toString(), "--out", run.toString(), "--weights", "none",
+                "--epochs", "1", "--workers", "1");
+        assertEquals(0, r.code(), r.all());
+        assertFalse(r.all().contains("finding the learning rate"), r.all());
+        assertTrue(r.all().contains("no LR finder: below " + dev.graft.train.AutoRecipe.FINDER_MIN_IMAGES + " images"), r.all());
+        JsonObject o = runJson(run);
+        assertEquals(dev.graft.train.AutoRecipe.FALLBACK_LR, o.getAsJsonObject("recipe").get("lr").getAsDouble());
+        assertTrue(o.getAsJsonObject("auto").getAsJsonObject("lr_finder").has("skipped"), o.toString());
+        assertFalse(Files.exists(run.resolve(TrainingRun.LR_FINDER)));
+
+        // lr-find still sweeps when asked, and says what train does instead
+        CliConventionsTest.Out sweep = exec("lr-find", tiny.toString(), "--weights", "none", "--workers", "1",
+                "--plot", tmp.resolve("tiny.png").toString());
+        assertEquals(0, sweep.code(), sweep.all());
+        assertTrue(sweep.all().contains("graft train does not run the finder"), sweep.all());
     }
 
     @Test

@@ -28,11 +28,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 class RunSafetyLeftoversTest {
     @TempDir
     static Path tmp;
-    static Path data;
+    static Path data, many;
 
     @BeforeAll
     static void setUp() throws IOException {
         data = TestImages.classFolders(tmp.resolve("data"), 17, 4, "ant", "bee");
+        many = TestImages.classFolders(tmp.resolve("many"), 19, 25, "ant", "bee"); // enough images for the LR finder
         Files.writeString(tmp.resolve("notes.txt"), "not a folder of images");
         Files.createDirectories(tmp.resolve("empty"));
         for (String c : List.of("ant", "bee")) { // listed as images, none can be decoded: found only while training
@@ -52,7 +53,7 @@ class RunSafetyLeftoversTest {
                 Arguments.of("empty-data", List.of("train", "EMPTY", "--weights", "none")),
                 Arguments.of("unknown-class", List.of("train", d, "--weights", "none", "--classes", "ant,nope")),
                 Arguments.of("missing-weights", List.of("train", d, "--weights", "/nonexistent.pth")),
-                Arguments.of("unknown-group", List.of("train", d, "--weights", "none", "--image-size", "32",
+                Arguments.of("unknown-group", List.of("train", "MANY", "--weights", "none", "--image-size", "32",
                         "--strategy", "partial", "--unfreeze-from", "layer9")),
                 // past every input check, failing in the first epoch, before the first checkpoint
                 Arguments.of("unreadable-data", List.of("train", "UNREADABLE", "--weights", "none", "--image-size", "32",
@@ -66,6 +67,7 @@ class RunSafetyLeftoversTest {
         for (String s : given) {
             a.add(switch (s) {
                 case "DATA" -> data.toString();
+                case "MANY" -> many.toString();
                 case "MISSING" -> tmp.resolve("no-such-folder").toString();
                 case "FILE" -> tmp.resolve("notes.txt").toString();
                 case "EMPTY" -> tmp.resolve("empty").toString();

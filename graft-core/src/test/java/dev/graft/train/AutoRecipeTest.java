@@ -83,6 +83,8 @@ class AutoRecipeTest {
         assertEquals(AutoRecipe.FINDER_MIN_STEPS, AutoRecipe.finderSteps(fewShot, 25), "25 images at batch 8: 0.2 x 750 / 8 is below the shortest sweep");
         Recipe tenShot = auto(given(), facts(50, 28, Source.PRESET, 224));
         assertEquals(30, AutoRecipe.finderSteps(tenShot, 50), "50 images at batch 10: 0.2 x 1500 / 10 steps");
+        assertFalse(AutoRecipe.sweeps(25), "5 shots of 5 classes: too few images for a sweep");
+        assertTrue(AutoRecipe.sweeps(50), "10 shots of 5 classes: the finder runs");
         Recipe large = auto(given(), facts(1000, 28, Source.PRESET, 224));
         assertEquals(AutoRecipe.FINDER_MAX_STEPS, AutoRecipe.finderSteps(large, 1000), "1000 images: the full sweep");
     }
