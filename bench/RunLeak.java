@@ -24,7 +24,8 @@ import java.util.Map;
  * fine-tuning on a training loader, evaluation, model closed). After each run it prints RSS
  * (after malloc_trim), Java heap in use (after a GC), the engine arrays the root manager holds
  * (recursively), the root's direct resources (sub-managers included) and the live threads.
- * Usage: bench/run-leak.sh RUNS EPOCHS [SHOTS]   (-Dparts=finder,eval,leakloader to switch parts)
+ * Usage: bench/run-leak.sh RUNS EPOCHS [SHOTS]; PARTS=finder,eval,leakloader (default finder,eval) picks the
+ * parts of a run (leakloader: the training loader is not closed); -Ddump lists the arrays left after run 1.
  */
 public final class RunLeak {
     public static void main(String[] a) throws Exception {
