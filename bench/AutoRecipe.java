@@ -86,6 +86,7 @@ public final class AutoRecipe {
                 System.out.printf(Locale.ROOT, "%s/%d seed %d %-44s acc %.4f train %.1f s cpu %.1f s %s%n", a[0], shots, s,
                         configs[i], acc[i][k], sec, cpu, r.note);
                 r.learner.model().close();
+                closeLoaders();
             }
         }
         System.out.printf("%n| source %s, %d shots | target acc, mean ± std (%d seeds) | per seed | train s |%n",
@@ -127,6 +128,7 @@ public final class AutoRecipe {
         l.save(saved);
         Map<String, TensorData> pre = l.model().stateDict();
         l.model().close();
+        closeLoaders();
         return pre;
     }
 
@@ -319,6 +321,7 @@ public final class AutoRecipe {
             if (it[0] == null || !it[0].hasNext()) it[0] = data.train(epoch[0]++).iterator();
             return it[0].next();
         }, b -> fit.trainStep(b).loss());
+        opt.close();
         StringBuilder sb = new StringBuilder("FINDER");
         double[] sm = c.smoothed();
         for (int i = 0; i < c.lrs().length; i++) sb.append(String.format(Locale.ROOT, " %.1e:%.3f/%.3f", c.lrs()[i], c.losses()[i], sm[i]));
@@ -330,9 +333,18 @@ public final class AutoRecipe {
         return c.suggestion();
     }
 
+    /** The training loaders {@link #data} opened for the current run (each holds a worker thread until closed). */
+    static final List<Loader> OPEN = new ArrayList<>();
+
     static LoaderData data(Dataset d, Preset pr, Augment aug, int batch, long seed) {
         Loader tl = Loader.builder(d).transform(pr.trainTransform(aug)).batchSize(batch).forTraining().seed(seed)
                 .workers(1).normalize(pr.normalizer()).build();
+        OPEN.add(tl);
         return new LoaderData(tl, null);
+    }
+
+    static void closeLoaders() {
+        OPEN.forEach(Loader::close);
+        OPEN.clear();
     }
 }

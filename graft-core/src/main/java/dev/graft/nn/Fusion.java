@@ -77,10 +77,11 @@ public final class Fusion {
     }
 
     private static Module fold(Conv2d conv, BatchNorm2d bn) {
-        float[] w = conv.weight().array().toFloatArray();
-        float[] b = conv.bias() == null ? null : conv.bias().array().toFloatArray();
-        float[] gamma = bn.weight().array().toFloatArray(), beta = bn.bias().array().toFloatArray();
-        float[] mean = bn.runningMean().toFloatArray(), var = bn.runningVar().toFloatArray();
+        // Tensors.toFloats: DJL's toFloatArray leaves a copy of each channels-last weight in the root manager
+        float[] w = Tensors.toFloats(conv.weight().array());
+        float[] b = conv.bias() == null ? null : Tensors.toFloats(conv.bias().array());
+        float[] gamma = Tensors.toFloats(bn.weight().array()), beta = Tensors.toFloats(bn.bias().array());
+        float[] mean = Tensors.toFloats(bn.runningMean()), var = Tensors.toFloats(bn.runningVar());
         int out = conv.outChannels, per = w.length / out;
         float[] w2 = new float[w.length], b2 = new float[out];
         for (int c = 0; c < out; c++) {

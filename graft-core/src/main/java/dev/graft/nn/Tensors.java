@@ -33,6 +33,22 @@ public final class Tensors {
     }
 
     /**
+     * The values of a float32 array, row-major. Unlike DJL's {@code toFloatArray()}, this leaves
+     * nothing behind for an array that is not contiguous (a channels-last weight): DJL then
+     * makes a contiguous engine copy in the array's manager and never frees it, which for a
+     * parameter is the root manager, for the life of the process.
+     */
+    public static float[] toFloats(NDArray array) {
+        if (array.getDataType() != DataType.FLOAT32) {
+            throw new IllegalArgumentException("expected a float32 array, got " + array.getDataType());
+        }
+        java.nio.FloatBuffer b = array.toByteBuffer(false).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        float[] out = new float[b.remaining()];
+        b.get(out);
+        return out;
+    }
+
+    /**
      * Whether every value of a floating-point array is finite (no NaN, no infinity), by one
      * reduction in the engine: {@code (x * 0).sum()} is 0 unless some value is NaN or infinite.
      * Integer and boolean arrays are always finite.

@@ -199,8 +199,14 @@ public final class AutoRecipe {
                                IntFunction<Iterable<dev.graft.train.Batch>> batches, double start) {
         Strategy st = r.freezeEpochs() > 0 ? Strategy.FINETUNE : r.strategy();
         st.apply(model, spec, r.unfreezeFrom(), r.bn() == BnPolicy.AUTO ? BnPolicy.forStrategy(st) : r.bn());
-        Optimizer opt = r.optimizer().build(st.paramGroups(model, spec, FALLBACK_LR, r.backboneLrMult()), FALLBACK_LR,
-                r.momentum(), r.weightDecay());
+        try (Optimizer opt = r.optimizer().build(st.paramGroups(model, spec, FALLBACK_LR, r.backboneLrMult()),
+                FALLBACK_LR, r.momentum(), r.weightDecay())) {
+            return findLr(model, r, images, batches, start, opt);
+        }
+    }
+
+    private static Found findLr(ImageModel model, Recipe r, int images,
+                                IntFunction<Iterable<dev.graft.train.Batch>> batches, double start, Optimizer opt) {
         Fit fit = new Fit(model, opt, new CrossEntropyLoss(null, r.labelSmoothing()));
         IntFunction<Iterable<dev.graft.train.Batch>> source = batches;
         if (r.cacheFeatures()) {

@@ -245,7 +245,13 @@ public final class Learner {
         if (problem != null) throw new GraftException(problem);
         Strategy initial = freezeEpochs > 0 ? Strategy.HEAD : strategy;
         initial.apply(model, spec, unfreezeFrom, bnFor(initial));
-        Optimizer optimizer = optimizerFactory.apply(strategy.paramGroups(model, spec, lr, backboneLrMult));
+        // the optimizer's state is as large as the trainable parameters (twice for Adam): freed when the fit ends
+        try (Optimizer optimizer = optimizerFactory.apply(strategy.paramGroups(model, spec, lr, backboneLrMult))) {
+            return fit(data, optimizer);
+        }
+    }
+
+    private Fit.Result fit(TrainData data, Optimizer optimizer) {
         model.setBfloat16Inference(bfloat16);
         fit = new Fit(model, optimizer, weighted(loss, data)).epochs(epochs).seed(seed).patience(patience)
                 .bfloat16(bfloat16).monitor(monitor);

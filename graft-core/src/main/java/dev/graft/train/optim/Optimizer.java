@@ -21,9 +21,11 @@ import java.util.TreeMap;
  * update rule to every trainable parameter that has a gradient (frozen ones, like PyTorch's
  * {@code requires_grad=False}, are skipped), and a state dict that restores exactly in a new
  * process. Updates run in place on the parameters outside any gradient recording; their
- * temporaries live in one scope per step, so nothing accumulates.
+ * temporaries live in one scope per step, so nothing accumulates. The state arrays (momentum
+ * buffers, Adam's moments: as large as the parameters, or twice) belong to the engine's root
+ * manager until {@link #close()}: close an optimizer once its training is over.
  */
-public abstract class Optimizer {
+public abstract class Optimizer implements AutoCloseable {
     /**
      * State arrays take their parameter's memory layout, as PyTorch's {@code zeros_like} and
      * loaded state do: a momentum of a channels-last convolution weight laid out otherwise
@@ -39,6 +41,7 @@ public abstract class Optimizer {
     private final Map<String, Map<String, NDArray>> state = new HashMap<>();
     /** Per-parameter step counts (PyTorch keeps them per parameter too). */
     private final Map<String, Long> steps = new HashMap<>();
+    private boolean closed;
 
     protected Optimizer(List<ParamGroup> groups, Map<String, Double> defaults) {
         if (groups.isEmpty()) throw new GraftException("an optimizer needs at least one parameter group");
@@ -61,6 +64,7 @@ public abstract class Optimizer {
 
     /** Updates every trainable parameter that has a gradient. */
     public void step() {
+        if (closed) throw new IllegalStateException("the optimizer is closed");
         try (NDManager scope = Engine.newScope()) {
             for (ParamGroup g : groups) {
                 List<String> names = new ArrayList<>();
@@ -165,8 +169,7 @@ public abstract class Optimizer {
                 if (e.getValue() instanceof Number n) groups.get(i).set(e.getKey(), n.doubleValue());
             }
         }
-        for (Map<String, NDArray> m : state.values()) m.values().forEach(NDArray::close);
-        state.clear();
+        releaseState();
         steps.clear();
         Map<String, Object> st = (Map<String, Object>) saved.scalars().getOrDefault("step", Map.of());
         st.forEach((k, v) -> steps.put(k, ((Number) v).longValue()));
@@ -184,6 +187,18 @@ public abstract class Optimizer {
             }
             state.computeIfAbsent(name, k -> new HashMap<>()).put(key.substring(name.length() + 1), value);
         }
+    }
+
+    /** Frees the state arrays; the optimizer takes no more steps. Closing twice does nothing. */
+    @Override
+    public void close() {
+        closed = true;
+        releaseState();
+    }
+
+    private void releaseState() {
+        for (Map<String, NDArray> m : state.values()) m.values().forEach(NDArray::close);
+        state.clear();
     }
 
     private static String owner(String key, java.util.Set<String> names) {
