@@ -289,7 +289,7 @@ public final class AutoRecipe {
         // as graft train: no sweep below AutoRecipe.FINDER_MIN_IMAGES images
         var found = dev.graft.train.AutoRecipe.sweeps(few.size())
                 ? dev.graft.train.AutoRecipe.findLr(l.model(), l.spec(), r, budget, e -> LoaderData.batches(sweep, e), start)
-                : dev.graft.train.AutoRecipe.Found.skipped();
+                : dev.graft.train.AutoRecipe.Found.skipped(null);
         sweep.close();
         if (System.getProperty("curve") != null && found.curve() != null) { // the sweep itself, to compare suggestion rules offline
             StringBuilder sb = new StringBuilder("CURVE seed " + seed);

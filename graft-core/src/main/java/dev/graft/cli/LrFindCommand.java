@@ -86,6 +86,7 @@ final class LrFindCommand implements Callable<Integer> {
         LrCurve c = found.curve();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("lr", found.lr());
+        m.put("how", found.how());
         m.put("minimum", c.minimumLr());
         m.put("steepest", c.suggestion());
         m.put("stop", c.stopReason());

@@ -151,6 +151,8 @@ public final class HtmlReport {
         if (lrFinderPng != null) {
             sections.put("lr-finder", Html.figure(lrFinderPng, "loss against learning rate during the LR finder's sweep",
                     lrFinderCaption == null ? "" : lrFinderCaption));
+        } else if (lrFinderCaption != null) { // an automatic run that did not sweep says why
+            sections.put("lr-finder", "<p>" + Html.esc(lrFinderCaption) + "</p>");
         }
         if (data != null) sections.put("data", dataSection());
         boolean haveEpochs = epochs != null && !epochs.isEmpty();

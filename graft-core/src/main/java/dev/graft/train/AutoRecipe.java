@@ -167,13 +167,25 @@ public final class AutoRecipe {
         return (int) Math.max(FINDER_MIN_STEPS, Math.min(FINDER_MAX_STEPS, Math.round(budget)));
     }
 
-    /** What the finder found: the rate to train at, the sweep (null when the run does not sweep), and how the rate was derived. */
-    public record Found(double lr, LrCurve curve) {
-        /** A run on too few images for a sweep ({@link #sweeps}): the fallback rate. */
-        public static Found skipped() { return new Found(FALLBACK_LR, null); }
+    /**
+     * What the finder found: the rate to train at, the sweep (null when the run did not sweep), and
+     * whether the rate comes from the sweep ({@code false} below {@link #FINDER_MIN_IMAGES} images,
+     * where {@code graft lr-find} still shows a sweep, for information).
+     */
+    public record Found(double lr, LrCurve curve, boolean fromSweep) {
+        /** The rate rule 3 reads off {@code curve}. */
+        public static Found of(LrCurve curve) {
+            return new Found(lrFrom(curve.suggestion(), curve.minimumLr()), curve, true);
+        }
+
+        /** Too few images for a sweep ({@link #sweeps}): the fallback rate; {@code curve} may be null. */
+        public static Found skipped(LrCurve curve) { return new Found(FALLBACK_LR, curve, false); }
 
         public String how() {
-            if (curve == null) return "no LR finder: below " + FINDER_MIN_IMAGES + " images its sweep is noise; the default rate";
+            if (!fromSweep) {
+                return "no LR finder: below " + FINDER_MIN_IMAGES + " images its sweep is noise; the default rate"
+                        + (curve == null ? "" : " (this sweep's minimum, " + fmt(curve.minimumLr()) + ", is for information only)");
+            }
             double s = curve.suggestion(), m = curve.minimumLr();
             if (Double.isNaN(s)) return "LR finder: no valley in the sweep, fallback " + fmt(FALLBACK_LR);
             double raw = unclamped(s, m);
@@ -224,7 +236,7 @@ public final class AutoRecipe {
             if (it[0] == null || !it[0].hasNext()) it[0] = from.apply(epoch[0]++).iterator();
             return it[0].next();
         }, b -> fit.trainStep(b).loss());
-        return new Found(lrFrom(curve.suggestion(), curve.minimumLr()), curve);
+        return Found.of(curve);
     }
 
     /** The one block printed at the start of an automatic run: what was chosen, and the same as explicit options. */

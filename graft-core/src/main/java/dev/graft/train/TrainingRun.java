@@ -467,12 +467,11 @@ public final class TrainingRun {
         try {
             AutoRecipe.Found f = findLr(p.loaded().model(), p.loaded().spec(), p.data(), p.preset(),
                     new SkipList(w -> log.accept("warning: " + w)));
-            if (p.facts() != null) log.accept(AutoRecipe.describe(recipe, p.facts(), f));
-            if (!AutoRecipe.sweeps(p.data().train().size())) {
-                log.accept("note: graft train does not run the finder on fewer than " + AutoRecipe.FINDER_MIN_IMAGES
-                        + " images (its sweep is noise there) and trains at " + AutoRecipe.fmt(AutoRecipe.FALLBACK_LR)
-                        + " unless --lr is given.");
+            if (!AutoRecipe.sweeps(p.data().train().size())) { // shown, but graft train would not sweep
+                f = AutoRecipe.Found.skipped(f.curve());
+                recipe = recipe.toBuilder().lr(f.lr()).build();
             }
+            if (p.facts() != null) log.accept(AutoRecipe.describe(recipe, p.facts(), f));
             return f;
         } finally {
             p.loaded().model().close();
@@ -502,7 +501,7 @@ public final class TrainingRun {
         log.accept((resuming ? "resuming " : "run directory: ") + dir + "; " + Engine.describeThreads());
         if (facts != null) {
             if (auto.givenLr() == null && !AutoRecipe.sweeps(data.train().size())) {
-                found = AutoRecipe.Found.skipped();
+                found = AutoRecipe.Found.skipped(null);
             } else if (auto.givenLr() == null) {
                 found = findLr(model, spec, data, preset, skipped);
                 try {
@@ -646,7 +645,7 @@ public final class TrainingRun {
         if (found != null) {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("lr", found.lr());
-            if (found.curve() == null) {
+            if (!found.fromSweep()) {
                 f.put("skipped", found.how());
             } else {
                 f.put("minimum", found.curve().minimumLr());

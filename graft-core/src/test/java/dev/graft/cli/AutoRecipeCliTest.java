@@ -101,11 +101,16 @@ class AutoRecipeCliTest {
         assertTrue(o.getAsJsonObject("auto").getAsJsonObject("lr_finder").has("skipped"), o.toString());
         assertFalse(Files.exists(run.resolve(TrainingRun.LR_FINDER)));
 
-        // lr-find still sweeps when asked, and says what train does instead
+        assertTrue(Files.readString(run.resolve(TrainingRun.REPORT)).contains("no LR finder: below"), "the report says why");
+
+        // lr-find still shows a sweep, but reports the rate train takes
         CliConventionsTest.Out sweep = exec("lr-find", tiny.toString(), "--weights", "none", "--workers", "1",
-                "--plot", tmp.resolve("tiny.png").toString());
+                "--plot", tmp.resolve("tiny.png").toString(), "--json");
         assertEquals(0, sweep.code(), sweep.all());
-        assertTrue(sweep.all().contains("graft train does not run the finder"), sweep.all());
+        JsonObject found = JsonParser.parseString(sweep.out()).getAsJsonObject();
+        assertEquals(dev.graft.train.AutoRecipe.FALLBACK_LR, found.get("lr").getAsDouble(), sweep.all());
+        assertTrue(found.get("how").getAsString().contains("for information only"), sweep.all());
+        assertTrue(found.getAsJsonArray("losses").size() >= 5, sweep.all());
     }
 
     @Test

@@ -25,7 +25,7 @@ class LrFindJsonTest {
         double[] losses = {1, 1, 1, 1, 1, Double.POSITIVE_INFINITY, Double.NaN}; // flat, then diverges: no steepest
         LrCurve curve = new LrCurve(lrs, losses, "diverged");
         assertTrue(Double.isNaN(curve.suggestion()), "the fixture has no steepest point");
-        String text = LrFindCommand.json(new AutoRecipe.Found(0.01, curve), Path.of("sweep.png"));
+        String text = LrFindCommand.json(AutoRecipe.Found.of(curve), Path.of("sweep.png"));
         JsonReader strict = new JsonReader(new StringReader(text)); // not lenient: rejects NaN and Infinity
         JsonObject o = new Gson().getAdapter(JsonElement.class).read(strict).getAsJsonObject();
         assertTrue(o.get("steepest").isJsonNull(), text);
