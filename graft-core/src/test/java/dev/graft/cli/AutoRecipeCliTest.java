@@ -38,13 +38,18 @@ class AutoRecipeCliTest {
         return JsonParser.parseString(Files.readString(run.resolve(TrainingRun.RUN_JSON))).getAsJsonObject();
     }
 
+    /** {@code graft train IMAGES --out RUN} on the automatic recipe without weights, 1 epoch; must succeed. */
+    static CliConventionsTest.Out trainOneEpoch(Path images, Path run) {
+        CliConventionsTest.Out r = exec("train", images.toString(), "--out", run.toString(), "--weights", "none",
+                "--epochs", "1", "--workers", "1");
+        assertEquals(0, r.code(), r.all());
+        return r;
+    }
+
     @Test
     void defaultTrainChoosesPrintsRecordsAndResumesWithoutTheFinder() throws Exception {
         Path run = tmp.resolve("auto");
-        CliConventionsTest.Out r = exec("train", data.toString(), "--out", run.toString(), "--weights", "none",
-                "--epochs", "1", "--workers", "1");
-        assertEquals(0, r.code(), r.all());
-        String all = r.all();
+        String all = trainOneEpoch(data, run).all();
         assertTrue(all.contains("automatic recipe for 40 images, 2 classes, 40 px, no weights"), all);
         assertEquals(1, all.split("finding the learning rate", -1).length - 1, all);
         int block = all.indexOf("automatic recipe"), same = all.indexOf("same as: --recipe tutorial");
@@ -91,9 +96,7 @@ class AutoRecipeCliTest {
     @Test
     void tooFewImagesForTheFinderTrainAtTheDefaultRate() throws Exception {
         Path run = tmp.resolve("tiny-run");
-        CliConventionsTest.Out r = exec("train", tiny.toString(), "--out", run.toString(), "--weights", "none",
-                "--epochs", "1", "--workers", "1");
-        assertEquals(0, r.code(), r.all());
+        CliConventionsTest.Out r = trainOneEpoch(tiny, run);
         assertFalse(r.all().contains("finding the learning rate"), r.all());
         assertTrue(r.all().contains("no LR finder: below " + dev.graft.train.AutoRecipe.FINDER_MIN_IMAGES + " images"), r.all());
         JsonObject o = runJson(run);
