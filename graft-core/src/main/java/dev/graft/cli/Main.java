@@ -79,8 +79,11 @@ public final class Main implements Callable<Integer> {
         cl.setUsageHelpAutoWidth(true);
         cl.setUsageHelpLongOptionsMaxWidth(28);
         // A usage mistake: the message and where to look, not the whole usage text (exit 2).
-        cl.setParameterExceptionHandler((ex, args) -> usage(ex.getCommandLine(), plain(ex.getMessage()),
-                Suggestion.forMistake(ex)));
+        cl.setParameterExceptionHandler((ex, args) -> {
+            String mistake = Suggestion.message(ex);
+            return usage(ex.getCommandLine(), mistake != null ? mistake : plain(ex.getMessage()),
+                    mistake != null ? null : Suggestion.forMistake(ex));
+        });
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             Throwable cause = ex;
             while (cause.getCause() != null && !(cause instanceof GraftException)) cause = cause.getCause();

@@ -16,6 +16,16 @@ import picocli.CommandLine;
 final class Suggestion {
     private Suggestion() {}
 
+    /**
+     * One sentence in place of picocli's message for the first unmatched argument of {@code ex}
+     * (a graft train option given to lr-find), or null to keep picocli's.
+     */
+    static String message(CommandLine.ParameterException ex) {
+        if (!(ex instanceof CommandLine.UnmatchedArgumentException u) || u.getUnmatched().isEmpty()) return null;
+        String typed = u.getUnmatched().get(0).split("=", 2)[0];
+        return ex.getCommandLine().getCommand() instanceof LrFindCommand ? LrFindCommand.SweepOptions.notTaken(typed) : null;
+    }
+
     /** "Did you mean: graft train?" for the first unmatched argument of {@code ex}, or null. */
     static String forMistake(CommandLine.ParameterException ex) {
         if (!(ex instanceof CommandLine.UnmatchedArgumentException u) || u.getUnmatched().isEmpty()) return null;
