@@ -65,7 +65,7 @@ final class CompareCommand implements Callable<Integer> {
                 .listener(new Progress(() -> run.recipe().epochs())));
         boolean existed = Files.exists(dir);
         try {
-            Interrupts.run(comparison::interrupt, () -> {
+            Interrupts.run(comparison::interrupt, comparison::leftToResume, () -> {
                 recipes.forEach(comparison::add);
                 return null;
             });
