@@ -10,6 +10,14 @@ public class GraftException extends RuntimeException {
     public GraftException(String m, Throwable c) { super(m, c); }
 
     /**
+     * A mistake in what was asked that only shows once the data is read (a --classes name
+     * not in it): a usage error, so the command line exits 2 rather than 1.
+     */
+    public static class Usage extends GraftException {
+        public Usage(String m) { super(m); }
+    }
+
+    /**
      * Why a file operation failed, in words ("no such file", "permission denied"): Java's own
      * messages for these are just the path again.
      */

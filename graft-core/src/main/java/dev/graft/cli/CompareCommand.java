@@ -5,6 +5,8 @@ import dev.graft.models.Pretrained;
 import dev.graft.train.Comparison;
 import dev.graft.train.Recipe;
 import dev.graft.train.Strategy;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
@@ -61,10 +63,16 @@ final class CompareCommand implements Callable<Integer> {
         Comparison comparison = new Comparison(dir, Console::info, run -> (options.auto()
                 ? run.auto(given.get(run.dir().getFileName().toString())) : run)
                 .listener(new Progress(() -> run.recipe().epochs())));
-        Interrupts.run(comparison::interrupt, () -> {
-            recipes.forEach(comparison::add);
-            return null;
-        });
+        boolean existed = Files.exists(dir);
+        try {
+            Interrupts.run(comparison::interrupt, comparison::leftToResume, () -> {
+                recipes.forEach(comparison::add);
+                return null;
+            });
+        } catch (RuntimeException e) { // a first run that fails (wrong --classes, no readable image) leaves no empty folder
+            if (!existed) removeIfEmpty(dir);
+            throw e;
+        }
         Path html = comparison.write("Graft comparison on " + data);
         System.out.print(comparison.table());
         Console.info("report: " + html);
@@ -104,6 +112,13 @@ final class CompareCommand implements Callable<Integer> {
             }
         }
         return recipes;
+    }
+
+    private static void removeIfEmpty(Path dir) {
+        try (var entries = Files.list(dir)) {
+            if (entries.findAny().isEmpty()) Files.delete(dir);
+        } catch (IOException ignored) { // not there, or not ours to clean
+        }
     }
 
     /** The comma list's entries; a single null (the recipe's default) when not given. */

@@ -6,7 +6,7 @@ import java.util.function.Supplier;
 
 /**
  * Ctrl-C during long work: the JVM's shutdown hook asks the work to stop after its current
- * step and waits for it to finish cleanly (the last checkpoint stays intact, the best model so
+ * step and waits for it to finish cleanly (the last checkpoint, if any, stays intact, the best model so
  * far and its report are written, the closing lines are printed), instead of the process dying
  * mid-write. Everything the command still has to say belongs inside {@code work}: the JVM exits
  * as soon as it returns.
@@ -17,14 +17,14 @@ final class Interrupts {
 
     private Interrupts() {}
 
-    static <T> T run(Runnable interrupt, Supplier<T> work) {
+    /** Runs {@code work}; a Ctrl-C runs {@code interrupt} and says what a kill -9 would leave ({@code left}). */
+    static <T> T run(Runnable interrupt, Supplier<String> left, Supplier<T> work) {
         // what runs after a Ctrl-C may not register shutdown hooks, and ImageIO's file cache
         // does on first use (the report's PNGs): encode in memory instead
         javax.imageio.ImageIO.setUseCache(false);
         CountDownLatch done = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            Console.info("\ninterrupted: stopping after this step (kill -9 to stop at once; the last checkpoint"
-                    + " stays).");
+            Console.info("\ninterrupted: stopping after this step (kill -9 to stop at once; " + left.get() + ").");
             interrupt.run();
             try {
                 done.await(WAIT_MINUTES, TimeUnit.MINUTES);

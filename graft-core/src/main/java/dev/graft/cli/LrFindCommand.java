@@ -69,13 +69,23 @@ final class LrFindCommand implements Callable<Integer> {
     static final class SweepOptions implements CommandLine.IModelTransformer {
         static final List<String> UNUSED = List.of("--lr", "--schedule", "--step-size", "--gamma", "--warmup-epochs",
                 "--class-weights", "--sampler", "--monitor", "--patience", "--cache-views", "--precision");
+        /** The ones that set the learning rate or its schedule. */
+        private static final List<String> RATE = UNUSED.subList(0, 5);
+
+        /** One sentence for one of {@link #UNUSED} given to lr-find, or null for any other option. */
+        static String notTaken(String option) {
+            if (!UNUSED.contains(option)) return null;
+            return RATE.contains(option) ? "lr-find sweeps the learning rate itself; " + option + " is a graft train option."
+                    : option + " does not change lr-find's sweep; it is a graft train option.";
+        }
 
         @Override
         public CommandLine.Model.CommandSpec transform(CommandLine.Model.CommandSpec spec) {
             for (String name : UNUSED) spec.remove(spec.findOption(name));
             List<String> footer = new java.util.ArrayList<>(List.of(spec.usageMessage().footer()));
             footer.add("Only the options that change the sweep are taken; graft train's others (" + String.join(", ", UNUSED)
-                    + ") do not apply.");
+                    + ") do not apply. --eval-full-image changes it only with --augment none (the sweep then sees the"
+                    + " evaluation view of each image).");
             spec.usageMessage().footer(footer.toArray(String[]::new));
             return spec;
         }

@@ -78,25 +78,32 @@ public final class Main implements Callable<Integer> {
         cl.setUsageHelpWidth(100);
         cl.setUsageHelpAutoWidth(true);
         cl.setUsageHelpLongOptionsMaxWidth(28);
-        // A usage mistake: the message and where to look, not the whole usage text (exit 2).
+        // A usage mistake: the message and where to look, not the whole usage text (exit 2); an unknown
+        // command or option: one sentence, which says where the names are listed.
         cl.setParameterExceptionHandler((ex, args) -> {
-            CommandLine c = ex.getCommandLine();
-            Console.error(plain(ex.getMessage()));
-            String suggestion = Suggestion.forMistake(ex);
-            if (suggestion != null) System.err.println(suggestion);
-            System.err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
-            return c.getCommandSpec().exitCodeOnInvalidInput();
+            String unknown = Suggestion.message(ex);
+            if (unknown == null) return usage(ex.getCommandLine(), plain(ex.getMessage()));
+            Console.error(unknown);
+            return ex.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
         });
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             Throwable cause = ex;
             while (cause.getCause() != null && !(cause instanceof GraftException)) cause = cause.getCause();
             if (Console.debug) ex.printStackTrace();
+            if (cause instanceof GraftException.Usage) return usage(line, cause.getMessage());
             String resource = ResourceErrors.describe(ex);
             String msg = cause instanceof GraftException ? cause.getMessage() : resource != null ? resource : describe(ex);
             Console.error(msg);
             return 1;
         });
         return cl;
+    }
+
+    /** A usage mistake's message and where to look; exit 2. */
+    private static int usage(CommandLine c, String message) {
+        Console.error(message);
+        System.err.println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+        return c.getCommandSpec().exitCodeOnInvalidInput();
     }
 
     /** picocli's type words in plain English: "'abc' is not a double" -> "'abc' is not a number". */

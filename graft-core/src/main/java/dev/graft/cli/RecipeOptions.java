@@ -36,7 +36,7 @@ final class RecipeOptions {
     @Option(names = "--recipe", paramLabel = "auto|tutorial", converter = Modes.class,
             description = "auto (default): what is not given is chosen from the data (image size, batch, epochs, warmup +"
                     + " cosine, learning rate by an LR finder, BatchNorm, augmentation) and printed; tutorial: the PyTorch"
-                    + " tutorial's defaults shown below.")
+                    + " tutorial's defaults (each option's 'tutorial:' value).")
     String mode;
 
     @Option(names = "--arch", paramLabel = "ARCH", description = "Architecture (default: resnet18; see graft models).")

@@ -7,7 +7,7 @@ import java.util.Map;
 import picocli.CommandLine;
 
 /**
- * What to suggest for a mistyped command or option: the visible name nearest by edit distance
+ * What to say for a mistyped command or option, in one sentence: the visible name nearest by edit distance
  * (insertions, deletions, substitutions and swaps of two neighbours count one each; a name that
  * begins with what was typed counts one), or nothing when no name is close ({@code graft trian} suggests {@code train}; {@code graft xyz} nothing).
  * It replaces picocli's own suggester, whose letter-pair similarity offered {@code clean} for
@@ -16,23 +16,36 @@ import picocli.CommandLine;
 final class Suggestion {
     private Suggestion() {}
 
-    /** "Did you mean: graft train?" for the first unmatched argument of {@code ex}, or null. */
-    static String forMistake(CommandLine.ParameterException ex) {
+    /**
+     * One sentence in place of picocli's message for the first unmatched argument of {@code ex}:
+     * "unknown command 'trian'; did you mean 'train'? (graft --help lists the commands)", the same
+     * for an option, an argument too many, or lr-find's word on a graft train option it does not
+     * take; null for any other mistake (picocli's message stands).
+     */
+    static String message(CommandLine.ParameterException ex) {
         if (!(ex instanceof CommandLine.UnmatchedArgumentException u) || u.getUnmatched().isEmpty()) return null;
         CommandLine.Model.CommandSpec spec = ex.getCommandLine().getCommandSpec();
         String typed = u.getUnmatched().get(0);
         List<String> names = new ArrayList<>();
         if (typed.startsWith("-")) {
             typed = typed.split("=", 2)[0];
+            String notTaken = spec.userObject() instanceof LrFindCommand ? LrFindCommand.SweepOptions.notTaken(typed) : null;
+            if (notTaken != null) return notTaken;
             for (CommandLine.Model.OptionSpec o : spec.options()) if (!o.hidden()) names.addAll(List.of(o.names()));
-            String best = nearest(typed, names);
-            return best == null ? null : "Did you mean " + best + "?";
+            return unknown("option", typed, nearest(typed, names), spec.qualifiedName() + " --help lists the options");
+        }
+        if (spec.subcommands().isEmpty()) {
+            return "unexpected argument '" + typed + "' (" + spec.qualifiedName() + " --help shows what it takes)";
         }
         for (Map.Entry<String, CommandLine> e : spec.subcommands().entrySet()) {
             if (!e.getValue().getCommandSpec().usageMessage().hidden()) names.add(e.getKey());
         }
-        String best = nearest(typed, names);
-        return best == null ? null : "Did you mean: " + spec.qualifiedName() + " " + best + "?";
+        return unknown("command", typed, nearest(typed, names), spec.qualifiedName() + " --help lists the commands");
+    }
+
+    private static String unknown(String what, String typed, String nearest, String where) {
+        return "unknown " + what + " '" + typed + "'" + (nearest == null ? "" : "; did you mean '" + nearest + "'?")
+                + " (" + where + ")";
     }
 
     /**

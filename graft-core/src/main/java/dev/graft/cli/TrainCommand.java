@@ -88,7 +88,7 @@ final class TrainCommand implements Callable<Integer> {
         run.keepCheckpoints(keepCheckpoints || resume != null && TrainingRun.storedKeepCheckpoints(resume))
                 .overwrite(overwrite).command(commandLine()).listener(new Progress(() -> run.recipe().epochs()));
         // everything, the closing lines included, runs before a Ctrl-C lets the JVM exit
-        return Interrupts.run(run::interrupt, () -> train(run));
+        return Interrupts.run(run::interrupt, run::leftToResume, () -> train(run));
     }
 
     /** graft train --features DIR: the head on features computed elsewhere, the model from their manifest. */
@@ -109,7 +109,8 @@ final class TrainCommand implements Callable<Integer> {
         TrainingRun run = new TrainingRun(r, out != null ? out : defaultDir(Path.of("runs"), r.arch()), Console::info)
                 .createdHere(out == null).keepCheckpoints(keepCheckpoints).overwrite(overwrite).command(commandLine());
         FeatureRun featureRun = new FeatureRun(set, run, Console::info).listener(new Progress(r.epochs()));
-        return Interrupts.run(featureRun::interrupt, () -> report(run, featureRun::run));
+        return Interrupts.run(featureRun::interrupt, () -> "a run on features is trained again, not resumed",
+                () -> report(run, featureRun::run));
     }
 
     private TrainingRun fresh() {

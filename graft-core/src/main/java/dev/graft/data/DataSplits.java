@@ -21,13 +21,13 @@ public record DataSplits(Dataset train, Dataset val, Dataset test, List<String> 
 
     /**
      * Only the named classes, in the given order, relabelled 0..k-1, in train, val and test.
-     * Unknown or repeated names, or fewer than two, are a GraftException.
+     * Unknown or repeated names, or fewer than two, are a {@link GraftException.Usage}.
      */
     public DataSplits classes(List<String> names) {
         String wrong = wrongClass(names, classes);
-        if (wrong != null) throw new GraftException(wrong);
+        if (wrong != null) throw new GraftException.Usage(wrong);
         if (names.size() < 2) {
-            throw new GraftException("--classes needs at least two classes to train a classifier, got " + names + ".");
+            throw new GraftException.Usage("--classes needs at least two classes to train a classifier, got " + names + ".");
         }
         return new DataSplits(Subset.ofClasses(train, names), Subset.ofClasses(val, names),
                 test == null ? null : Subset.ofClasses(test, names), names, description + ", classes " + names);
@@ -50,7 +50,7 @@ public record DataSplits(Dataset train, Dataset val, Dataset test, List<String> 
 
     /** A seeded sample of at most {@code n} training images per class; val and test unchanged. */
     public DataSplits perClass(int n, long seed) {
-        if (n <= 0) throw new GraftException("--per-class must be a positive number of images, got " + n + ".");
+        if (n <= 0) throw new GraftException.Usage("--per-class must be a positive number of images, got " + n + ".");
         return new DataSplits(Subset.perClass(train, n, seed), val, test, classes,
                 description + ", " + n + " per class (seed " + seed + ")");
     }

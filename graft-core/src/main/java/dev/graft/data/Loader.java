@@ -53,6 +53,8 @@ public final class Loader implements AutoCloseable {
     private final ToTensorNormalize normalize;
     private final SkipList skipped;
     private final Sampler sampler;
+    /** What its images are called in "none of the 8 training images could be read" ("" or "training "). */
+    private final String images;
     private final ExecutorService pool;
     private final ConcurrentHashMap<Integer, Boolean> bad = new ConcurrentHashMap<>();
     private final BlockingQueue<float[]> buffers;
@@ -71,6 +73,7 @@ public final class Loader implements AutoCloseable {
         this.normalize = b.normalize;
         this.skipped = b.skipped != null ? b.skipped : new SkipList();
         this.sampler = b.sampler;
+        this.images = b.training ? "training " : "";
         this.buffers = new ArrayBlockingQueue<>(this.prefetch + 2);
         if (workers > 0) {
             AtomicInteger n = new AtomicInteger();
@@ -102,6 +105,7 @@ public final class Loader implements AutoCloseable {
         private ToTensorNormalize normalize = ToTensorNormalize.imagenet();
         private SkipList skipped;
         private Sampler sampler;
+        private boolean training;
 
         private Builder(Dataset dataset) {
             this.dataset = dataset;
@@ -138,8 +142,12 @@ public final class Loader implements AutoCloseable {
             return this;
         }
 
-        /** A training loader: shuffled each epoch, and no final batch of one ({@link #dropSingleLast}). */
+        /**
+         * A training loader: shuffled each epoch, and no final batch of one ({@link #dropSingleLast});
+         * when no image reads, the message says the training images (the validation ones were not tried).
+         */
         public Builder forTraining() {
+            training = true;
             return shuffle(true).dropSingleLast(true);
         }
 
@@ -416,7 +424,7 @@ public final class Loader implements AutoCloseable {
             }
         }
         var first = skipped.entries().stream().findFirst();
-        throw new GraftException("none of the " + n + " images could be read"
+        throw new GraftException("none of the " + n + " " + images + "images could be read"
                 + first.map(e -> " (" + e.path() + ": " + e.reason() + ")").orElse("") + ".");
     }
 }

@@ -2,6 +2,8 @@ package dev.graft.report;
 
 import dev.graft.GraftException;
 import java.io.IOException;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Files;
@@ -14,8 +16,10 @@ import java.util.Map;
 /**
  * Reads and writes a run's {@code metrics.csv}: one row per epoch with the columns
  * {@code epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds,images_per_second,val_balanced_acc,val_macro_f1}.
- * Numbers are written in Java's shortest round-trip form, so reading gives back exactly the
- * values written; a value not measured is an empty field (NaN). Reading goes by header
+ * Numbers are written in Java's shortest round-trip form without trailing zeros (0.0001, not
+ * 0.00010), the learning rate first rounded to 10 significant digits (a schedule's arithmetic
+ * leaves 0.0025000000000000014 for 0.0025), so reading gives back exactly the values written
+ * and writing them again gives the same text; a value not measured is an empty field (NaN). Reading goes by header
  * name, so older files without the later columns (or with extra columns) still load:
  * that is what resuming and regenerating a report need.
  */
@@ -37,7 +41,7 @@ public final class MetricsCsv {
         for (EpochRecord e : epochs) {
             sb.append(e.epoch()).append(',').append(num(e.trainLoss())).append(',')
                     .append(num(e.trainAcc())).append(',').append(num(e.valLoss())).append(',')
-                    .append(num(e.valAcc())).append(',').append(num(e.lr())).append(',')
+                    .append(num(e.valAcc())).append(',').append(num(rate(e.lr()))).append(',')
                     .append(num(e.seconds())).append(',').append(num(e.imagesPerSecond())).append(',')
                     .append(num(e.valBalancedAcc())).append(',').append(num(e.valMacroF1()))
                     .append('\n');
@@ -102,9 +106,14 @@ public final class MetricsCsv {
         return s.isEmpty() ? Double.NaN : Double.parseDouble(s);
     }
 
-    /** Shortest round-trip digits, without an exponent (0.000264, not 2.64E-4); empty for NaN. */
+    /** Shortest round-trip digits, without an exponent or trailing zeros (0.000264, not 2.64E-4; 11, not 11.0); empty for NaN. */
     private static String num(double v) {
         if (Double.isNaN(v)) return "";
-        return Double.isInfinite(v) ? Double.toString(v) : java.math.BigDecimal.valueOf(v).toPlainString();
+        return Double.isInfinite(v) ? Double.toString(v) : BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
+    }
+
+    /** A learning rate to 10 significant digits: without the float noise of the schedule's arithmetic. */
+    private static double rate(double lr) {
+        return Double.isFinite(lr) && lr != 0 ? new BigDecimal(lr).round(new MathContext(10)).doubleValue() : lr;
     }
 }

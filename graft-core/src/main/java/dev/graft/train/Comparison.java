@@ -73,6 +73,12 @@ public final class Comparison {
         return unique;
     }
 
+    /** {@link TrainingRun#leftToResume} of the run in training. */
+    public String leftToResume() {
+        TrainingRun r = current;
+        return r != null ? r.leftToResume() : "no run has started yet";
+    }
+
     public void interrupt() {
         TrainingRun r = current;
         if (r != null) r.interrupt();

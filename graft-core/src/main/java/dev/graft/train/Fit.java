@@ -168,7 +168,7 @@ public final class Fit {
             // a Ctrl-C during validation stops there too: the epoch is redone on resume
             if (interrupted) return finish(Status.INTERRUPTED, "Training was interrupted in epoch " + epoch + ".", history);
             if (val != null && !Double.isFinite(val.loss())) {
-                divergence = "The validation loss became " + nonFinite(val.loss()) + " after epoch " + epoch
+                divergence = "the validation loss became " + nonFinite(val.loss()) + " after epoch " + epoch
                         + " although the training loss stayed finite (activations overflow)" + advice();
                 return finish(Status.DIVERGED, divergence, history);
             }
@@ -225,7 +225,7 @@ public final class Fit {
     private void checkWeights(int epoch) {
         List<String> bad = model.nonFiniteTensors();
         if (!bad.isEmpty()) {
-            divergence = "The weights became NaN or infinite during epoch " + epoch + " (" + bad.size()
+            divergence = "the weights became NaN or infinite during epoch " + epoch + " (" + bad.size()
                     + " tensors, e.g. " + bad.get(0) + ") although every training loss was finite" + advice();
         }
     }
@@ -263,7 +263,7 @@ public final class Fit {
             Rng.manualSeed(Rng.mix(seed, index(epoch), step));
             StepOutput out = trainStep(b);
             if (!Double.isFinite(out.loss)) {
-                divergence = "The training loss became " + nonFinite(out.loss) + " at epoch " + epoch + ", batch "
+                divergence = "the training loss became " + nonFinite(out.loss) + " at epoch " + epoch + ", batch "
                         + (step + 1) + (data.trainBatches() > 0 ? " of " + data.trainBatches() : "")
                         + " (step " + (globalStep + 1) + ")" + advice();
                 return new PhaseResult("train", epoch, out.loss, 0, seen, 0);

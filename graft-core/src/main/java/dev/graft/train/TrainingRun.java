@@ -192,6 +192,15 @@ public final class TrainingRun {
 
     public Path dir() { return dir; }
 
+    /**
+     * For the Ctrl-C line: what stopping at once ({@code kill -9}) would leave to resume from, the
+     * last checkpoint or, before the first epoch has finished, none ({@link #resume} then starts again).
+     */
+    public String leftToResume() {
+        return Files.isRegularFile(dir.resolve(CHECKPOINTS).resolve(Checkpoint.LAST)) ? "the last checkpoint stays"
+                : "no epoch has finished yet, so there is no checkpoint to resume from";
+    }
+
     /** Asks the loop to stop after the current step (from a Ctrl-C hook); the last checkpoint stays. */
     public void interrupt() {
         interrupted = true;

@@ -316,7 +316,7 @@ class CliConventionsTest {
         assertEquals("Try 'graft evaluate --help' for more information.", lines.get(1));
         Out typo = exec("evaluat");
         assertEquals(2, typo.code());
-        assertTrue(typo.err().contains("graft evaluate"), typo.err());
+        assertTrue(typo.err().contains("did you mean 'evaluate'?"), typo.err());
     }
 
     @Test

@@ -150,7 +150,7 @@ class ErrorSweepTest {
     /** What is wrong with an error's output, or null when it reads well. */
     static String problem(CliConventionsTest.Out o) {
         if (o.code() != 1 && o.code() != 2) return "exit code " + o.code();
-        List<String> lines = o.err().strip().lines().filter(l -> !l.startsWith("Try '") && !l.startsWith("Did you mean")
+        List<String> lines = o.err().strip().lines().filter(l -> !l.startsWith("Try '")
                 && !l.startsWith("        ")).toList();
         if (lines.isEmpty()) return "no message";
         List<String> errors = lines.stream().filter(l -> l.startsWith("graft: ")).toList();

@@ -2,6 +2,7 @@ package dev.graft.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.testutil.TestImages;
@@ -91,11 +92,20 @@ class RecipeOptionsTest {
             assertTrue(help.contains(used), used + " missing from:\n" + help);
         }
         assertTrue(help.replaceAll("\\s+", " ").contains("graft train's others (--lr, --schedule"), help);
+        assertTrue(help.replaceAll("\\s+", " ").contains("--eval-full-image changes it only with --augment none"), help);
+        assertFalse(help.contains("shown below"), "lr-find's help shows no tutorial defaults below:\n" + help);
         assertTrue(CliConventionsTest.exec("train", "--help").out().contains("--lr="), "train still takes --lr");
 
         CliConventionsTest.Out r = CliConventionsTest.exec("lr-find", data.toString(), "--lr", "0.1");
         assertEquals(2, r.code(), r.all());
-        assertTrue(r.err().startsWith("graft: Unknown option") && r.err().contains("'--lr'"), r.err());
+        assertTrue(r.err().startsWith("graft: lr-find sweeps the learning rate itself; --lr is a graft train option.\n"),
+                r.err());
+        assertNull(ErrorSweepTest.problem(r), r.err());
+        r = CliConventionsTest.exec("lr-find", data.toString(), "--patience=3");
+        assertEquals(2, r.code(), r.all());
+        assertTrue(r.err().startsWith("graft: --patience does not change lr-find's sweep; it is a graft train option."), r.err());
+        r = CliConventionsTest.exec("lr-find", data.toString(), "--lrr", "0.1");
+        assertTrue(r.err().contains("'--lrr'"), "a typo is still a typo: " + r.err());
     }
 
     @Test

@@ -47,8 +47,8 @@ class RunSafetyTest {
         Path out = tmp.resolve("lr1e6");
         CliConventionsTest.Out r = train(out, "--lr", "1e6", "--epochs", "3", "--batch-size", "2", "--image-size", "32");
         assertEquals(1, r.code(), r.all());
-        assertTrue(r.all().matches("(?s).*(The training loss became (NaN|infinite) at epoch \\d, batch \\d of \\d \\(step \\d+\\)"
-                + "|The weights became NaN or infinite during epoch \\d|The validation loss became).*try a lower --lr.*"), r.all());
+        assertTrue(r.all().matches("(?s).*(the training loss became (NaN|infinite) at epoch \\d, batch \\d of \\d \\(step \\d+\\)"
+                + "|the weights became NaN or infinite during epoch \\d|the validation loss became).*try a lower --lr.*"), r.all());
         assertFalse(r.all().contains("Exception") || r.all().contains("\tat "), r.all());
         if (Files.exists(out.resolve("model.safetensors"))) { // the best epoch before divergence: finite, usable
             assertTrue(r.all().contains("The best model so far (epoch"), r.all());

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Mistakes a new user made in a trial, and what Graft answers: a class that is not in the data
- * given to evaluate, and a file given as train's --out, are usage errors in one sentence (exit 2);
+ * given to evaluate, train, compare or lr-find, and a file given as train's --out, are usage errors in one sentence (exit 2);
  * predict, like train and evaluate, skips an unreadable image, names it, and predicts the rest.
  */
 class UserMistakesTest {
@@ -40,6 +40,23 @@ class UserMistakesTest {
                 r.err());
         assertNull(ErrorSweepTest.problem(r), r.err());
         assertFalse(r.err().contains("--debug"), r.err());
+    }
+
+    @Test
+    void trainCompareAndLrFindOnAClassNotInTheDataAreUsageErrors() {
+        for (String command : List.of("train", "compare", "lr-find")) {
+            Path out = tmp.resolve("wrong-class-" + command);
+            List<String> args = new java.util.ArrayList<>(List.of(command, data.toString(), "--weights", "none",
+                    "--classes", "ant,purple"));
+            if (!command.equals("lr-find")) args.addAll(List.of("--epochs", "1", "--out", out.toString()));
+            CliConventionsTest.Out r = CliConventionsTest.exec(args.toArray(String[]::new));
+            assertEquals(2, r.code(), command + ": " + r.all());
+            assertTrue(r.err().contains("graft: class 'purple' given in --classes is not in the data; the classes are ant, bee."),
+                    r.err());
+            assertTrue(r.err().contains("Try 'graft " + command + " --help'"), r.err());
+            assertNull(ErrorSweepTest.problem(r), r.err());
+            assertFalse(Files.exists(out), command + " leaves no run folder");
+        }
     }
 
     @Test

@@ -125,6 +125,12 @@ class BadInputTest {
             GraftException e = assertThrows(GraftException.class, () -> l.epoch(0).next());
             assertTrue(e.getMessage().contains("none of the 2 images could be read ("), e.getMessage());
         }
+        try (Loader l = Loader.builder(new ImageFolder(root)).batchSize(2).workers(1).forTraining()
+                .skipList(new SkipList(w -> {})).build()) {
+            GraftException e = assertThrows(GraftException.class, () -> l.epoch(0).next());
+            assertTrue(e.getMessage().contains("none of the 2 training images could be read ("),
+                    "a training loader says which images it tried: " + e.getMessage());
+        }
     }
 
     @Test

@@ -19,18 +19,30 @@ class MetricsCsvTest {
     void roundTripsExactly() throws IOException {
         List<EpochRecord> epochs = List.of(
                 new EpochRecord(1, 0.6931471805599453, 0.5012, 0.1 + 0.2, 1.0 / 3, 1e-3, 12.5, 180.25, 0.5, 2.0 / 3),
-                new EpochRecord(2, 0.25, 0.9, Double.NaN, Double.NaN, 1.0000000000000002E-4, 11, Double.NaN));
+                new EpochRecord(2, 0.25, 0.9, Double.NaN, Double.NaN, 1e-4, 11, Double.NaN));
         Path f = dir.resolve("run/metrics.csv");
         MetricsCsv.write(f, epochs);
         assertEquals(epochs, MetricsCsv.read(f));
+        String text = Files.readString(f);
+        MetricsCsv.write(f, MetricsCsv.read(f));
+        assertEquals(text, Files.readString(f), "written again (as a resumed run does): the same text");
         List<String> lines = Files.readAllLines(f);
         assertEquals("epoch,train_loss,train_acc,val_loss,val_acc,lr,seconds,images_per_second,val_balanced_acc,"
                 + "val_macro_f1", lines.get(0));
         assertTrue(lines.get(1).endsWith(",180.25,0.5,0.6666666666666666"), lines.get(1));
-        assertEquals("2,0.25,0.9,,,0.00010000000000000002,11.0,,,", lines.get(2), "no exponent, every digit");
+        assertEquals("2,0.25,0.9,,,0.0001,11,,,", lines.get(2), "no exponent, no trailing zero, no rate noise");
         try (var s = Files.list(f.getParent())) {
             assertEquals(1, s.count(), "no temp file left behind");
         }
+    }
+
+    @Test
+    void theLearningRateColumnIsCompact() {
+        // what a cosine schedule and an LR finder's suggestion gave in a trial: 0.0025000000000000014, 0.00010
+        List<EpochRecord> epochs = List.of(new EpochRecord(1, 1, 0.5, 1, 0.5, 0.0025000000000000014, 1, 1),
+                new EpochRecord(2, 1, 0.5, 1, 0.5, 1e-4, 1, 1), new EpochRecord(3, 1, 0.5, 1, 0.5, 0.000123456789012345, 1, 1));
+        List<String> lrs = MetricsCsv.format(epochs).lines().skip(1).map(l -> l.split(",")[5]).toList();
+        assertEquals(List.of("0.0025", "0.0001", "0.000123456789"), lrs);
     }
 
     @Test

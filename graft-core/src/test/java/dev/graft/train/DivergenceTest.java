@@ -41,8 +41,8 @@ class DivergenceTest {
                     new CrossEntropyLoss()).epochs(3).run(TrainData.of(FitTest.batches(0, 4), FitTest.batches(10, 2)));
             assertEquals(Fit.Status.DIVERGED, r.status());
             // either a step's loss, or (BatchNorm's running variance overflowing while the loss stays finite) the epoch
-            assertTrue(r.message().matches("(The training loss became (NaN|infinite) at epoch 1, batch [2-4] of 4 \\(step [2-4]\\)"
-                    + "|The weights became NaN or infinite during epoch 1 \\(\\d+ tensors, e\\.g\\. [\\w.]+\\) although every"
+            assertTrue(r.message().matches("(the training loss became (NaN|infinite) at epoch 1, batch [2-4] of 4 \\(step [2-4]\\)"
+                    + "|the weights became NaN or infinite during epoch 1 \\(\\d+ tensors, e\\.g\\. [\\w.]+\\) although every"
                     + " training loss was finite); try a lower --lr \\(the rate is 1\\.00e\\+06 now\\) or check the inputs\\."),
                     r.message());
             assertTrue(r.history().isEmpty());
@@ -79,7 +79,7 @@ class DivergenceTest {
                     });
             Fit.Result r = fit.run(TrainData.of(FitTest.batches(0, 2), FitTest.batches(10, 2)));
             assertEquals(Fit.Status.DIVERGED, r.status());
-            assertTrue(r.message().startsWith("The weights became NaN or infinite during epoch 1 (1 tensors, e.g. 1.running_var)"),
+            assertTrue(r.message().startsWith("the weights became NaN or infinite during epoch 1 (1 tensors, e.g. 1.running_var)"),
                     r.message());
             assertEquals(List.of("1.running_var"), model.nonFiniteTensors());
         }
@@ -99,7 +99,7 @@ class DivergenceTest {
             });
             Fit.Result r = fit.run(TrainData.of(FitTest.batches(0, 2), poisoned));
             assertEquals(Fit.Status.DIVERGED, r.status());
-            assertTrue(r.message().startsWith("The validation loss became NaN after epoch 2"), r.message());
+            assertTrue(r.message().startsWith("the validation loss became NaN after epoch 2"), r.message());
             assertTrue(r.message().endsWith("The best model so far (epoch 1) is kept."), r.message());
             assertFalse(Fit.nothingToSave(r));
             assertTrue(model.nonFiniteTensors().isEmpty());

@@ -76,7 +76,7 @@ class FitTest {
             Fit.Result r = new Fit(model, new SGD(Optimizer.single(model.namedParameters()), 0.1, 0.9),
                     new CrossEntropyLoss()).epochs(3).run(TrainData.of(List.of(new Batch(x, good.labels(), good.shape())), List.of()));
             assertEquals(Fit.Status.DIVERGED, r.status());
-            assertEquals("The training loss became NaN at epoch 1, batch 1 of 1 (step 1); try a lower --lr (the rate"
+            assertEquals("the training loss became NaN at epoch 1, batch 1 of 1 (step 1); try a lower --lr (the rate"
                     + " is 0.100 now) or check the inputs.", r.message());
             assertTrue(Fit.nothingToSave(r));
             assertArrayEquals(before.get("8.weight").data(), model.stateDict().get("8.weight").data());
