@@ -11,7 +11,8 @@ import java.util.Locale;
  * warn, 3 and 3 do not). After training: the validation accuracy is
  * not above always guessing the largest training class, or a class with validation images has
  * recall 0. A high accuracy on imbalanced data can hide both; the warnings point at the remedies
- * (for balanced training data, which those do not help: training longer).
+ * (for balanced training data, which those do not help: training longer). A run whose training
+ * loss ended far above chance level gets one warning instead: its rate is too high.
  */
 public final class MetricsWarnings {
     /** A class with fewer training images than this, and under half the largest class's, is rare. */
@@ -41,12 +42,26 @@ public final class MetricsWarnings {
         return out;
     }
 
+    /** A last training loss this many times chance level (ln K) is a run the rate blew up, not an undertrained one. */
+    public static final double BLOWN_UP = 3;
+
     /**
-     * Warnings about the final model's validation metrics: accuracy not above always guessing
-     * the largest training class, and each class with validation images but recall 0.
+     * Warnings about the final model: a last training loss far above chance level ({@link
+     * #BLOWN_UP} x ln K; the rate {@code lr} is too high, and that one warning replaces the others,
+     * whose advice would be wrong), else validation accuracy not above always guessing the
+     * largest training class, and each class with validation images but recall 0.
+     * {@code lastTrainLoss} may be NaN (unknown).
      */
-    public static List<String> afterTraining(Metrics val, int[] trainCounts) {
+    public static List<String> afterTraining(Metrics val, int[] trainCounts, double lastTrainLoss, double lr) {
         List<String> out = new ArrayList<>();
+        double chance = Math.log(trainCounts.length);
+        if (lastTrainLoss > BLOWN_UP * chance) {
+            out.add(String.format(Locale.ROOT, "the last epoch's training loss %.4g is far above chance level (%.2f for %d"
+                    + " classes): the learning rate (%s) is too high for this run, and more epochs will not help; try a"
+                    + " lower --lr", lastTrainLoss, chance, trainCounts.length,
+                    new java.math.BigDecimal(String.format(Locale.ROOT, "%.3g", lr)).stripTrailingZeros().toPlainString()));
+            return out;
+        }
         if (val.count() == 0) return out;
         int largest = largest(trainCounts);
         String remedy = largest >= 0 && 2 * java.util.Arrays.stream(trainCounts).min().getAsInt() >= trainCounts[largest]

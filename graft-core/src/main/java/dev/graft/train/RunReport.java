@@ -76,7 +76,7 @@ final class RunReport {
         List<SkippedFile> skippedFiles = skipped.entries().stream().map(e -> new SkippedFile(e.path(), e.reason())).toList();
         int[] trainCounts = data.train().classCounts();
         List<String> warnings = new ArrayList<>(MetricsWarnings.rareClasses(data.classes(), trainCounts));
-        warnings.addAll(MetricsWarnings.afterTraining(metrics, trainCounts));
+        warnings.addAll(MetricsWarnings.afterTraining(metrics, trainCounts, lastTrainLoss(epochs), recipe.lr()));
         new HtmlReport()
                 .warnings(warnings)
                 .title("Graft run: " + recipe.arch() + " on " + recipe.data())
@@ -103,5 +103,10 @@ final class RunReport {
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /** The last epoch's training loss, NaN without epochs. */
+    static double lastTrainLoss(List<EpochRecord> epochs) {
+        return epochs.isEmpty() ? Double.NaN : epochs.get(epochs.size() - 1).trainLoss();
     }
 }

@@ -578,7 +578,8 @@ public final class TrainingRun {
                 var metrics = RunReport.write(dir, recipe, saved, model, data, val, train, epochs, result.bestEpoch(), skipped,
                         preset, augment, stopped(result, epochs.size()), finderPng(),
                         found == null ? null : found.how() + "; trained at lr " + AutoRecipe.fmt(found.lr()) + ".");
-                MetricsWarnings.afterTraining(metrics, data.train().classCounts()).forEach(w -> log.accept("warning: " + w));
+                MetricsWarnings.afterTraining(metrics, data.train().classCounts(), RunReport.lastTrainLoss(epochs), recipe.lr())
+                        .forEach(w -> log.accept("warning: " + w));
                 if (!keepCheckpoints) deleteTree(dir.resolve(CHECKPOINTS).resolve(Checkpoint.BEST));
             }
             writeResults(outcome, data, skipped);
