@@ -29,9 +29,13 @@ import picocli.CommandLine.Parameters;
                 "The sweep runs the recipe graft train would use with the same options; the loss against the rate",
                 "goes to a PNG."},
         footer = {"", "Examples:", "  graft lr-find photos/", "  graft lr-find photos/ --strategy head --json",
-                "", "The sweep: " + AutoRecipe.FINDER_MIN_STEPS + "-" + AutoRecipe.FINDER_MAX_STEPS + " steps (fewer on small"
-                        + " data sets), rates 1e-5 to 1 growing exponentially, batches of the run's size;",
-                "it stops when the loss diverges; the model is left as it was."})
+                "", "The sweep: rates 1e-5 to 1 growing exponentially, batches of the run's size, "
+                        + AutoRecipe.FINDER_MIN_STEPS + "-" + AutoRecipe.FINDER_MAX_STEPS + " steps:",
+                "a fifth of the images the run would train on (images x --epochs: a shorter --epochs gives a",
+                "shorter, coarser sweep). It stops when the loss diverges; the model is left as it was.",
+                "Below " + AutoRecipe.FINDER_MIN_IMAGES + " training images graft train does not sweep and takes "
+                        + AutoRecipe.FALLBACK_LR + "; lr-find then shows",
+                "the sweep for information only."})
 final class LrFindCommand implements Callable<Integer> {
     @Parameters(paramLabel = "DATA", description = "The images (as for graft train).")
     String data;
@@ -83,9 +87,9 @@ final class LrFindCommand implements Callable<Integer> {
         public CommandLine.Model.CommandSpec transform(CommandLine.Model.CommandSpec spec) {
             for (String name : UNUSED) spec.remove(spec.findOption(name));
             List<String> footer = new java.util.ArrayList<>(List.of(spec.usageMessage().footer()));
-            footer.add("Only the options that change the sweep are taken; graft train's others (" + String.join(", ", UNUSED)
-                    + ") do not apply. --eval-full-image changes it only with --augment none (the sweep then sees the"
-                    + " evaluation view of each image).");
+            footer.add("Only the options that change the sweep are taken; graft train's others");
+            footer.add("(" + String.join(", ", UNUSED) + ") do not apply.");
+            footer.add("--eval-full-image changes the sweep only with --augment none (it then sees the evaluation view).");
             spec.usageMessage().footer(footer.toArray(String[]::new));
             return spec;
         }

@@ -114,7 +114,7 @@ final class TrainCommand implements Callable<Integer> {
     }
 
     private TrainingRun fresh() {
-        if (data == null) throw new GraftException("give the DATA to train on, or --resume RUN (see graft train --help).");
+        if (data == null) throw usage("give the DATA to train on, or --resume RUN (see graft train --help).");
         Recipe r = options.recipe(data);
         TrainingRun run = new TrainingRun(r, out != null ? out : defaultDir(Path.of("runs"), r.arch()), Console::info)
                 .createdHere(out == null);

@@ -184,7 +184,7 @@ public final class AutoRecipe {
         public String how() {
             if (!fromSweep) {
                 return "no LR finder: below " + FINDER_MIN_IMAGES + " images its sweep is noise; the default rate"
-                        + (curve == null ? "" : " (this sweep's minimum, " + fmt(curve.minimumLr()) + ", is for information only)");
+                        + (curve == null ? "" : "; this sweep's minimum, " + fmt(curve.minimumLr()) + ", is for information only");
             }
             double s = curve.suggestion(), m = curve.minimumLr();
             if (Double.isNaN(s)) return "LR finder: no valley in the sweep, fallback " + fmt(FALLBACK_LR);

@@ -92,7 +92,7 @@ class RecipeOptionsTest {
             assertTrue(help.contains(used), used + " missing from:\n" + help);
         }
         assertTrue(help.replaceAll("\\s+", " ").contains("graft train's others (--lr, --schedule"), help);
-        assertTrue(help.replaceAll("\\s+", " ").contains("--eval-full-image changes it only with --augment none"), help);
+        assertTrue(help.replaceAll("\\s+", " ").contains("--eval-full-image changes the sweep only with --augment none"), help);
         assertFalse(help.contains("shown below"), "lr-find's help shows no tutorial defaults below:\n" + help);
         assertTrue(CliConventionsTest.exec("train", "--help").out().contains("--lr="), "train still takes --lr");
 
