@@ -87,6 +87,7 @@ public final class Main implements Callable<Integer> {
             return ex.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
         });
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
+            if (ex instanceof Interrupts.Said) return 130;
             Throwable cause = ex;
             while (cause.getCause() != null && !(cause instanceof GraftException)) cause = cause.getCause();
             if (Console.debug) ex.printStackTrace();
