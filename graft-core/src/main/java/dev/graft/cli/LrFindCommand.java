@@ -8,7 +8,6 @@ import dev.graft.train.TrainingRun;
 import dev.graft.train.lrfind.LrCurve;
 import dev.graft.train.lrfind.LrCurvePlot;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -71,10 +70,10 @@ final class LrFindCommand implements Callable<Integer> {
      * reads (and one of them given is an unknown option), and says so at the end of --help.
      */
     static final class SweepOptions implements CommandLine.IModelTransformer {
-        static final List<String> UNUSED = List.of("--lr", "--schedule", "--step-size", "--gamma", "--warmup-epochs",
-                "--class-weights", "--sampler", "--monitor", "--patience", "--cache-views", "--precision");
         /** The ones that set the learning rate or its schedule. */
-        private static final List<String> RATE = UNUSED.subList(0, 5);
+        private static final List<String> RATE = List.of("--lr", "--schedule", "--step-size", "--gamma", "--warmup-epochs");
+        static final List<String> UNUSED = java.util.stream.Stream.concat(RATE.stream(), java.util.stream.Stream.of(
+                "--class-weights", "--sampler", "--monitor", "--patience", "--cache-views", "--precision")).toList();
 
         /** One sentence for one of {@link #UNUSED} given to lr-find, or null for any other option. */
         static String notTaken(String option) {
@@ -97,16 +96,8 @@ final class LrFindCommand implements Callable<Integer> {
 
     /** The sweep and the suggestion as one strict JSON object (a non-finite number is null). */
     static String json(AutoRecipe.Found found, Path plot) {
-        LrCurve c = found.curve();
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("lr", found.lr());
-        m.put("how", found.how());
-        m.put("minimum", c.minimumLr());
-        m.put("steepest", c.suggestion());
-        m.put("stop", c.stopReason());
+        Map<String, Object> m = found.toJson();
         m.put("plot", plot.toString());
-        m.put("lrs", c.lrs());
-        m.put("losses", c.losses());
         return JsonOutput.gson(false).toJson(m);
     }
 

@@ -181,6 +181,21 @@ public final class AutoRecipe {
         /** Too few images for a sweep ({@link #sweeps}): the fallback rate; {@code curve} may be null. */
         public static Found skipped(LrCurve curve) { return new Found(FALLBACK_LR, curve, false); }
 
+        /** The rate, how it was found and the sweep (when there is one), for run.json and {@code lr-find --json}. */
+        public java.util.Map<String, Object> toJson() {
+            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("lr", lr);
+            m.put("how", how());
+            if (curve != null) {
+                m.put("minimum", curve.minimumLr());
+                m.put("steepest", curve.suggestion());
+                m.put("stop", curve.stopReason());
+                m.put("lrs", curve.lrs());
+                m.put("losses", curve.losses());
+            }
+            return m;
+        }
+
         public String how() {
             if (!fromSweep) {
                 return "no LR finder: below " + FINDER_MIN_IMAGES + " images its sweep is noise; the default rate"

@@ -475,11 +475,7 @@ public final class TrainingRun {
         Prepared p = prepare(false);
         try {
             AutoRecipe.Found f = findLr(p.loaded().model(), p.loaded().spec(), p.data(), p.preset(),
-                    new SkipList(w -> log.accept("warning: " + w)));
-            if (!AutoRecipe.sweeps(p.data().train().size())) { // shown, but graft train would not sweep
-                f = AutoRecipe.Found.skipped(f.curve());
-                recipe = recipe.toBuilder().lr(f.lr()).build();
-            }
+                    new SkipList(w -> log.accept("warning: " + w)), true);
             if (p.facts() != null) log.accept(AutoRecipe.describe(recipe, p.facts(), f));
             return f;
         } finally {
@@ -509,10 +505,8 @@ public final class TrainingRun {
         }
         log.accept((resuming ? "resuming " : "run directory: ") + dir + "; " + Engine.describeThreads());
         if (facts != null) {
-            if (auto.givenLr() == null && !AutoRecipe.sweeps(data.train().size())) {
-                found = AutoRecipe.Found.skipped(null);
-            } else if (auto.givenLr() == null) {
-                found = findLr(model, spec, data, preset, skipped);
+            if (auto.givenLr() == null) found = findLr(model, spec, data, preset, skipped, false);
+            if (found != null && found.curve() != null) {
                 try {
                     AtomicFiles.write(dir.resolve(LR_FINDER), dev.graft.train.lrfind.LrCurvePlot.png(found.curve(), found.lr()));
                 } catch (IOException e) {
@@ -609,8 +603,9 @@ public final class TrainingRun {
 
     /** Runs the LR finder on augmented training batches and sets the rate. */
     private AutoRecipe.Found findLr(dev.graft.models.ImageModel model, ModelSpec spec, DataSplits data, Preset preset,
-                                    SkipList skipped) {
+                                    SkipList skipped, boolean show) {
         int images = data.train().size();
+        if (!AutoRecipe.sweeps(images) && !show) return AutoRecipe.Found.skipped(null); // the recipe's fallback rate stands
         log.accept("finding the learning rate (" + AutoRecipe.finderSteps(recipe, images) + " steps)...");
         AutoRecipe.Found f;
         try (Loader sweep = Loader.builder(data.train()).transform(preset.trainTransform(recipe.augment()))
@@ -618,6 +613,7 @@ public final class TrainingRun {
                 .seed(recipe.seed() + 1).workers(recipe.workers()).normalize(preset.normalizer()).skipList(skipped).build()) {
             f = AutoRecipe.findLr(model, spec, recipe, images, e -> untilInterrupted(LoaderData.batches(sweep, e)));
         }
+        if (!AutoRecipe.sweeps(images)) f = AutoRecipe.Found.skipped(f.curve()); // shown, but train would not sweep
         recipe = recipe.toBuilder().lr(f.lr()).build();
         return f;
     }
@@ -653,18 +649,9 @@ public final class TrainingRun {
         Map<String, Object> a = new LinkedHashMap<>();
         a.put("flags", String.join(" ", AutoRecipe.flags(recipe)));
         if (found != null) {
-            Map<String, Object> f = new LinkedHashMap<>();
-            f.put("lr", found.lr());
-            if (!found.fromSweep()) {
-                f.put("skipped", found.how());
-            } else {
-                f.put("minimum", found.curve().minimumLr());
-                f.put("steepest", found.curve().suggestion());
-                f.put("stop", found.curve().stopReason());
-                f.put("lrs", found.curve().lrs());
-                f.put("losses", found.curve().losses());
-                f.put("plot", LR_FINDER);
-            }
+            Map<String, Object> f = found.toJson();
+            if (found.fromSweep()) f.put("plot", LR_FINDER);
+            else f.put("skipped", found.how());
             a.put("lr_finder", f);
         }
         return a;
