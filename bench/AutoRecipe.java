@@ -79,6 +79,8 @@ public final class AutoRecipe {
                 try {
                     acc[i][k] = Evaluation.run(r.learner.model(), target, r.evalPreset, targetTest, 250, 1, x -> { })
                             .metrics().accuracy();
+                    if (System.getProperty("tta") != null) r = new Run(r.learner, r.evalPreset,
+                            r.note + String.format(Locale.ROOT, " tta %.4f", flipTta(r.learner.model(), r.evalPreset, targetTest)));
                 } catch (dev.graft.GraftException e) { // NaN scores: diverged, counted as chance level
                     acc[i][k] = 1.0 / target.size();
                 }
@@ -258,7 +260,7 @@ public final class AutoRecipe {
      * TARGET --weights SOURCE_RUN --strategy finetune} resolves it (a run's weights at 32 px, native size 28),
      * with its LR finder on batches of max(B, 16); final-step weights (no validation split).
      * {@code graft_minF}: the same sweep, but the rate is the sweep's minimum / F within [1e-3, 0.1] (a candidate rule;
-     * {@code graft_min2} is the shipped one). {@code graft_scratch[_minF]}: the automatic recipe without weights; {@code _bsN}: with batch N; {@code _epN}: N epochs; {@code _fsX}: a finder of X x the run's images; {@code _bmX}: backbone at X x the head's rate; {@code _startX}: the sweep from X; {@code _lrX}: train at rate X after the sweep (a per-seed rate grid; -Dcurve prints the sweep).
+     * {@code graft_min2} is the shipped one). {@code graft_scratch[_minF]}: the automatic recipe without weights; {@code _bsN}: with batch N; {@code _epN}: N epochs; {@code _fsX}: a finder of X x the run's images; {@code _bmX}: backbone at X x the head's rate; {@code _startX}: the sweep from X; {@code _lsX}: label smoothing X; {@code _zh}: a zero-initialised head; {@code _zt}: zeroed after the sweep; {@code _lrX}: train at rate X after the sweep (a per-seed rate grid; -Dcurve prints the sweep).
      */
     static Run graft(String name, Dataset few, int classes, long seed, Map<String, TensorData> pre) {
         boolean scratch = name.contains("_scratch");
@@ -270,12 +272,18 @@ public final class AutoRecipe {
         if (bs >= 0) given.batchSize(Integer.parseInt(name.substring(bs + 3).split("_")[0]));
         int bm = name.indexOf("_bm");
         if (bm >= 0) given.backboneLrMult(Double.parseDouble(name.substring(bm + 3).split("_")[0]));
+        int ls = name.indexOf("_ls");
+        if (ls >= 0) given.labelSmoothing(Double.parseDouble(name.substring(ls + 3).split("_")[0]));
         int ep = name.indexOf("_ep");
         if (ep >= 0) given.epochs(Integer.parseInt(name.substring(ep + 3).split("_")[0]));
         Recipe r = dev.graft.train.AutoRecipe.resolve(given, facts);
         Preset pr = r.fullImageEval() ? preset32 : preset37;
         Learner l = Learner.create("resnet18", classes, seed);
         if (!scratch) l.weights(pre);
+        if (name.contains("_zh")) // _zh: the new head starts at zero (BiT), so the first steps leave the backbone alone
+            l.model().namedParameters().forEach((k, p) -> {
+                if (k.startsWith(l.model().headPath() + ".")) p.set(p.array().zerosLike());
+            });
         Loader sweep = Loader.builder(few).transform(pr.trainTransform(r.augment()))
                 .batchSize(dev.graft.train.AutoRecipe.finderBatch(r)).forTraining()
                 .seed(seed + 1).workers(1).normalize(pr.normalizer()).build();
@@ -291,6 +299,10 @@ public final class AutoRecipe {
                 ? dev.graft.train.AutoRecipe.findLr(l.model(), l.spec(), r, budget, e -> LoaderData.batches(sweep, e), start)
                 : dev.graft.train.AutoRecipe.Found.skipped(null);
         sweep.close();
+        if (name.contains("_zt")) // _zt: the head is zeroed after the sweep (the sweep sees the random head)
+            l.model().namedParameters().forEach((k, p) -> {
+                if (k.startsWith(l.model().headPath() + ".")) p.set(p.array().zerosLike());
+            });
         if (System.getProperty("curve") != null && found.curve() != null) { // the sweep itself, to compare suggestion rules offline
             StringBuilder sb = new StringBuilder("CURVE seed " + seed);
             for (int i = 0; i < found.curve().lrs().length; i++)
@@ -331,6 +343,22 @@ public final class AutoRecipe {
                     Path.of(System.getProperty("plot") + "-seed" + seed + ".png"));
         }
         return c.suggestion();
+    }
+
+    /** Accuracy with flip test-time augmentation: the mean of the softmax of the image and of its mirror. */
+    static double flipTta(dev.graft.models.ImageModel m, Preset pr, Dataset test) {
+        int correct = 0;
+        try (dev.graft.eval.Inference inf = dev.graft.eval.Inference.open(m,
+                x -> m.forward(x).softmax(1).add(m.forward(x.flip(3)).softmax(1)));
+             Loader l = Loader.builder(test).transform(pr.evalTransform()).batchSize(250).shuffle(false).workers(1)
+                     .normalize(pr.normalizer()).build()) {
+            for (dev.graft.data.Batch b : l.epoch(0)) {
+                try (b) {
+                    correct += inf.logits(b.data(), b.shape()).correct(b.labels());
+                }
+            }
+        }
+        return correct / (double) test.size();
     }
 
     /** The training loaders {@link #data} opened for the current run (each holds a worker thread until closed). */

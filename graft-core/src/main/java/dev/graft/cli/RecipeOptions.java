@@ -113,7 +113,7 @@ final class RecipeOptions {
     @Option(names = "--warmup-epochs", paramLabel = "N", description = "Linear warmup for --schedule cosine (auto: about 5%% of the epochs; tutorial: 0).")
     Integer warmupEpochs;
 
-    @Option(names = "--label-smoothing", paramLabel = "X", description = "Cross-entropy label smoothing (default: 0).")
+    @Option(names = "--label-smoothing", paramLabel = "X", description = "Cross-entropy label smoothing (default: 0; 0.1 with --recipe auto).")
     Double labelSmoothing;
 
     @Option(names = "--class-weights", paramLabel = "KIND", converter = ClassWeightChoices.class, completionCandidates = ClassWeightChoices.class,
@@ -162,6 +162,12 @@ final class RecipeOptions {
             description = "Evaluate on the whole image resized to --image-size, without the centre-crop margin"
                     + " (default: off; on for small images with --recipe auto).")
     Boolean fullImageEval;
+
+    @Option(names = "--zero-head", arity = "0..1", paramLabel = "true|false",
+            description = "Start the new classifier's last layer at zero instead of at random, so the first steps"
+                    + " train the head and leave the pretrained features alone (default: off; on with weights and"
+                    + " --recipe auto).")
+    Boolean zeroHead;
 
     /** Whether unset options are chosen from the data ({@code --recipe auto}, the default). */
     boolean auto() { return !"tutorial".equals(mode); }
@@ -212,7 +218,7 @@ final class RecipeOptions {
                     .stepSize(stepSize).gamma(gamma).warmupEpochs(warmupEpochs).labelSmoothing(labelSmoothing)
                     .patience(patience).seed(seed).workers(workers).valSplit(valSplit).perClass(perClass)
                     .classes(classes).cacheFeatures(cacheFeatures).cacheViews(cacheViews).precision(precision)
-                    .classWeights(classWeights).sampler(sampler).monitor(monitor).fullImageEval(fullImageEval);
+                    .classWeights(classWeights).sampler(sampler).monitor(monitor).fullImageEval(fullImageEval).zeroHead(zeroHead);
     }
 
     /** The last layer group before the head (resnet18: layer4), or null for an unknown architecture. */

@@ -97,7 +97,7 @@ public final class FeatureRun {
                 throw new GraftException(recipe.arch() + " has " + model.numFeatures() + " features, the files "
                         + features.dim() + ": they were computed by another model.");
             }
-            if (!recipe.head().isLinear()) Heads.set(model, recipe.head().build(model.numFeatures(), classes.size()));
+            Heads.forRecipe(model, recipe, classes.size(), loaded.headReplaced());
             run.replaceEarlierRun();
             Files.createDirectories(dir.resolve(TrainingRun.CHECKPOINTS));
             log.accept("run directory: " + dir);

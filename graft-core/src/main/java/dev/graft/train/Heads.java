@@ -39,6 +39,30 @@ public final class Heads {
         return head instanceof Sequential s ? s : new Sequential(head);
     }
 
+    /**
+     * The recipe's head on a model just loaded for {@code classes}: its MLP when it names one, and
+     * its last layer at zero when the recipe asks for that ({@link Recipe#zeroHead}) and the head
+     * is new ({@code replaced}: the weights' own head did not fit, or an MLP was just built).
+     */
+    public static void forRecipe(ImageModel model, Recipe r, int classes, boolean replaced) {
+        if (!r.head().isLinear()) set(model, r.head().build(model.numFeatures(), classes));
+        if (r.zeroHead() && (replaced || !r.head().isLinear())) zeroLast(model);
+    }
+
+    /**
+     * Sets the last {@code Linear} of the model's head to zero (weight and bias): a new head that
+     * starts at zero gives every class the same score, so the first gradient steps train the head
+     * and leave the pretrained features alone (BiT's zero-initialised head).
+     */
+    public static void zeroLast(ImageModel model) {
+        Linear last = null;
+        for (Module m : model.get(model.headPath()).namedModules().values()) if (m instanceof Linear l) last = l;
+        if (last == null) throw new IllegalStateException("the head at " + model.headPath() + " has no Linear layer");
+        for (dev.graft.nn.Parameter p : new dev.graft.nn.Parameter[] {last.weight(), last.bias()}) {
+            if (p != null) p.set(p.array().zerosLike());
+        }
+    }
+
     /** What {@link #loadBackbone} did: keys dropped because the head differs, and a notice for the user. */
     public record Loaded(List<String> droppedKeys, String notice) {}
 

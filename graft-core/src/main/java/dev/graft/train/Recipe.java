@@ -40,6 +40,9 @@ import java.util.Map;
  * {@link AutoRecipe} chooses defaults from the data instead ({@code --recipe auto}).
  * {@code fullImageEval}: evaluate on the whole image resized to {@code imageSize} instead of
  * the preset's resize + centre crop (no crop margin; false in older run.json files).
+ * {@code zeroHead}: a new classifier's last layer starts at zero instead of PyTorch's random
+ * initialisation, so its first steps leave the pretrained features alone (BiT's rule; applied
+ * by {@link TrainingRun} when the weights' head is replaced; false in older run.json files).
  */
 public record Recipe(
         String data,
@@ -76,7 +79,8 @@ public record Recipe(
         ClassWeights classWeights,
         SamplerKind sampler,
         Monitor monitor,
-        boolean fullImageEval) {
+        boolean fullImageEval,
+        boolean zeroHead) {
 
     /** A recipe value that cannot be: its message is one sentence for the user (a usage error). */
     public static final class Invalid extends GraftException {
@@ -174,7 +178,7 @@ public record Recipe(
                 .labelSmoothing(labelSmoothing).patience(patience).seed(seed).workers(workers).valSplit(valSplit)
                 .perClass(perClass).classes(classes).cacheFeatures(cacheFeatures).cacheViews(cacheViews)
                 .precision(precision).classWeights(classWeights).sampler(sampler).monitor(monitor)
-                .fullImageEval(fullImageEval);
+                .fullImageEval(fullImageEval).zeroHead(zeroHead);
     }
 
     /** True for mixed-precision bfloat16 training (see dev.graft.nn.Autocast). */
@@ -303,7 +307,7 @@ public record Recipe(
         private ClassWeights classWeights;
         private SamplerKind sampler;
         private Monitor monitor;
-        private Boolean fullImageEval;
+        private Boolean fullImageEval, zeroHead;
 
         public Builder data(String v) { data = v; return this; }
         public Builder arch(String v) { arch = v; return this; }
@@ -345,6 +349,7 @@ public record Recipe(
         /** What picks the best epoch and stops early: val_acc, val_loss or macro_f1. */
         public Builder monitor(Monitor v) { monitor = v; return this; }
         public Builder fullImageEval(Boolean v) { fullImageEval = v; return this; }
+        public Builder zeroHead(Boolean v) { zeroHead = v; return this; }
 
         /** The learning rate given to this builder, null when unset (the automatic recipe then finds one). */
         public Double givenLr() { return lr; }
@@ -354,7 +359,7 @@ public record Recipe(
             return build(new Recipe(data, arch != null ? arch : "resnet18", "imagenet", Strategy.FINETUNE, null, BnPolicy.AUTO,
                     Strategy.DEFAULT_BACKBONE_LR_MULT, 0, HeadSpec.LINEAR, 10, 16, 224, Augment.STANDARD, OptimizerKind.SGD,
                     0.001, 0.9, 0, ScheduleKind.STEP, 7, 0.1, 0, 0, 0, 0, Runtime.getRuntime().availableProcessors(), 0.2,
-                    0, null, false, 0, Precision.FP32, ClassWeights.NONE, SamplerKind.SHUFFLE, Monitor.VAL_ACC, false));
+                    0, null, false, 0, Precision.FP32, ClassWeights.NONE, SamplerKind.SHUFFLE, Monitor.VAL_ACC, false, false));
         }
 
         /** The recipe, unset fields from {@code base}. */
@@ -370,7 +375,8 @@ public record Recipe(
                     or(patience, b.patience()), or(seed, b.seed()), or(workers, b.workers()), or(valSplit, b.valSplit()),
                     or(perClass, b.perClass()), or(classes, b.classes()), or(cacheFeatures, b.cacheFeatures()),
                     or(cacheViews, b.cacheViews()), or(precision, b.precision()), or(classWeights, b.classWeights()),
-                    or(sampler, b.sampler()), or(monitor, b.monitor()), or(fullImageEval, b.fullImageEval()));
+                    or(sampler, b.sampler()), or(monitor, b.monitor()), or(fullImageEval, b.fullImageEval()),
+                    or(zeroHead, b.zeroHead()));
         }
 
         private static <T> T or(T given, T base) { return given != null ? given : base; }

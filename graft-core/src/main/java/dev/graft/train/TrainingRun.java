@@ -452,13 +452,12 @@ public final class TrainingRun {
             log.accept("warning: --strategy " + recipe.strategy() + " without weights freezes a randomly initialised"
                     + " backbone; use --strategy scratch to train every layer, or give --weights.");
         }
-        HeadSpec head = recipe.head();
-        if (!head.isLinear()) Heads.set(model, head.build(model.numFeatures(), data.classes().size()));
         AutoRecipe.Facts facts = null;
         if (!resuming && auto != null) {
             facts = facts(data, loaded, loaded.spec());
             recipe = AutoRecipe.resolve(auto, facts);
         }
+        Heads.forRecipe(model, recipe, data.classes().size(), loaded.headReplaced() && !resuming);
         Preset preset = (loaded.weights() != null ? loaded.weights() : loaded.spec().defaultWeights()).preset()
                 .scaledTo(recipe.imageSize());
         if (recipe.fullImageEval()) {

@@ -94,6 +94,35 @@ class AutoRecipeCliTest {
     }
 
     @Test
+    void aNewHeadOnARunsWeightsStartsAtZero() throws Exception {
+        Path source = tmp.resolve("source");
+        trainOneEpoch(data, source);
+        Path other = TestImages.classFolders(tmp.resolve("other"), 17, 25, "cat", "dog");
+        // the sweep's first loss is the model's before any step: exactly ln 2 when both classes score 0
+        double first = firstSweepLoss(exec("lr-find", other.toString(), "--weights", source.toString(), "--workers", "1",
+                "--json"));
+        assertEquals(Math.log(2), first, 1e-6);
+        double random = firstSweepLoss(exec("lr-find", other.toString(), "--weights", source.toString(), "--workers", "1",
+                "--zero-head=false", "--json"));
+        assertTrue(Math.abs(random - Math.log(2)) > 1e-3, "a random head scores the classes differently: " + random);
+
+        Path run = tmp.resolve("target");
+        CliConventionsTest.Out r = exec("train", other.toString(), "--weights", source.toString(), "--out", run.toString(),
+                "--epochs", "1", "--workers", "1");
+        assertEquals(0, r.code(), r.all());
+        assertTrue(r.all().contains("label smoothing 0.1, the new head from zero"), r.all());
+        JsonObject recipe = runJson(run).getAsJsonObject("recipe");
+        assertTrue(recipe.get("zeroHead").getAsBoolean());
+        assertEquals(dev.graft.train.AutoRecipe.LABEL_SMOOTHING, recipe.get("labelSmoothing").getAsDouble());
+        assertTrue(runJson(run).getAsJsonObject("auto").get("flags").getAsString().contains("--zero-head=true"));
+    }
+
+    static double firstSweepLoss(CliConventionsTest.Out sweep) {
+        assertEquals(0, sweep.code(), sweep.all());
+        return JsonParser.parseString(sweep.out()).getAsJsonObject().getAsJsonArray("losses").get(0).getAsDouble();
+    }
+
+    @Test
     void tooFewImagesForTheFinderTrainAtTheDefaultRate() throws Exception {
         Path run = tmp.resolve("tiny-run");
         CliConventionsTest.Out r = trainOneEpoch(tiny, run);

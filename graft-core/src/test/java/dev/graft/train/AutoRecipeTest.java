@@ -153,13 +153,15 @@ class AutoRecipeTest {
         String flags = String.join(" ", AutoRecipe.flags(r));
         assertTrue(flags.startsWith("--recipe tutorial "), flags);
         for (String s : new String[] {"--image-size 224", "--batch-size 10", "--epochs 30", "--lr 0.003",
-                "--weight-decay 5e-4", "--schedule cosine", "--bn eval", "--augment light", "--eval-full-image=true"}) {
+                "--weight-decay 5e-4", "--schedule cosine", "--bn eval", "--augment light", "--eval-full-image=true",
+                "--label-smoothing 0.1", "--zero-head=true"}) {
             assertTrue(flags.contains(s), s + " missing: " + flags);
         }
         // the same options on the tutorial's defaults give the same recipe
         Recipe again = Recipe.builder("data", "resnet18").imageSize(224).batchSize(10).epochs(30).lr(0.003)
                 .momentum(0.9).weightDecay(5e-4).schedule(ScheduleKind.COSINE).warmupEpochs(2).bn(BnPolicy.EVAL)
-                .backboneLrMult(0.1).augment(Augment.LIGHT).fullImageEval(true).cacheFeatures(false).build();
+                .backboneLrMult(0.1).augment(Augment.LIGHT).fullImageEval(true).cacheFeatures(false)
+                .labelSmoothing(0.1).zeroHead(true).build();
         assertEquals(again, r);
     }
 
