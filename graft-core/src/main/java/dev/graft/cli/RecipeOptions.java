@@ -113,7 +113,7 @@ final class RecipeOptions {
     @Option(names = "--warmup-epochs", paramLabel = "N", description = "Linear warmup for --schedule cosine (auto: about 5%% of the epochs; tutorial: 0).")
     Integer warmupEpochs;
 
-    @Option(names = "--label-smoothing", paramLabel = "X", description = "Cross-entropy label smoothing (default: 0; 0.1 with --recipe auto).")
+    @Option(names = "--label-smoothing", paramLabel = "X", description = "Cross-entropy label smoothing (default: 0; 0.1 with weights and --recipe auto).")
     Double labelSmoothing;
 
     @Option(names = "--class-weights", paramLabel = "KIND", converter = ClassWeightChoices.class, completionCandidates = ClassWeightChoices.class,

@@ -148,6 +148,19 @@ class AutoRecipeTest {
     }
 
     @Test
+    void aNewHeadOnWeightsStartsAtZeroWithLabelSmoothingScratchHasNeither() {
+        for (Source src : Source.values()) {
+            Recipe r = auto(given(), facts(50, 28, src, src == Source.NONE ? 0 : 32));
+            assertEquals(src != Source.NONE, r.zeroHead(), src.toString());
+            assertEquals(src != Source.NONE ? AutoRecipe.LABEL_SMOOTHING : 0.0, r.labelSmoothing(), src.toString());
+        }
+        Recipe given = auto(given().zeroHead(false).labelSmoothing(0.2), facts(50, 28, Source.RUN, 32));
+        assertEquals(false, given.zeroHead());
+        assertEquals(0.2, given.labelSmoothing());
+        assertEquals(false, Recipe.defaults("data", "resnet18").zeroHead(), "the tutorials' recipe keeps PyTorch's head init");
+    }
+
+    @Test
     void theFlagsRepeatTheRecipeUnderTutorial() {
         Recipe r = auto(given(), facts(50, 28, Source.PRESET, 224)).toBuilder().lr(0.003).build();
         String flags = String.join(" ", AutoRecipe.flags(r));

@@ -104,4 +104,28 @@ class StrategyTest {
             assertEquals(4, ((Sequential) head).size());
         }
     }
+
+    static boolean allZero(ImageModel m, String key) {
+        for (float v : m.stateDict().get(key).toFloats()) if (v != 0) return false;
+        return true;
+    }
+
+    @Test
+    void aZeroHeadZeroesOnlyTheNewHeadsLastLayer() {
+        Recipe zero = Recipe.builder("data", "resnet18").zeroHead(true).build();
+        try (ImageModel m = spec.build(3)) {
+            Heads.forRecipe(m, zero, 3, false); // the weights' own head: kept
+            assertFalse(allZero(m, "fc.weight"));
+            Heads.forRecipe(m, Recipe.builder("data", "resnet18").build(), 3, true); // not asked for
+            assertFalse(allZero(m, "fc.weight"));
+            Heads.forRecipe(m, zero, 3, true);
+            assertTrue(allZero(m, "fc.weight") && allZero(m, "fc.bias"));
+            assertFalse(allZero(m, "layer4.1.conv2.weight"));
+        }
+        try (ImageModel m = spec.build(3)) { // an MLP head: its last Linear only, so the hidden layer still learns
+            Heads.forRecipe(m, zero.toBuilder().head(Recipe.head("mlp:16")).build(), 3, false);
+            assertTrue(allZero(m, "fc.2.weight") && allZero(m, "fc.2.bias"));
+            assertFalse(allZero(m, "fc.0.weight"));
+        }
+    }
 }
