@@ -26,9 +26,9 @@ import java.util.function.IntFunction;
  * run's image size) or S rounded up to a multiple of 8 (at least 32) without weights; batch
  * clamp(N/5, 8, 16) below 1000 images, 32 from 1000; 30 epochs up to 1000 images, else
  * max(5, 30000/N); SGD momentum 0.9, weight decay 5e-4, warmup + cosine per step; BatchNorm by
- * strategy and batch; with pretrained weights label smoothing 0.1
- * and a new head starting at zero; light augmentation and evaluation on the full image (no crop margin) for images of at most 64
- * px, the standard augmentation above; the feature cache when the backbone is frozen and the
+ * strategy and batch; with pretrained weights, label smoothing 0.1 and a new head starting at
+ * zero; light augmentation and evaluation on the full image (no crop margin) for images of at
+ * most 64 px, the standard augmentation above; the feature cache when the backbone is frozen and the
  * input deterministic; the learning rate from the {@link LrFinder} ({@link #findLr}): the rate
  * where the sweep's smoothed loss is lowest, within [1e-3, 0.1], 0.01 when the curve shows no
  * valley (measured against half of it and 3 x the suggestion, bench/auto-recipe.md), and 0.01
@@ -136,8 +136,8 @@ public final class AutoRecipe {
 
     /**
      * Rule 13: a new head on pretrained weights starts at zero (BiT), so the first steps train the
-     * head and leave the features alone; with label smoothing (rule 10) it measured +0.016 to
-     * +0.026 at 10 shots on three splits (10 seeds, bench/auto-recipe.md), neither alone as much.
+     * head and leave the features alone; with label smoothing (rule 10) it measured +0.014 to
+     * +0.024 at 10 shots on three splits (10 seeds, bench/auto-recipe.md), neither alone as much.
      */
     static boolean zeroHead(Facts f) { return f.source() != Source.NONE; }
 

@@ -7,6 +7,7 @@ import dev.graft.models.ModelSpec;
 import dev.graft.models.Pretrained;
 import dev.graft.nn.Linear;
 import dev.graft.nn.Module;
+import dev.graft.nn.Parameter;
 import dev.graft.nn.Sequential;
 import java.util.Arrays;
 import java.util.List;
@@ -58,7 +59,7 @@ public final class Heads {
         Linear last = null;
         for (Module m : model.get(model.headPath()).namedModules().values()) if (m instanceof Linear l) last = l;
         if (last == null) throw new IllegalStateException("the head at " + model.headPath() + " has no Linear layer");
-        for (dev.graft.nn.Parameter p : new dev.graft.nn.Parameter[] {last.weight(), last.bias()}) {
+        for (Parameter p : new Parameter[] {last.weight(), last.bias()}) {
             if (p != null) p.set(p.array().zerosLike());
         }
     }

@@ -99,11 +99,12 @@ class AutoRecipeCliTest {
         trainOneEpoch(data, source);
         Path other = TestImages.classFolders(tmp.resolve("other"), 17, 25, "cat", "dog");
         // the sweep's first loss is the model's before any step: exactly ln 2 when both classes score 0
+        String png = tmp.resolve("zero.png").toString();
         double first = firstSweepLoss(exec("lr-find", other.toString(), "--weights", source.toString(), "--workers", "1",
-                "--json"));
+                "--plot", png, "--json"));
         assertEquals(Math.log(2), first, 1e-6);
         double random = firstSweepLoss(exec("lr-find", other.toString(), "--weights", source.toString(), "--workers", "1",
-                "--zero-head=false", "--json"));
+                "--plot", png, "--zero-head=false", "--json"));
         assertTrue(Math.abs(random - Math.log(2)) > 1e-3, "a random head scores the classes differently: " + random);
 
         Path run = tmp.resolve("target");
