@@ -265,7 +265,7 @@ public final class AutoRecipe {
     static Run graft(String name, Dataset few, int classes, long seed, Map<String, TensorData> pre) {
         boolean scratch = name.contains("_scratch");
         var facts = new dev.graft.train.AutoRecipe.Facts(few.size(), classes, 28,
-                scratch ? dev.graft.train.AutoRecipe.Source.NONE : dev.graft.train.AutoRecipe.Source.RUN, scratch ? 0 : 32);
+                scratch ? dev.graft.train.AutoRecipe.Source.NONE : dev.graft.train.AutoRecipe.Source.RUN, scratch ? 0 : 32, true);
         Recipe.Builder given = Recipe.builder("bench", "resnet18").weights(scratch ? "none" : "run")
                 .strategy(scratch ? Strategy.SCRATCH : Strategy.FINETUNE).seed(seed).workers(1).valSplit(0.0);
         int bs = name.indexOf("_bs");

@@ -62,9 +62,10 @@ public final class AutoRecipe {
 
     /**
      * What the rules look at: training images, classes, the images' native size (median
-     * shorter side), the weights' source and their image size (0 without weights).
+     * shorter side), the weights' source and their image size (0 without weights), and whether
+     * the model's head is new (the weights' own head did not fit the classes) or the weights' own.
      */
-    public record Facts(int images, int classes, int nativeSize, Source source, int weightsImageSize) {
+    public record Facts(int images, int classes, int nativeSize, Source source, int weightsImageSize, boolean newHead) {
         /** The native size of a dataset: the median shorter side of up to 32 evenly spaced images. */
         public static int nativeSize(Dataset d) {
             int n = d.size(), k = Math.min(32, n);
@@ -139,7 +140,7 @@ public final class AutoRecipe {
      * head and leave the features alone; with label smoothing (rule 10) it measured +0.014 to
      * +0.024 at 10 shots on three splits (10 seeds, bench/auto-recipe.md), neither alone as much.
      */
-    static boolean zeroHead(Facts f) { return f.source() != Source.NONE; }
+    static boolean zeroHead(Facts f) { return f.source() != Source.NONE && f.newHead(); }
 
     /**
      * Rule 10: label smoothing 0.1 with pretrained weights (with rule 13); none from scratch, where it

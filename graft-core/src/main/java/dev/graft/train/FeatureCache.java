@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 
 /**
  * Pooled backbone features of every sample, computed once: with the backbone frozen (and its
@@ -37,28 +38,9 @@ public final class FeatureCache {
 
     /** Runs the backbone in eval mode over the batches (the model's mode is restored). */
     public static FeatureCache compute(ImageModel model, Iterable<Batch> images) {
-        List<int[]> seen = new ArrayList<>();
-        boolean[] indexed = {true};
-        Iterable<Batch> recording = () -> {
-            var it = images.iterator();
-            return new java.util.Iterator<>() {
-                public boolean hasNext() { return it.hasNext(); }
-                public Batch next() {
-                    Batch b = it.next();
-                    if (b.indices() == null) indexed[0] = false;
-                    seen.add(b.indices());
-                    return b;
-                }
-            };
-        };
-        var p = Predict.run(model, model::forwardFeatures, recording);
-        int[] ids = new int[p.size()];
-        if (indexed[0]) {
-            int k = 0;
-            for (int[] ix : seen) for (int i : ix) ids[k++] = i;
-        } else {
-            for (int i = 0; i < ids.length; i++) ids[i] = i;
-        }
+        var p = Predict.run(model, model::forwardFeatures, images);
+        int[] ids = p.indices();
+        if (Arrays.stream(ids).anyMatch(i -> i < 0)) ids = IntStream.range(0, ids.length).toArray(); // batches without indices
         return new FeatureCache(p.outputs(), p.labels(), p.numClasses(), ids);
     }
 

@@ -22,8 +22,55 @@ public final class LoaderData implements TrainData {
     @Override
     public Iterable<Batch> train(int epoch) { return batches(train, epoch); }
 
+    /** The validation loader's one pass, without unreadable images ({@link #readable}). */
     @Override
-    public Iterable<Batch> val() { return val == null ? java.util.List.of() : batches(val, 0); }
+    public Iterable<Batch> val() { return val == null ? java.util.List.of() : readable(val); }
+
+    /**
+     * One pass of an unshuffled loader, in dataset order, without the stand-ins the loader puts in
+     * place of unreadable images: an image that cannot be read is left out of validation metrics
+     * (as {@code graft evaluate} leaves it out), not counted as the next image with its label.
+     */
+    public static Iterable<Batch> readable(Loader loader) {
+        return () -> new Iterator<>() {
+            final Iterator<Batch> it = batches(loader, 0).iterator();
+            int position;
+            Batch next;
+
+            @Override
+            public boolean hasNext() {
+                while (next == null && it.hasNext()) next = readable(it.next());
+                return next != null;
+            }
+
+            @Override
+            public Batch next() {
+                if (!hasNext()) throw new NoSuchElementException();
+                Batch b = next;
+                next = null;
+                return b;
+            }
+
+            /** The batch's samples that are the image at their own position; null when there are none. */
+            private Batch readable(Batch b) {
+                int n = b.n(), kept = 0, size = b.x().length / n;
+                int[] keep = new int[n];
+                for (int k = 0; k < n; k++, position++) if (b.indices()[k] == position) keep[kept++] = k;
+                if (kept == n) return b;
+                if (kept == 0) return null;
+                float[] x = new float[kept * size];
+                int[] labels = new int[kept], indices = new int[kept];
+                for (int j = 0; j < kept; j++) {
+                    System.arraycopy(b.x(), keep[j] * size, x, j * size, size);
+                    labels[j] = b.labels()[keep[j]];
+                    indices[j] = b.indices()[keep[j]];
+                }
+                long[] shape = b.shape().clone();
+                shape[0] = kept;
+                return new Batch(x, labels, shape, indices);
+            }
+        };
+    }
 
     @Override
     public int trainBatches() { return train.batchesPerEpoch(); }

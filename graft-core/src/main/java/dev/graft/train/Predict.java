@@ -16,8 +16,11 @@ import java.util.function.UnaryOperator;
 public final class Predict {
     private Predict() {}
 
-    /** Outputs {@code [samples, classes]} row-major, with the labels the batches carried (-1 when none). */
-    public record Predictions(float[] outputs, int numClasses, int[] labels) {
+    /**
+     * Outputs {@code [samples, classes]} row-major, with the labels and dataset indices the batches
+     * carried (-1 when none).
+     */
+    public record Predictions(float[] outputs, int numClasses, int[] labels, int[] indices) {
         public int size() { return labels.length; }
 
         public float[] row(int i) { return logits().row(i); }
@@ -43,7 +46,7 @@ public final class Predict {
     public static Predictions run(Module model, UnaryOperator<NDArray> forward, Iterable<Batch> batches) {
         try (Inference inference = Inference.open(model, forward)) {
             float[] all = new float[0];
-            int[] labels = new int[0];
+            int[] labels = new int[0], indices = new int[0];
             int classes = -1, n = 0;
             for (Batch b : batches) {
                 Logits y = inference.logits(b.x(), b.shape());
@@ -52,13 +55,17 @@ public final class Predict {
                 if ((long) (n + b.n()) * classes > all.length) {
                     all = Arrays.copyOf(all, Math.max(all.length * 2, (n + b.n()) * classes));
                     labels = Arrays.copyOf(labels, Math.max(labels.length * 2, n + b.n()));
+                    indices = Arrays.copyOf(indices, labels.length);
                 }
                 System.arraycopy(out, 0, all, n * classes, out.length);
-                for (int i = 0; i < b.n(); i++) labels[n + i] = b.labels() == null ? -1 : b.labels()[i];
+                for (int i = 0; i < b.n(); i++) {
+                    labels[n + i] = b.labels() == null ? -1 : b.labels()[i];
+                    indices[n + i] = b.indices() == null ? -1 : b.indices()[i];
+                }
                 n += b.n();
             }
             return new Predictions(Arrays.copyOf(all, Math.max(n * classes, 0)), Math.max(classes, 0),
-                    Arrays.copyOf(labels, n));
+                    Arrays.copyOf(labels, n), Arrays.copyOf(indices, n));
         }
     }
 }

@@ -42,23 +42,24 @@ final class RunReport {
                          Loader train, List<EpochRecord> epochs, int bestEpoch, SkipList skipped, Preset preset,
                          Augment augment, String stopped, byte[] lrFinderPng, String lrFinderCaption) {
         Dataset valSet = data.val();
-        Predict.Predictions p = Predict.run(model, LoaderData.batches(val, 0));
+        Predict.Predictions p = Predict.run(model, LoaderData.readable(val));
+        int[] at = p.indices(); // prediction row -> validation index (unreadable images are left out)
         MetricsAccumulator acc = new MetricsAccumulator(data.classes());
-        for (int i = 0; i < p.size(); i++) acc.add(p.labels()[i], p.row(i), valSet.source(i));
+        for (int i = 0; i < p.size(); i++) acc.add(p.labels()[i], p.row(i), valSet.source(at[i]));
         Metrics metrics = acc.result();
 
         List<PredictionTile> grid = new ArrayList<>();
         int[] predicted = p.predicted();
         int step = Math.max(1, p.size() / GRID);
         for (int i = 0; i < p.size() && grid.size() < GRID; i += step) {
-            RgbImage img = shown(valSet, i, preset.evalTransform(), null);
+            RgbImage img = shown(valSet, at[i], preset.evalTransform(), null);
             if (img != null) {
                 grid.add(new PredictionTile(img, data.classes().get(predicted[i]), data.classes().get(p.labels()[i])));
             }
         }
         List<PredictionTile> mistakes = new ArrayList<>();
         for (Mistake m : metrics.worstMistakes()) {
-            RgbImage img = shown(valSet, (int) m.index(), preset.evalTransform(), null);
+            RgbImage img = shown(valSet, at[(int) m.index()], preset.evalTransform(), null);
             if (img != null) mistakes.add(PredictionTile.fromMistake(m, data.classes(), img));
         }
         List<RgbImage> augmented = new ArrayList<>();

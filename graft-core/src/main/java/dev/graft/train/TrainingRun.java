@@ -597,7 +597,7 @@ public final class TrainingRun {
             size = (loaded.weights() != null ? loaded.weights() : spec.defaultWeights()).preset().crop();
         }
         return new AutoRecipe.Facts(data.train().size(), data.classes().size(),
-                AutoRecipe.Facts.nativeSize(data.train()), source, size);
+                AutoRecipe.Facts.nativeSize(data.train()), source, size, loaded.headReplaced() || !recipe.head().isLinear());
     }
 
     /** Runs the LR finder on augmented training batches and sets the rate. */

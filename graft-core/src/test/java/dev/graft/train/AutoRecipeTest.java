@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /** One test per rule of the decision table (bench/auto-recipe.md), on synthetic data summaries. */
 class AutoRecipeTest {
-    static Facts facts(int n, int size, Source src, int weightsSize) { return new Facts(n, 5, size, src, weightsSize); }
+    static Facts facts(int n, int size, Source src, int weightsSize) { return new Facts(n, 5, size, src, weightsSize, true); }
 
     static Recipe auto(Recipe.Builder given, Facts f) { return AutoRecipe.resolve(given, f); }
 
@@ -154,6 +154,8 @@ class AutoRecipeTest {
             assertEquals(src != Source.NONE, r.zeroHead(), src.toString());
             assertEquals(src != Source.NONE ? AutoRecipe.LABEL_SMOOTHING : 0.0, r.labelSmoothing(), src.toString());
         }
+        Recipe kept = auto(given(), new Facts(50, 5, 28, Source.RUN, 32, false));
+        assertEquals(false, kept.zeroHead(), "the weights' own head (same classes) is kept as trained");
         Recipe given = auto(given().zeroHead(false).labelSmoothing(0.2), facts(50, 28, Source.RUN, 32));
         assertEquals(false, given.zeroHead());
         assertEquals(0.2, given.labelSmoothing());
