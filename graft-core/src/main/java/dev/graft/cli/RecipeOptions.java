@@ -35,7 +35,8 @@ final class RecipeOptions {
 
     @Option(names = "--recipe", paramLabel = "auto|tutorial", converter = Modes.class,
             description = "auto (default): what is not given is chosen from the data (image size, batch, epochs, warmup +"
-                    + " cosine, learning rate by an LR finder, BatchNorm, augmentation) and printed; tutorial: the PyTorch"
+                    + " cosine, learning rate by an LR finder, BatchNorm, augmentation; with weights label smoothing"
+                    + " and a zero-initialised new head) and printed; tutorial: the PyTorch"
                     + " tutorial's defaults (each option's 'tutorial:' value).")
     String mode;
 
@@ -113,7 +114,7 @@ final class RecipeOptions {
     @Option(names = "--warmup-epochs", paramLabel = "N", description = "Linear warmup for --schedule cosine (auto: about 5%% of the epochs; tutorial: 0).")
     Integer warmupEpochs;
 
-    @Option(names = "--label-smoothing", paramLabel = "X", description = "Cross-entropy label smoothing (default: 0; 0.1 with weights and --recipe auto).")
+    @Option(names = "--label-smoothing", paramLabel = "X", description = "Cross-entropy label smoothing, from 0 up to (not including) 1 (default: 0; 0.1 with weights and --recipe auto).")
     Double labelSmoothing;
 
     @Option(names = "--class-weights", paramLabel = "KIND", converter = ClassWeightChoices.class, completionCandidates = ClassWeightChoices.class,
