@@ -260,7 +260,10 @@ public final class AutoRecipe {
      * TARGET --weights SOURCE_RUN --strategy finetune} resolves it (a run's weights at 32 px, native size 28),
      * with its LR finder on batches of max(B, 16); final-step weights (no validation split).
      * {@code graft_minF}: the same sweep, but the rate is the sweep's minimum / F within [1e-3, 0.1] (a candidate rule;
-     * {@code graft_min2} is the shipped one). {@code graft_scratch[_minF]}: the automatic recipe without weights; {@code _bsN}: with batch N; {@code _epN}: N epochs; {@code _fsX}: a finder of X x the run's images; {@code _bmX}: backbone at X x the head's rate; {@code _startX}: the sweep from X; {@code _lsX}: label smoothing X; {@code _zh}: a zero-initialised head; {@code _zt}: zeroed after the sweep; {@code _lrX}: train at rate X after the sweep (a per-seed rate grid; -Dcurve prints the sweep).
+     * {@code graft_min2} is the shipped one). {@code graft_scratch[_minF]}: the automatic recipe without weights; {@code _bsN}: with batch N; {@code _epN}: N epochs; {@code _fsX}: a finder of X x the run's images; {@code _bmX}: backbone at X x the head's rate; {@code _startX}: the sweep from X; {@code _lsX}: label smoothing X; {@code _zhoff}: the new head at PyTorch's random init (the
+     * shipped recipe starts it at zero with weights); {@code _zt}: random for the sweep, zeroed after it;
+     * (the seventh session's logs call the shipped recipe {@code graft_zh_ls0.1}, and the sixth
+     * session's rule is {@code graft_ls0_zhoff}); {@code _lrX}: train at rate X after the sweep (a per-seed rate grid; -Dcurve prints the sweep).
      */
     static Run graft(String name, Dataset few, int classes, long seed, Map<String, TensorData> pre) {
         boolean scratch = name.contains("_scratch");
@@ -272,6 +275,7 @@ public final class AutoRecipe {
         if (bs >= 0) given.batchSize(Integer.parseInt(name.substring(bs + 3).split("_")[0]));
         int bm = name.indexOf("_bm");
         if (bm >= 0) given.backboneLrMult(Double.parseDouble(name.substring(bm + 3).split("_")[0]));
+        if (name.contains("_zhoff") || name.contains("_zt")) given.zeroHead(false);
         int ls = name.indexOf("_ls");
         if (ls >= 0) given.labelSmoothing(Double.parseDouble(name.substring(ls + 3).split("_")[0]));
         int ep = name.indexOf("_ep");
@@ -280,10 +284,7 @@ public final class AutoRecipe {
         Preset pr = r.fullImageEval() ? preset32 : preset37;
         Learner l = Learner.create("resnet18", classes, seed);
         if (!scratch) l.weights(pre);
-        if (name.contains("_zh")) // _zh: the new head starts at zero (BiT), so the first steps leave the backbone alone
-            l.model().namedParameters().forEach((k, p) -> {
-                if (k.startsWith(l.model().headPath() + ".")) p.set(p.array().zerosLike());
-            });
+        dev.graft.train.Heads.forRecipe(l.model(), r, classes, true); // as graft train: the new head from zero with weights
         Loader sweep = Loader.builder(few).transform(pr.trainTransform(r.augment()))
                 .batchSize(dev.graft.train.AutoRecipe.finderBatch(r)).forTraining()
                 .seed(seed + 1).workers(1).normalize(pr.normalizer()).build();
