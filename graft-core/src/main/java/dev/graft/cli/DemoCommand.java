@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
  * else the 2 MB subset shipped inside Graft.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Transfer learning end to end on Fashion-MNIST, offline, in about 6 minutes on 2 cores.",
+        description = {"Transfer learning end to end on Fashion-MNIST, offline, in about 5 minutes on 2 cores.",
                 "Pretrains on 5 classes, transfers to the other 5 with few labels, and compares scratch /",
                 "frozen head / fine-tune / partial (layer4) in a table and reports."},
         footer = {"", "Examples:", "  graft demo", "  graft demo --per-class 20 --out runs/demo20"})
