@@ -458,6 +458,9 @@ public final class TrainingRun {
             recipe = AutoRecipe.resolve(auto, facts);
         }
         Heads.forRecipe(model, recipe, data.classes().size(), loaded.headReplaced() && !resuming);
+        if (!resuming && recipe.zeroHead() && !loaded.headReplaced() && recipe.head().isLinear()) {
+            log.accept("note: --zero-head leaves the classifier as it is: the weights' own one fits these classes and is kept.");
+        }
         Preset preset = (loaded.weights() != null ? loaded.weights() : loaded.spec().defaultWeights()).preset()
                 .scaledTo(recipe.imageSize());
         if (recipe.fullImageEval()) {

@@ -106,6 +106,11 @@ class AutoRecipeCliTest {
         double random = firstSweepLoss(exec("lr-find", other.toString(), "--weights", source.toString(), "--workers", "1",
                 "--plot", png, "--zero-head=false", "--json"));
         assertTrue(Math.abs(random - Math.log(2)) > 1e-3, "a random head scores the classes differently: " + random);
+        // the source's own classes: its trained head is kept, --zero-head says so and zeroes nothing
+        CliConventionsTest.Out kept = exec("lr-find", data.toString(), "--weights", source.toString(), "--workers", "1",
+                "--plot", png, "--zero-head", "--json");
+        assertTrue(kept.all().contains("--zero-head leaves the classifier as it is"), kept.all());
+        assertTrue(Math.abs(firstSweepLoss(kept) - Math.log(2)) > 1e-3, kept.all());
 
         Path run = tmp.resolve("target");
         CliConventionsTest.Out r = exec("train", other.toString(), "--weights", source.toString(), "--out", run.toString(),
