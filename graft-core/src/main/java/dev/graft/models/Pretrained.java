@@ -108,12 +108,50 @@ public final class Pretrained {
         int want = target != null ? target.size() : fileClasses;
         ImageModel model = spec.build(want);
         boolean otherClasses = fileClasses != want || (target != null && classes != null && !classes.equals(target));
+        Map<String, TensorData> reordered = otherClasses ? reorderedHead(spec, state, classes, target) : null;
+        if (reordered != null) {
+            notice.accept("the classifier of " + source + " was trained for the same classes in another order: its"
+                    + " outputs are put in this data's order and kept.");
+            state = reordered;
+            otherClasses = false;
+            classes = target;
+        }
         Backbone b = loadBackbone(model, spec, state, otherClasses);
         if (!b.droppedKeys().isEmpty()) {
             notice.accept("the classifier of " + source + " was trained for " + fileClasses + " other classes: it is"
                     + " replaced by a new one for " + want + " classes, the rest of the weights are kept.");
         }
         return new Loaded(model, spec, source, published, otherClasses ? null : classes, otherClasses);
+    }
+
+    /**
+     * The state with a single-Linear classifier's rows put in {@code target}'s order, when the
+     * checkpoint was trained for the same class names in another order; null otherwise (other
+     * classes, unknown names, or a head of more than one layer).
+     */
+    static Map<String, TensorData> reorderedHead(ModelSpec spec, Map<String, TensorData> state, List<String> classes,
+                                                 List<String> target) {
+        if (classes == null || target == null || classes.size() != target.size()
+                || !new java.util.HashSet<>(classes).equals(new java.util.HashSet<>(target))
+                || new java.util.HashSet<>(classes).size() != classes.size()) {
+            return null;
+        }
+        String w = spec.headPath() + ".weight", b = spec.headPath() + ".bias";
+        for (String k : state.keySet()) if (under(k, spec.headPath()) && !k.equals(w) && !k.equals(b)) return null;
+        TensorData weight = state.get(w);
+        if (weight == null || weight.shape().length != 2 || weight.shape()[0] != classes.size()) return null;
+        LinkedHashMap<String, TensorData> out = new LinkedHashMap<>(state);
+        for (String k : new String[] {w, b}) {
+            TensorData t = state.get(k);
+            if (t == null) continue;
+            float[] from = t.toFloats(), to = new float[from.length];
+            int row = from.length / classes.size();
+            for (int i = 0; i < target.size(); i++) {
+                System.arraycopy(from, classes.indexOf(target.get(i)) * row, to, i * row, row);
+            }
+            out.put(k, TensorData.ofFloats(t.shape(), to));
+        }
+        return out;
     }
 
     /** What {@link #loadBackbone} did: the checkpoint's head entries it left out. */
