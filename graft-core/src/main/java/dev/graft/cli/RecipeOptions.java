@@ -43,7 +43,7 @@ final class RecipeOptions {
     @Option(names = "--arch", paramLabel = "ARCH", description = "Architecture (default: resnet18; see graft models).")
     String arch;
 
-    @Option(names = "--weights", paramLabel = "WEIGHTS", description = "none, imagenet (default), a weights tag, a .pth/.safetensors file or a run directory.")
+    @Option(names = "--weights", paramLabel = "WEIGHTS", description = "none, imagenet (default), a weights tag, a .pth/.safetensors file or a run directory; the weights' classifier is replaced by a new one unless it was trained for the same classes (in any order).")
     String weights;
 
     /**
