@@ -50,16 +50,15 @@ public final class MetricsWarnings {
      * #BLOWN_UP} x ln K; the rate {@code lr} is too high, and that one warning replaces the others,
      * whose advice would be wrong), else validation accuracy not above always guessing the
      * largest training class, and each class with validation images but recall 0.
-     * {@code lastTrainLoss} may be NaN (unknown).
+     * {@code lastTrainLoss} may be NaN (unknown); {@code lr} is the rate as the run's options write it.
      */
-    public static List<String> afterTraining(Metrics val, int[] trainCounts, double lastTrainLoss, double lr) {
+    public static List<String> afterTraining(Metrics val, int[] trainCounts, double lastTrainLoss, String lr) {
         List<String> out = new ArrayList<>();
         double chance = Math.log(trainCounts.length);
         if (lastTrainLoss > BLOWN_UP * chance) {
             out.add(String.format(Locale.ROOT, "the last epoch's training loss %.4g is far above chance level (%.2f for %d"
                     + " classes): the learning rate (%s) is too high for this run, and more epochs will not help; try a"
-                    + " lower --lr", lastTrainLoss, chance, trainCounts.length,
-                    new java.math.BigDecimal(String.format(Locale.ROOT, "%.3g", lr)).stripTrailingZeros().toPlainString()));
+                    + " lower --lr", lastTrainLoss, chance, trainCounts.length, lr));
             return out;
         }
         if (val.count() == 0) return out;

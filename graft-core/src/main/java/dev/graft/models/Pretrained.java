@@ -132,9 +132,8 @@ public final class Pretrained {
     static Map<String, TensorData> reorderedHead(ModelSpec spec, Map<String, TensorData> state, List<String> classes,
                                                  List<String> target) {
         if (classes == null || target == null || classes.size() != target.size()
-                || !new java.util.HashSet<>(classes).equals(new java.util.HashSet<>(target))
-                || new java.util.HashSet<>(classes).size() != classes.size()) {
-            return null;
+                || !new java.util.HashSet<>(classes).equals(new java.util.HashSet<>(target))) {
+            return null; // the data's names are distinct, so equal sets of equal size are a reordering
         }
         String w = spec.headPath() + ".weight", b = spec.headPath() + ".bias";
         for (String k : state.keySet()) if (under(k, spec.headPath()) && !k.equals(w) && !k.equals(b)) return null;

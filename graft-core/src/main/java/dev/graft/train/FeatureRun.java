@@ -97,7 +97,7 @@ public final class FeatureRun {
                 throw new GraftException(recipe.arch() + " has " + model.numFeatures() + " features, the files "
                         + features.dim() + ": they were computed by another model.");
             }
-            Heads.forRecipe(model, recipe, classes.size(), loaded.headReplaced());
+            Heads.forRecipe(model, recipe, classes.size(), Heads.isNew(loaded, recipe.head()));
             run.replaceEarlierRun();
             Files.createDirectories(dir.resolve(TrainingRun.CHECKPOINTS));
             log.accept("run directory: " + dir);

@@ -40,14 +40,17 @@ public final class Heads {
         return head instanceof Sequential s ? s : new Sequential(head);
     }
 
+    /** Whether a model loaded with {@code head} gets a new head: the weights' own did not fit the classes, or an MLP is built. */
+    public static boolean isNew(Pretrained.Loaded loaded, HeadSpec head) { return loaded.headReplaced() || !head.isLinear(); }
+
     /**
      * The recipe's head on a model just loaded for {@code classes}: its MLP when it names one, and
      * its last layer at zero when the recipe asks for that ({@link Recipe#zeroHead}) and the head
-     * is new ({@code replaced}: the weights' own head did not fit, or an MLP was just built).
+     * is new ({@link #isNew}).
      */
-    public static void forRecipe(ImageModel model, Recipe r, int classes, boolean replaced) {
+    public static void forRecipe(ImageModel model, Recipe r, int classes, boolean isNew) {
         if (!r.head().isLinear()) set(model, r.head().build(model.numFeatures(), classes));
-        if (r.zeroHead() && (replaced || !r.head().isLinear())) zeroLast(model);
+        if (r.zeroHead() && isNew) zeroLast(model);
     }
 
     /**

@@ -77,7 +77,7 @@ final class RunReport {
         List<SkippedFile> skippedFiles = skipped.entries().stream().map(e -> new SkippedFile(e.path(), e.reason())).toList();
         int[] trainCounts = data.train().classCounts();
         List<String> warnings = new ArrayList<>(MetricsWarnings.rareClasses(data.classes(), trainCounts));
-        warnings.addAll(MetricsWarnings.afterTraining(metrics, trainCounts, lastTrainLoss(epochs), recipe.lr()));
+        warnings.addAll(MetricsWarnings.afterTraining(metrics, trainCounts, lastTrainLoss(epochs), AutoRecipe.fmt(recipe.lr())));
         new HtmlReport()
                 .warnings(warnings)
                 .title("Graft run: " + recipe.arch() + " on " + recipe.data())

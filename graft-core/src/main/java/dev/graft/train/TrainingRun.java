@@ -452,13 +452,14 @@ public final class TrainingRun {
             log.accept("warning: --strategy " + recipe.strategy() + " without weights freezes a randomly initialised"
                     + " backbone; use --strategy scratch to train every layer, or give --weights.");
         }
+        boolean newHead = Heads.isNew(loaded, recipe.head());
         AutoRecipe.Facts facts = null;
         if (!resuming && auto != null) {
-            facts = facts(data, loaded, loaded.spec());
+            facts = facts(data, loaded, loaded.spec(), newHead);
             recipe = AutoRecipe.resolve(auto, facts);
         }
-        Heads.forRecipe(model, recipe, data.classes().size(), loaded.headReplaced() && !resuming);
-        if (!resuming && recipe.zeroHead() && !loaded.headReplaced() && recipe.head().isLinear()) {
+        Heads.forRecipe(model, recipe, data.classes().size(), newHead && !resuming);
+        if (!resuming && recipe.zeroHead() && !newHead) {
             log.accept("note: --zero-head leaves the classifier as it is: the weights' own one fits these classes and is kept.");
         }
         Preset preset = (loaded.weights() != null ? loaded.weights() : loaded.spec().defaultWeights()).preset()
@@ -574,7 +575,8 @@ public final class TrainingRun {
                 var metrics = RunReport.write(dir, recipe, saved, model, data, val, train, epochs, result.bestEpoch(), skipped,
                         preset, augment, stopped(result, epochs.size()), finderPng(),
                         found == null ? null : found.how() + "; trained at lr " + AutoRecipe.fmt(found.lr()) + ".");
-                MetricsWarnings.afterTraining(metrics, data.train().classCounts(), RunReport.lastTrainLoss(epochs), recipe.lr())
+                MetricsWarnings.afterTraining(metrics, data.train().classCounts(), RunReport.lastTrainLoss(epochs),
+                        AutoRecipe.fmt(recipe.lr()))
                         .forEach(w -> log.accept("warning: " + w));
                 if (!keepCheckpoints) deleteTree(dir.resolve(CHECKPOINTS).resolve(Checkpoint.BEST));
             }
@@ -586,7 +588,7 @@ public final class TrainingRun {
     }
 
     /** What the automatic recipe looks at: the training images, classes, native size, and the weights' source and size. */
-    private AutoRecipe.Facts facts(DataSplits data, Pretrained.Loaded loaded, ModelSpec spec) {
+    private AutoRecipe.Facts facts(DataSplits data, Pretrained.Loaded loaded, ModelSpec spec, boolean newHead) {
         AutoRecipe.Source source;
         int size;
         if (Pretrained.NO_WEIGHTS.equals(loaded.source())) {
@@ -600,7 +602,7 @@ public final class TrainingRun {
             size = (loaded.weights() != null ? loaded.weights() : spec.defaultWeights()).preset().crop();
         }
         return new AutoRecipe.Facts(data.train().size(), data.classes().size(),
-                AutoRecipe.Facts.nativeSize(data.train()), source, size, loaded.headReplaced() || !recipe.head().isLinear());
+                AutoRecipe.Facts.nativeSize(data.train()), source, size, newHead);
     }
 
     /** Runs the LR finder on augmented training batches and sets the rate. */

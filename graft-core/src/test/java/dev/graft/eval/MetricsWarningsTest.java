@@ -23,7 +23,7 @@ class MetricsWarningsTest {
         double f1Cat = 2 * (12.0 / 13) * 1.0 / (12.0 / 13 + 1.0);
         assertEquals(f1Cat / 2, m.macroF1(), 1e-12);
         List<String> w = MetricsWarnings.afterTraining(Metrics.of(CLASSES, new int[] {0, 0, 1}, new float[][] {
-                {2, 1}, {3, 0}, {1, 0}}), new int[] {48, 5}, Double.NaN, 0.01);
+                {2, 1}, {3, 0}, {1, 0}}), new int[] {48, 5}, Double.NaN, "0.01");
         assertEquals(2, w.size(), w.toString());
         assertTrue(w.get(0).startsWith("validation accuracy 0.6667 is not above always guessing 'cat' (0.6667)"), w.get(0));
         assertTrue(w.get(1).startsWith("class 'dog' has recall 0"), w.get(1));
@@ -34,7 +34,7 @@ class MetricsWarningsTest {
     @Test
     void balancedDataGetsNoClassBalancingAdvice() {
         Metrics chance = Metrics.of(CLASSES, new int[] {0, 1, 0, 1}, new float[][] {{2, 1}, {3, 0}, {1, 0}, {4, 1}});
-        List<String> w = MetricsWarnings.afterTraining(chance, new int[] {20, 20}, Double.NaN, 0.01);
+        List<String> w = MetricsWarnings.afterTraining(chance, new int[] {20, 20}, Double.NaN, "0.01");
         assertEquals(2, w.size(), w.toString());
         for (String s : w) {
             assertTrue(!s.contains("--class-weights") && s.contains("classes are balanced, so train longer"), s);
@@ -45,12 +45,12 @@ class MetricsWarningsTest {
     @Test
     void aBlownUpRunIsToldToLowerTheRateNotToTrainLonger() {
         Metrics chance = Metrics.of(CLASSES, new int[] {0, 1, 0, 1}, new float[][] {{2, 1}, {3, 0}, {1, 0}, {4, 1}});
-        List<String> w = MetricsWarnings.afterTraining(chance, new int[] {20, 20}, 41962, 3);
+        List<String> w = MetricsWarnings.afterTraining(chance, new int[] {20, 20}, 41962, "3");
         assertEquals(1, w.size(), w.toString());
         assertTrue(w.get(0).startsWith("the last epoch's training loss 4.196e+04 is far above chance level (0.69 for 2 classes)")
                 && w.get(0).contains("learning rate (3) is too high") && !w.get(0).contains("train longer"), w.get(0));
         // a loss near chance level is an undertrained run: the usual warnings
-        assertEquals(2, MetricsWarnings.afterTraining(chance, new int[] {20, 20}, 0.9, 3).size());
+        assertEquals(2, MetricsWarnings.afterTraining(chance, new int[] {20, 20}, 0.9, "3").size());
     }
 
     @Test
@@ -72,7 +72,7 @@ class MetricsWarningsTest {
             scores[i][labels[i]] = 1 + r.nextFloat();
         }
         Metrics m = Metrics.of(List.of("a", "b", "c"), labels, scores);
-        assertTrue(MetricsWarnings.afterTraining(m, new int[] {10, 10, 10}, Double.NaN, 0.01).isEmpty());
+        assertTrue(MetricsWarnings.afterTraining(m, new int[] {10, 10, 10}, Double.NaN, "0.01").isEmpty());
         assertEquals(1.0, m.toJsonObject().get("balanced_accuracy").getAsDouble());
         assertEquals(1.0, m.toJsonObject().get("macro_f1").getAsDouble());
         assertTrue(m.formatReport().contains("balanced acc"), m.formatReport());

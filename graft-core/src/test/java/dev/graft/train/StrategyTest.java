@@ -123,7 +123,7 @@ class StrategyTest {
             assertFalse(allZero(m, "layer4.1.conv2.weight"));
         }
         try (ImageModel m = spec.build(3)) { // an MLP head: its last Linear only, so the hidden layer still learns
-            Heads.forRecipe(m, zero.toBuilder().head(Recipe.head("mlp:16")).build(), 3, false);
+            Heads.forRecipe(m, zero.toBuilder().head(Recipe.head("mlp:16")).build(), 3, true);
             assertTrue(allZero(m, "fc.2.weight") && allZero(m, "fc.2.bias"));
             assertFalse(allZero(m, "fc.0.weight"));
         }
