@@ -260,7 +260,7 @@ public final class AutoRecipe {
      * TARGET --weights SOURCE_RUN --strategy finetune} resolves it (a run's weights at 32 px, native size 28),
      * with its LR finder on batches of max(B, 16); final-step weights (no validation split).
      * {@code graft_minF}: the same sweep, but the rate is the sweep's minimum / F within [1e-3, 0.1] (a candidate rule;
-     * {@code graft_min2} is the shipped one). {@code graft_scratch[_minF]}: the automatic recipe without weights; {@code _bsN}: with batch N; {@code _epN}: N epochs; {@code _fsX}: a finder of X x the run's images; {@code _bmX}: backbone at X x the head's rate; {@code _startX}: the sweep from X; {@code _lsX}: label smoothing X; {@code _zhoff}: the new head at PyTorch's random init (the
+     * {@code graft_min2} is the shipped one). {@code graft_scratch[_minF]}: the automatic recipe without weights; {@code _bsN}: with batch N; {@code _epN}: N epochs; {@code _fsX}: a finder of X x the run's images; {@code _bmX}: backbone at X x the head's rate; {@code _bnP}: BatchNorm policy P (train, eval); {@code _startX}: the sweep from X; {@code _lsX}: label smoothing X; {@code _zhoff}: the new head at PyTorch's random init (the
      * shipped recipe starts it at zero with weights); {@code _zt}: random for the sweep, zeroed after it;
      * (the seventh session's logs call the shipped recipe {@code graft_zh_ls0.1}, and the sixth
      * session's rule is {@code graft_ls0_zhoff}); {@code _lrX}: train at rate X after the sweep (a per-seed rate grid; -Dcurve prints the sweep).
@@ -276,6 +276,8 @@ public final class AutoRecipe {
         int bm = name.indexOf("_bm");
         if (bm >= 0) given.backboneLrMult(Double.parseDouble(name.substring(bm + 3).split("_")[0]));
         if (name.contains("_zhoff") || name.contains("_zt")) given.zeroHead(false);
+        int bn = name.indexOf("_bn");
+        if (bn >= 0) given.bn(Recipe.parse(BnPolicy.class, name.substring(bn + 3).split("_")[0]));
         int ls = name.indexOf("_ls");
         if (ls >= 0) given.labelSmoothing(Double.parseDouble(name.substring(ls + 3).split("_")[0]));
         int ep = name.indexOf("_ep");

@@ -689,11 +689,12 @@ public final class TrainingRun {
         };
     }
 
-    /** Rewrites run.json's recipe (e.g. more epochs), keeping everything else in it. */
+    /** Rewrites run.json's recipe (e.g. more epochs) and the automatic recipe's flags, keeping everything else in it. */
     private void updateRunJson() {
         editRunJson(o -> {
             o.add("recipe", JsonParser.parseString(recipe.toJson()));
             o.addProperty("keep_checkpoints", keepCheckpoints);
+            if (o.has("auto")) o.getAsJsonObject("auto").addProperty("flags", String.join(" ", AutoRecipe.flags(recipe)));
         });
     }
 

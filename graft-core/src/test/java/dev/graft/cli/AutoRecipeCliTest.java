@@ -77,6 +77,8 @@ class AutoRecipeCliTest {
         JsonObject after = runJson(run).getAsJsonObject("recipe");
         assertEquals(lr, after.get("lr").getAsDouble());
         assertEquals(2, after.get("epochs").getAsInt());
+        String extended = runJson(run).getAsJsonObject("auto").get("flags").getAsString();
+        assertTrue(extended.contains("--epochs 2 "), "the recorded options follow the extension: " + extended);
 
         // the printed options repeat the recipe under --recipe tutorial
         String flags = auto.get("flags").getAsString();
