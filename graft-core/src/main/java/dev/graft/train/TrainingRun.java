@@ -444,8 +444,9 @@ public final class TrainingRun {
         log.accept(data.summary());
         MetricsWarnings.rareClasses(data.classes(), data.train().classCounts()).forEach(w -> log.accept("warning: " + w));
         Rng.manualSeed(recipe.seed());
+        // a resume's weights come from its checkpoint: what became of the source's classifier was said by the first run
         Pretrained.Loaded loaded = Pretrained.load(recipe.arch(), recipe.weights(), data.classes(), true,
-                n -> log.accept("note: " + n));
+                n -> { if (!resuming) log.accept("note: " + n); });
         var model = loaded.model();
         if (!resuming && Pretrained.NO_WEIGHTS.equals(loaded.source())
                 && (recipe.strategy() == Strategy.HEAD || recipe.strategy() == Strategy.PARTIAL)) {

@@ -123,6 +123,11 @@ class AutoRecipeCliTest {
         assertTrue(recipe.get("zeroHead").getAsBoolean());
         assertEquals(dev.graft.train.AutoRecipe.LABEL_SMOOTHING, recipe.get("labelSmoothing").getAsDouble());
         assertTrue(runJson(run).getAsJsonObject("auto").get("flags").getAsString().contains("--zero-head=true"));
+        assertTrue(r.all().contains("is replaced by a new one"), r.all());
+        // a resume's model is its checkpoint's: the note on the source's classifier is not said again
+        CliConventionsTest.Out resumed = exec("train", "--resume", run.toString(), "--epochs", "2");
+        assertEquals(0, resumed.code(), resumed.all());
+        assertFalse(resumed.all().contains("is replaced by a new one"), resumed.all());
     }
 
     static double firstSweepLoss(CliConventionsTest.Out sweep) {
