@@ -63,7 +63,7 @@ final class PredictCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON: {\"predictions\": [{\"image\", \"top\": [...]}]}.")
     boolean json;
 
-    @Option(names = "--csv", description = "Print a CSV table: image,rank,index,label,probability.")
+    @Option(names = "--csv", description = "Print a CSV table: image,rank,index,label,probability,error (an unreadable image: one row with only its error).")
     boolean csv;
 
     @Option(names = "--logits", description = "Include the raw logits in the JSON.")
@@ -174,13 +174,16 @@ final class PredictCommand implements Callable<Integer> {
                     .toJson(Map.of("predictions", list)));
             return;
         }
-        if (csv) System.out.println("image,rank,index,label,probability");
+        if (csv) System.out.println("image,rank,index,label,probability,error");
         for (Prediction p : results) {
-            if (p.error() != null) continue; // named on stderr after the predictions
+            if (p.error() != null) { // also named on stderr after the predictions
+                if (csv) System.out.println(quote(p.image()) + ",,,,," + quote(p.error()));
+                continue;
+            }
             for (int r = 0; r < p.top().size(); r++) {
                 Predictor.Scored s = p.top().get(r);
                 if (csv) {
-                    System.out.printf(Locale.ROOT, "%s,%d,%d,%s,%.6f%n", quote(p.image()), r + 1, s.index(),
+                    System.out.printf(Locale.ROOT, "%s,%d,%d,%s,%.6f,%n", quote(p.image()), r + 1, s.index(),
                             quote(s.label()), s.probability());
                 } else {
                     if (r == 0) System.out.println(p.image());

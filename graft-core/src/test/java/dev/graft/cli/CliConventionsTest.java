@@ -256,7 +256,7 @@ class CliConventionsTest {
         Out csv = exec("predict", "--model", run.toString(), data.toString(), "--csv", "--batch-size", "4");
         assertEquals(0, csv.code(), csv.all());
         List<String> lines = csv.out().lines().toList();
-        assertEquals("image,rank,index,label,probability", lines.get(0));
+        assertEquals("image,rank,index,label,probability,error", lines.get(0));
         assertEquals(1 + 9 * 3, lines.size(), "9 images, top 3 of 3 classes each:\n" + csv.out());
         Map<String, Double> probSums = new HashMap<>();
         for (String line : lines.subList(1, lines.size())) {
