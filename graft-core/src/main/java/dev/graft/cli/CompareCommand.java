@@ -57,6 +57,8 @@ final class CompareCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Map<String, Recipe> recipes = plan();
+        // every run reads the same images: a wrong --classes or an empty folder fails before the first run's header
+        dev.graft.train.TrainingRun.data(recipes.values().iterator().next());
         Path dir = out != null ? out : Path.of("runs", "compare-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmmss")));
         // with --recipe auto (the default) each run chooses what is not given from the data, as graft train does

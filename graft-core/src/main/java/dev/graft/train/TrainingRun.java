@@ -438,9 +438,14 @@ public final class TrainingRun {
     /** The data, the model with its weights and head, the recipe resolved (automatic, new runs) and its preset. */
     private record Prepared(DataSplits data, Pretrained.Loaded loaded, Preset preset, AutoRecipe.Facts facts) { }
 
-    private Prepared prepare(boolean resuming) {
-        DataSplits data = DataLayout.resolve(recipe.data(), new DataLayout.Options(recipe.valSplit(), recipe.seed(),
+    /** The recipe's data, split and sampled as the run sees it; fails with one sentence on a wrong --classes or no images. */
+    public static DataSplits data(Recipe recipe) {
+        return DataLayout.resolve(recipe.data(), new DataLayout.Options(recipe.valSplit(), recipe.seed(),
                 recipe.perClass(), recipe.classes(), -1));
+    }
+
+    private Prepared prepare(boolean resuming) {
+        DataSplits data = data(recipe);
         log.accept(data.summary());
         MetricsWarnings.rareClasses(data.classes(), data.train().classCounts()).forEach(w -> log.accept("warning: " + w));
         Rng.manualSeed(recipe.seed());

@@ -50,6 +50,11 @@ class CompareCommandTest {
         assertEquals(2, r.code(), r.all());
         assertTrue(r.err().contains("resnet7"), r.err());
         assertFalse(Files.exists(out), "nothing trained");
+        r = CliConventionsTest.exec("compare", data.toString(), "--out", out.toString(), "--classes", "nope,other",
+                "--epochs", "1", "--image-size", "32", "--weights", "none");
+        assertEquals(2, r.code(), r.all());
+        assertTrue(r.err().contains("'nope'") && !r.all().contains("== "), "one sentence, before any run's header: " + r.all());
+        assertFalse(Files.exists(out), "nothing trained");
     }
 
     @Test
