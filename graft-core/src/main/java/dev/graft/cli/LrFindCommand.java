@@ -53,16 +53,19 @@ final class LrFindCommand implements Callable<Integer> {
         Recipe r = options.recipe(data);
         TrainingRun run = new TrainingRun(r, Path.of("."), Console::info);
         if (options.auto()) run.auto(options.builder(data));
-        AutoRecipe.Found found = run.sweep();
-        LrCurve c = found.curve();
-        Plots.writePng(LrCurvePlot.png(c, found.lr()), plot);
-        if (json) {
-            System.out.println(json(found, plot));
-        } else {
-            Console.info("sweep: " + c.lrs().length + " steps, " + c.stopReason() + "; plot: " + plot);
-            System.out.println(String.format(Locale.ROOT, "lr: %s (%s)", fmt(found.lr()), found.how()));
-        }
-        return 0;
+        // a Ctrl-C stops the sweep after its step and says so, instead of the JVM exiting under libtorch
+        return Interrupts.run(run::interrupt, () -> "the plot is not written", () -> {
+            AutoRecipe.Found found = run.sweep();
+            LrCurve c = found.curve();
+            Plots.writePng(LrCurvePlot.png(c, found.lr()), plot);
+            if (json) {
+                System.out.println(json(found, plot));
+            } else {
+                Console.info("sweep: " + c.lrs().length + " steps, " + c.stopReason() + "; plot: " + plot);
+                System.out.println(String.format(Locale.ROOT, "lr: %s (%s)", fmt(found.lr()), found.how()));
+            }
+            return 0;
+        });
     }
 
     /**
