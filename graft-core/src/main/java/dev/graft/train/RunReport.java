@@ -38,7 +38,8 @@ final class RunReport {
 
     private RunReport() {}
 
-    static Metrics write(Path dir, Recipe recipe, SavedModel saved, ImageModel model, DataSplits data, Loader val,
+    /** Writes the report; returns the warnings on the trained model (after training), for the console too. */
+    static List<String> write(Path dir, Recipe recipe, SavedModel saved, ImageModel model, DataSplits data, Loader val,
                          Loader train, List<EpochRecord> epochs, int bestEpoch, SkipList skipped, Preset preset,
                          Augment augment, String stopped, byte[] lrFinderPng, String lrFinderCaption) {
         Dataset valSet = data.val();
@@ -77,7 +78,8 @@ final class RunReport {
         List<SkippedFile> skippedFiles = skipped.entries().stream().map(e -> new SkippedFile(e.path(), e.reason())).toList();
         int[] trainCounts = data.train().classCounts();
         List<String> warnings = new ArrayList<>(MetricsWarnings.rareClasses(data.classes(), trainCounts));
-        warnings.addAll(MetricsWarnings.afterTraining(metrics, trainCounts, lastTrainLoss(epochs), AutoRecipe.fmt(recipe.lr())));
+        List<String> after = MetricsWarnings.afterTraining(metrics, trainCounts, lastTrainLoss(epochs), AutoRecipe.fmt(recipe.lr()));
+        warnings.addAll(after);
         new HtmlReport()
                 .warnings(warnings)
                 .title("Graft run: " + recipe.arch() + " on " + recipe.data())
@@ -94,7 +96,7 @@ final class RunReport {
                 .mistakes(mistakes)
                 .augmentedSamples(augmented)
                 .write(dir.resolve(TrainingRun.REPORT));
-        return metrics;
+        return after;
     }
 
     /** Sample {@code i} as the model saw it (uint8, before normalisation); null when unreadable. */
@@ -107,7 +109,7 @@ final class RunReport {
     }
 
     /** The last epoch's training loss, NaN without epochs. */
-    static double lastTrainLoss(List<EpochRecord> epochs) {
+    private static double lastTrainLoss(List<EpochRecord> epochs) {
         return epochs.isEmpty() ? Double.NaN : epochs.get(epochs.size() - 1).trainLoss();
     }
 }

@@ -578,11 +578,9 @@ public final class TrainingRun {
             }
             if (!epochs.isEmpty() && bestWeightsLoaded(result, model)) {
                 SavedModel saved = SavedModel.write(dir, model, spec.name(), classes, preset, head, loaded.source());
-                var metrics = RunReport.write(dir, recipe, saved, model, data, val, train, epochs, result.bestEpoch(), skipped,
+                RunReport.write(dir, recipe, saved, model, data, val, train, epochs, result.bestEpoch(), skipped,
                         preset, augment, stopped(result, epochs.size()), finderPng(),
-                        found == null ? null : found.how() + "; trained at lr " + AutoRecipe.fmt(found.lr()) + ".");
-                MetricsWarnings.afterTraining(metrics, data.train().classCounts(), RunReport.lastTrainLoss(epochs),
-                        AutoRecipe.fmt(recipe.lr()))
+                        found == null ? null : found.how() + "; trained at lr " + AutoRecipe.fmt(found.lr()) + ".")
                         .forEach(w -> log.accept("warning: " + w));
                 if (!keepCheckpoints) deleteTree(dir.resolve(CHECKPOINTS).resolve(Checkpoint.BEST));
             }
