@@ -67,21 +67,27 @@ final class CompareCommand implements Callable<Integer> {
                 .listener(new Progress(() -> run.recipe().epochs())));
         boolean existed = Files.exists(dir);
         try {
-            Interrupts.run(comparison::interrupt, comparison::leftToResume, () -> {
-                recipes.forEach(comparison::add);
-                return null;
+            // after a Ctrl-C no further run starts, and the runs so far are compared before the JVM exits
+            return Interrupts.run(comparison::interrupt, comparison::leftToResume, () -> {
+                for (Map.Entry<String, Recipe> e : recipes.entrySet()) {
+                    if (comparison.interrupted()) break;
+                    comparison.add(e.getKey(), e.getValue());
+                }
+                Path html = comparison.write("Graft comparison on " + data);
+                System.out.print(comparison.table());
+                Console.info("report: " + html);
+                if (comparison.interrupted() && comparison.rows().size() < recipes.size()) {
+                    Console.info("interrupted: " + (recipes.size() - comparison.rows().size()) + " of " + recipes.size()
+                            + " runs did not train; the comparison above has the others.");
+                }
+                return 0;
             });
         } catch (RuntimeException e) { // a first run that fails (wrong --classes, no readable image) leaves no empty folder
             if (!existed) removeIfEmpty(dir);
             throw e;
         }
-        Path html = comparison.write("Graft comparison on " + data);
-        System.out.print(comparison.table());
-        Console.info("report: " + html);
-        return 0;
     }
 
-    /** Every combination's recipe by run name, all checked before any trains; a bad one is a usage error. */
     /** Every run's recipe, built and checked before the first one trains; {@link #given}: the options as given. */
     private Map<String, Recipe> plan() {
         List<String> archs = split(options.arch), weights = split(options.weights);

@@ -30,6 +30,7 @@ public final class Comparison {
     private final List<CompareRow> rows = new ArrayList<>();
     private final Map<String, List<EpochRecord>> curves = new LinkedHashMap<>();
     private volatile TrainingRun current;
+    private volatile boolean interrupted;
 
     /** {@code decorate} can add listeners (progress) to each run before it starts. */
     public Comparison(Path dir, Consumer<String> log, Function<TrainingRun, TrainingRun> decorate) {
@@ -79,10 +80,15 @@ public final class Comparison {
         return r != null ? r.leftToResume() : "no run has started yet";
     }
 
+    /** Stops the run in training after its current step (from a Ctrl-C hook); no later run starts. */
     public void interrupt() {
+        interrupted = true;
         TrainingRun r = current;
         if (r != null) r.interrupt();
     }
+
+    /** Whether {@link #interrupt} was called: the caller starts no further run. */
+    public boolean interrupted() { return interrupted; }
 
     public List<CompareRow> rows() { return List.copyOf(rows); }
 
