@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -62,8 +63,43 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "runs/demo", description = "Where the runs go (default: ${DEFAULT-VALUE}).")
     Path out;
 
+    /** The run in training (the source, or the transfer comparison), for a Ctrl-C to stop. */
+    private volatile TrainingRun pre;
+    private volatile Comparison cmp;
+    private volatile boolean interrupted;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
+        if (dataDir != null && !IdxDataset.present(dataDir)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--data " + dataDir + " has no Fashion-MNIST IDX"
+                    + " files (train-images-idx3-ubyte.gz ...); leave --data out to use " + DEBIAN + " or the built-in subset.");
+        }
+        // a Ctrl-C stops the run in training after its step and the demo after it, saying so before the JVM exits
+        return Interrupts.run(this::interrupt, () -> "graft demo starts again from the beginning", () -> {
+            try {
+                return demo();
+            } catch (IOException e) {
+                throw new GraftException("cannot write the demo's files: " + GraftException.reason(e), e);
+            }
+        });
+    }
+
+    private void interrupt() {
+        interrupted = true;
+        TrainingRun p = pre;
+        Comparison c = cmp;
+        if (p != null) p.interrupt();
+        if (c != null) c.interrupt();
+    }
+
+    private void stopIfInterrupted() {
+        if (interrupted) throw new GraftException("interrupted: the demo stopped; its runs so far are in " + out + ".");
+    }
+
+    private int demo() throws IOException {
         long t0 = System.nanoTime();
         boolean full = dataDir != null ? IdxDataset.present(dataDir) && !builtInOnly(dataDir) : IdxDataset.present(DEBIAN);
         Path data = dataDir != null ? dataDir : full ? DEBIAN : builtIn(out.resolve("data"));
@@ -75,14 +111,16 @@ final class DemoCommand implements Callable<Integer> {
                 .classes(SOURCE).perClass(full ? SOURCE_PER_CLASS : 0).valSplit(full ? 0.02 : 0.1);
         Console.info("\n== 1/2 pretraining resnet18 from scratch on " + String.join(", ", SOURCE));
         Path sourceDir = out.resolve("source");
-        TrainingRun pre = new TrainingRun(sourceGiven.build(), sourceDir, Console::info).overwrite(true).auto(sourceGiven);
-        pre.listener(new Progress(() -> pre.recipe().epochs()));
-        TrainingRun.Outcome p = pre.run();
+        TrainingRun source = new TrainingRun(sourceGiven.build(), sourceDir, Console::info).overwrite(true).auto(sourceGiven);
+        source.listener(new Progress(() -> source.recipe().epochs()));
+        pre = source;
+        TrainingRun.Outcome p = source.run();
+        stopIfInterrupted();
 
         // 2. transfer to the other classes with few labels, on the automatic recipe (nothing hand-set)
         Console.info("\n== 2/2 transfer to " + String.join(", ", TARGET) + " with " + perClass + " labelled images per class");
         java.util.Map<String, Recipe.Builder> given = new java.util.HashMap<>();
-        Comparison cmp = new Comparison(out.resolve("transfer"), Console::info, run -> run.overwrite(true) // remade
+        cmp = new Comparison(out.resolve("transfer"), Console::info, run -> run.overwrite(true) // remade
                 .auto(given.get(run.dir().getFileName().toString())).listener(new Progress(() -> run.recipe().epochs())));
         Dataset test = DataLayout.resolve(spec, new DataLayout.Options(0, 0, 0, TARGET, -1)).test();
         List<String> rows = new ArrayList<>();
@@ -93,6 +131,7 @@ final class DemoCommand implements Callable<Integer> {
                     .unfreezeFrom(s == Strategy.PARTIAL ? "layer4" : null);
             given.put(r, b);
             TrainingRun.Outcome o = cmp.add(r, b.build());
+            stopIfInterrupted();
             double acc = Evaluation.run(SavedModel.read(o.dir()), test, 250, Runtime.getRuntime().availableProcessors()).metrics().accuracy();
             rows.add(String.format(Locale.ROOT, "| %s | %s | %.4f | %.4f | %.0f |", r, DESCRIPTION.get(r), acc,
                     o.valAccuracy(), o.trainSeconds()));

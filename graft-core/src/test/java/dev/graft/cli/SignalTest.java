@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * shutdown hook, and a child of a background job may ignore SIGINT). During the LR finder, train
  * and lr-find stop before training and say so in one sentence (the JVM exits as soon as the work
  * returns, so the sentence must be printed before it does) and leave no run folder or plot;
- * during a comparison, no further run starts and the runs so far are compared.
+ * during a comparison, no further run starts and the runs so far are compared; the demo stops and says where its runs are.
  */
 class SignalTest {
     @TempDir
@@ -54,6 +54,14 @@ class SignalTest {
         assertFalse(Files.exists(out.resolve("mobilenet_v3_small-none")), said);
         assertTrue(said.contains("| resnet18-none |") && Files.isRegularFile(out.resolve("compare.md")), said);
         assertTrue(said.contains("1 of 2 runs did not train"), said);
+    }
+
+    @Test
+    void aSignalDuringTheDemoStopsItAndSaysWhere() throws Exception {
+        Path out = tmp.resolve("demo");
+        String said = signalOnceSaid("Epoch 1/", "demo", "--out", out.toString());
+        assertTrue(said.contains("interrupted: the demo stopped; its runs so far are in " + out), said);
+        assertFalse(said.contains("== 2/2"), "the transfer started:\n" + said);
     }
 
     /** Runs graft with {@code args} in a child JVM and sends SIGTERM once it has said {@code cue}; its output. */

@@ -60,6 +60,15 @@ class UserMistakesTest {
     }
 
     @Test
+    void demoOnAFolderWithoutFashionMnistSaysSoBeforeAnything() {
+        Path out = tmp.resolve("demo-out");
+        CliConventionsTest.Out r = CliConventionsTest.exec("demo", "--data", data.toString(), "--out", out.toString());
+        assertEquals(2, r.code(), r.all());
+        assertTrue(r.err().contains("has no Fashion-MNIST IDX files") && !r.all().contains("built-in subset:"), r.all());
+        assertFalse(Files.exists(out), r.all());
+    }
+
+    @Test
     void trainRefusesAFileAsOut() throws IOException {
         Path file = data.resolve("ant").resolve("ant0.png");
         byte[] before = Files.readAllBytes(file);
