@@ -101,16 +101,22 @@ class AutoRecipeTest {
 
     @Test
     void rule7BackboneMultiplier() {
+        int n = AutoRecipe.WHOLE_MODEL_IMAGES;
         assertEquals(0.1, auto(given(), facts(50, 28, Source.PRESET, 224)).backboneLrMult());
+        assertEquals(0.1, auto(given(), facts(n - 1, 28, Source.PRESET, 224)).backboneLrMult());
+        assertEquals(1.0, auto(given(), facts(n, 28, Source.PRESET, 224)).backboneLrMult(), "a larger set trains the whole model alike");
+        assertEquals(0.1, auto(given().strategy(Strategy.PARTIAL).unfreezeFrom("layer4"), facts(n, 28, Source.PRESET, 224)).backboneLrMult());
+        assertEquals(0.3, auto(given().backboneLrMult(0.3), facts(n, 28, Source.PRESET, 224)).backboneLrMult(), "given");
     }
 
     @Test
     void rule8BatchNormByStrategyAndBatch() {
+        int n = AutoRecipe.WHOLE_MODEL_IMAGES;
         assertEquals(BnPolicy.EVAL, auto(given(), facts(50, 28, Source.PRESET, 224)).bn());
-        assertEquals(BnPolicy.EVAL, auto(given(), facts(500, 28, Source.PRESET, 224)).bn());
-        assertEquals(BnPolicy.EVAL, auto(given().batchSize(32), facts(500, 28, Source.PRESET, 224)).bn(), "batch 32 but few images");
+        assertEquals(BnPolicy.EVAL, auto(given().batchSize(32), facts(n - 1, 28, Source.PRESET, 224)).bn(), "batch 32 but few images");
+        assertEquals(BnPolicy.TRAIN, auto(given(), facts(n, 28, Source.PRESET, 224)).bn());
         assertEquals(BnPolicy.TRAIN, auto(given(), facts(5000, 28, Source.PRESET, 224)).bn());
-        assertEquals(BnPolicy.EVAL, auto(given().batchSize(16), facts(5000, 28, Source.PRESET, 224)).bn(),
+        assertEquals(BnPolicy.EVAL, auto(given().batchSize(8), facts(5000, 28, Source.PRESET, 224)).bn(),
                 "a given small batch");
         assertEquals(BnPolicy.FROZEN, auto(given().strategy(Strategy.HEAD), facts(50, 28, Source.PRESET, 224)).bn());
         assertEquals(BnPolicy.TRAIN, auto(given().weights("none"), facts(50, 28, Source.NONE, 0)).bn());
