@@ -3,8 +3,10 @@ package dev.graft.cli;
 import dev.graft.GraftException;
 import dev.graft.models.Pretrained;
 import dev.graft.train.Comparison;
+import dev.graft.train.Fit;
 import dev.graft.train.Recipe;
 import dev.graft.train.Strategy;
+import dev.graft.train.TrainingRun;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,6 +51,9 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Folder for the runs (default: runs/compare-<date>-<time>).")
     Path out;
 
+    @Option(names = "--overwrite", description = "Replace the runs of the same names already in --out.")
+    boolean overwrite;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -58,27 +63,37 @@ final class CompareCommand implements Callable<Integer> {
     public Integer call() {
         Map<String, Recipe> recipes = plan();
         // every run reads the same images: a wrong --classes or an empty folder fails before the first run's header
-        dev.graft.train.TrainingRun.data(recipes.values().iterator().next());
+        TrainingRun.data(recipes.values().iterator().next());
         Path dir = out != null ? out : Path.of("runs", "compare-"
                 + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyy-MM-dd-HHmmss")));
         // with --recipe auto (the default) each run chooses what is not given from the data, as graft train does
         Comparison comparison = new Comparison(dir, Console::info, run -> (options.auto()
                 ? run.auto(given.get(run.dir().getFileName().toString())) : run)
-                .listener(new Progress(() -> run.recipe().epochs())));
+                .overwrite(overwrite).listener(new Progress(() -> run.recipe().epochs())));
         boolean existed = Files.exists(dir);
         try {
             // after a Ctrl-C no further run starts, and the runs so far are compared before the JVM exits
             return Interrupts.run(comparison::interrupt, comparison::leftToResume, () -> {
+                TrainingRun.Outcome stopped = null;
                 for (Map.Entry<String, Recipe> e : recipes.entrySet()) {
                     if (comparison.interrupted()) break;
-                    comparison.add(e.getKey(), e.getValue());
+                    try {
+                        TrainingRun.Outcome o = comparison.add(e.getKey(), e.getValue());
+                        if (o.fit().status() == Fit.Status.INTERRUPTED) stopped = o;
+                    } catch (GraftException ex) { // stopped in its LR finder: that run left nothing
+                        if (!comparison.interrupted() || comparison.rows().isEmpty()) throw ex;
+                    }
                 }
                 Path html = comparison.write("Graft comparison on " + data);
                 System.out.print(comparison.table());
                 Console.info("report: " + html);
-                if (comparison.interrupted() && comparison.rows().size() < recipes.size()) {
-                    Console.info("interrupted: " + (recipes.size() - comparison.rows().size()) + " of " + recipes.size()
-                            + " runs did not train; the comparison above has the others.");
+                if (comparison.interrupted()) {
+                    int left = recipes.size() - comparison.rows().size();
+                    Console.info("interrupted: " + (stopped == null ? "" : stopped.dir() + " stopped after "
+                            + stopped.epochs().size() + " epoch" + (stopped.epochs().size() == 1 ? "" : "s")
+                            + " (graft train --resume " + stopped.dir() + " finishes it)" + (left > 0 ? "; " : "."))
+                            + (left > 0 ? left + " of " + recipes.size() + " runs did not train"
+                            + " (--overwrite with the same command trains them all again)." : ""));
                 }
                 return 0;
             });

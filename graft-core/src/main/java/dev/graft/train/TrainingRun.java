@@ -636,7 +636,7 @@ public final class TrainingRun {
 
                 @Override
                 public Batch next() {
-                    if (interrupted) throw new GraftException("interrupted while the LR finder ran, before training; nothing was written (the same command starts it again).");
+                    if (interrupted) throw new GraftException("interrupted while the LR finder ran; nothing was written (the same command starts it again).");
                     return it.next();
                 }
             };

@@ -54,6 +54,20 @@ class SignalTest {
         assertFalse(Files.exists(out.resolve("mobilenet_v3_small-none")), said);
         assertTrue(said.contains("| resnet18-none |") && Files.isRegularFile(out.resolve("compare.md")), said);
         assertTrue(said.contains("1 of 2 runs did not train"), said);
+        assertTrue(said.contains(out.resolve("resnet18-none") + " stopped after"), said);
+
+        // stopped in the second run's LR finder: the first run is compared, and --overwrite trains both again
+        Path data40 = TestImages.classFolders(tmp.resolve("data40"), 31, 40, "ant", "bee"); // the finder runs
+        Path again = tmp.resolve("cmp2");
+        said = signalOnceSaid("== mobilenet_v3_small", "compare", data40.toString(), "--weights", "none", "--arch",
+                "resnet18,mobilenet_v3_small", "--image-size", "32", "--epochs", "2", "--workers", "1",
+                "--out", again.toString());
+        assertTrue(said.contains("| resnet18-none |") && said.contains("1 of 2 runs did not train"), said);
+        assertFalse(Files.exists(again.resolve("mobilenet_v3_small-none")), said);
+        CliConventionsTest.Out r = CliConventionsTest.exec("compare", data40.toString(), "--weights", "none", "--arch",
+                "resnet18", "--image-size", "32", "--epochs", "1", "--lr", "0.01", "--workers", "1", "--out",
+                again.toString(), "--overwrite");
+        assertEquals(0, r.code(), r.all());
     }
 
     @Test
