@@ -109,7 +109,9 @@ public final class Main implements Callable<Integer> {
 
     /** picocli's type words in plain English: "'abc' is not a double" -> "'abc' is not a number". */
     static String plain(String message) {
-        return message == null ? null : message.replaceFirst("^Invalid value for option '([^']+)': ", "$1: ")
+        // "Invalid value for option '--head': --head must be ..." says the option once
+        return message == null ? null : message.replaceFirst("^Invalid value for option '([^']+)': (\\1 )", "$2")
+                .replaceFirst("^Invalid value for option '([^']+)': ", "$1: ")
                 .replaceAll("is not an? (double|float)\\b", "is not a number")
                 .replaceAll("is not an? (int|long|integer)\\b", "is not a whole number");
     }

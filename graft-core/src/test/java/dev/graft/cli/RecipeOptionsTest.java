@@ -37,7 +37,8 @@ class RecipeOptionsTest {
             {"--epochs", "0"}, {"--epochs", "-3"}, {"--epochs", "ten"}, {"--lr", "-0.1"}, {"--lr", "NaN"},
             {"--lr", "Infinity"}, {"--batch-size", "0"}, {"--precision", "fp16"}, {"--warmup-epochs", "-1"},
             {"--image-size", "60000"}, {"--batch-size", "2000000000"}, {"--lr", "0"}, {"--image-size", "5"}, {"--lr", "abc"},
-            {"--cache-features"}, {"--arch", "resnet7"}, {"--val-split", "1.5"}, {"--recipe", "fast"}, {"--per-class", "0"}};
+            {"--cache-features"}, {"--arch", "resnet7"}, {"--val-split", "1.5"}, {"--recipe", "fast"}, {"--per-class", "0"},
+            {"--strategy", "partial", "--unfreeze-from", "layer9"}};
         for (String[] b : bad) {
             Path out = tmp.resolve("run-" + String.join("", b).replaceAll("[^a-z0-9]", ""));
             List<String> args = new ArrayList<>(List.of("train", data.toString(), "--out", out.toString()));
@@ -52,6 +53,7 @@ class RecipeOptionsTest {
                     && (lines.size() == 1 || lines.get(1).startsWith("Try 'graft train --help'")), what + ":\n" + r.err());
             assertFalse(r.all().contains("Exception") || r.all().contains("\tat "), what + ":\n" + r.all());
             assertFalse(r.all().matches("(?s).*not an? (double|int)\\b.*"), what + ": Java type words:\n" + r.all());
+            assertFalse(lines.get(0).startsWith("graft: " + b[0] + ": " + b[0]), what + ": the option twice:\n" + r.all());
             assertFalse(Files.exists(out), what + " left a run directory");
             assertFalse(r.all().contains("train ") && r.all().contains("images"), what + " listed the data:\n" + r.all());
         }
