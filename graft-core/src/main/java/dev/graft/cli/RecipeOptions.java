@@ -6,6 +6,7 @@ import dev.graft.data.transforms.Augment;
 import dev.graft.models.HeadSpec;
 import dev.graft.models.Zoo;
 import dev.graft.nn.Precision;
+import dev.graft.train.AutoRecipe;
 import dev.graft.train.BnPolicy;
 import dev.graft.train.Monitor;
 import dev.graft.train.Recipe;
@@ -59,12 +60,14 @@ final class RecipeOptions {
     String unfreezeFrom;
 
     @Option(names = "--bn", paramLabel = "BN", converter = BnPolicies.class, completionCandidates = BnPolicies.class,
-            description = "BatchNorm: ${COMPLETION-CANDIDATES}. auto (default): train for scratch, frozen for head/partial,"
-                    + " eval for finetune; frozen: frozen layers keep their statistics; train: batch statistics;"
-                    + " eval: running statistics.")
+            description = "BatchNorm: ${COMPLETION-CANDIDATES}. train: batch statistics; eval: running statistics;"
+                    + " frozen: frozen layers keep their statistics; auto: train for scratch, frozen for head/partial, eval"
+                    + " for finetune (recipe auto: the same, but finetune from " + AutoRecipe.WHOLE_MODEL_IMAGES
+                    + " training images on train; tutorial: auto).")
     BnPolicy bn;
 
-    @Option(names = "--backbone-lr-mult", paramLabel = "X", description = "Backbone learning rate as a fraction of --lr for finetune/partial (default: 0.1).")
+    @Option(names = "--backbone-lr-mult", paramLabel = "X", description = "Backbone learning rate as a fraction of --lr for finetune/partial (recipe auto: for finetune 0.1 below "
+            + AutoRecipe.WHOLE_MODEL_IMAGES + " training images, 1 from there, partial 0.1; tutorial: 0.1).")
     Double backboneLrMult;
 
     @Option(names = "--freeze-epochs", paramLabel = "N", description = "Train only the head for N epochs first, then the strategy (default: 0).")

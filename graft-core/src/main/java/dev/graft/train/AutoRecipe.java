@@ -306,7 +306,9 @@ public final class AutoRecipe {
                 r.fullImageEval() ? ", evaluation on the full image" : "", r.cacheFeatures() ? ", cached features" : "",
                 r.optimizer(), fmt(r.lr()), found == null ? " (given)" : " (" + found.how() + ")", fmt(r.momentum()),
                 fmt(r.weightDecay()), r.strategy() == Strategy.FINETUNE || r.strategy() == Strategy.PARTIAL
-                        ? ", backbone at " + fmt(r.backboneLrMult()) + "x" : "",
+                        ? ", backbone at " + fmt(r.backboneLrMult()) + "x" + (r.backboneLrMult() == backboneLrMult(f, r.strategy())
+                        && f.images() >= WHOLE_MODEL_IMAGES && r.strategy() == Strategy.FINETUNE
+                        ? " (from " + WHOLE_MODEL_IMAGES + " images the whole model trains alike)" : "") : "",
                 r.labelSmoothing() > 0 ? ", label smoothing " + fmt(r.labelSmoothing()) : "",
                 r.zeroHead() ? ", the new head from zero" : "",
                 String.join(" ", flags(r)));

@@ -110,6 +110,16 @@ class AutoRecipeTest {
     }
 
     @Test
+    void theBlockSaysWhyTheWholeModelTrainsAlike() {
+        int n = AutoRecipe.WHOLE_MODEL_IMAGES;
+        String large = AutoRecipe.describe(auto(given().lr(0.01), facts(n, 28, Source.PRESET, 224)), facts(n, 28, Source.PRESET, 224), null);
+        assertTrue(large.contains("backbone at 1x (from " + n + " images the whole model trains alike)")
+                && large.contains("BatchNorm train"), large);
+        String small = AutoRecipe.describe(auto(given().lr(0.01), facts(50, 28, Source.PRESET, 224)), facts(50, 28, Source.PRESET, 224), null);
+        assertTrue(small.contains("backbone at 0.1x,") && small.contains("BatchNorm eval"), small);
+    }
+
+    @Test
     void rule8BatchNormByStrategyAndBatch() {
         int n = AutoRecipe.WHOLE_MODEL_IMAGES;
         assertEquals(BnPolicy.EVAL, auto(given(), facts(50, 28, Source.PRESET, 224)).bn());
