@@ -35,7 +35,7 @@ public final class MetricsWarnings {
         int max = trainCounts[largest];
         for (int c = 0; c < trainCounts.length; c++) {
             if (c != largest && (trainCounts[c] < RARE_FRACTION * max || trainCounts[c] < MIN_IMAGES && 2 * trainCounts[c] < max)) {
-                out.add("class '" + classes.get(c) + "' is rare: " + trainCounts[c] + " training images against " + max
+                out.add("class '" + classes.get(c) + "' is rare: " + trainCounts[c] + " training image" + (trainCounts[c] == 1 ? "" : "s") + " against " + max
                         + " of '" + classes.get(largest) + "'" + REMEDY);
             }
         }

@@ -60,6 +60,7 @@ class MetricsWarningsTest {
         assertTrue(w.get(0).startsWith("class 'dog' is rare: 5 training images against 48 of 'cat'"), w.get(0));
         assertTrue(w.get(1).startsWith("class 'fox' is rare"), w.get(1));
         assertTrue(MetricsWarnings.rareClasses(List.of("a", "b"), new int[] {20, 10}).isEmpty());
+        assertTrue(MetricsWarnings.rareClasses(List.of("a", "b"), new int[] {20, 1}).get(0).contains(" 1 training image against "));
     }
 
     @Test
