@@ -54,11 +54,11 @@ public final class AutoRecipe {
     /**
      * Rules 7 and 8: from this many training images fine-tuning trains the whole model alike, the
      * backbone at the head's rate with batch statistics; below it the backbone at a tenth with the
-     * weights' running statistics. Measured (bench/auto-recipe.md, eighth session, 5 seeds): at 250
-     * images +0.016 and +0.019 on two splits, above the recipe's own run without weights; at 100
-     * images -0.009 and -0.008.
+     * weights' running statistics. Measured (bench/auto-recipe.md, eighth session, paired over 4-9
+     * seeds): at 250 images +0.013 and +0.019 on two splits (above the recipe's own run without
+     * weights, which the tenth was not), at 150 +0.012 and +0.016; at 100 -0.009, -0.008, +0.014 on three, at 50 -0.004 on average.
      */
-    public static final int WHOLE_MODEL_IMAGES = 200;
+    public static final int WHOLE_MODEL_IMAGES = 150;
     /** Rule 10: label smoothing of the cross-entropy with pretrained weights (see {@link #labelSmoothing}). */
     public static final double LABEL_SMOOTHING = 0.1;
     public static final double FINDER_START = 1e-5, FINDER_END = 1, FALLBACK_LR = 0.01, MIN_LR = 1e-3, MAX_LR = 0.1;
