@@ -26,8 +26,9 @@ import java.util.function.IntFunction;
  * run's image size) or S rounded up to a multiple of 8 (at least 32) without weights; batch
  * clamp(N/5, 8, 16) below 1000 images, 32 from 1000; 30 epochs up to 1000 images, else
  * max(5, 30000/N); SGD momentum 0.9, weight decay 5e-4, warmup + cosine per step; BatchNorm by
- * strategy and batch; with pretrained weights, label smoothing 0.1 and a new head starting at
- * zero; light augmentation and evaluation on the full image (no crop margin) for images of at
+ * strategy; fine-tuning with the backbone at a tenth of the head's rate and the weights' BatchNorm
+ * statistics, or the whole model alike from {@link #WHOLE_MODEL_IMAGES} images; with pretrained
+ * weights, label smoothing 0.1 and a new head starting at zero; light augmentation and evaluation on the full image (no crop margin) for images of at
  * most 64 px, the standard augmentation above; the feature cache when the backbone is frozen and the
  * input deterministic; the learning rate from the {@link LrFinder} ({@link #findLr}): the rate
  * where the sweep's smoothed loss is lowest, within [1e-3, 0.1], 0.01 when the curve shows no
@@ -136,16 +137,17 @@ public final class AutoRecipe {
      * images and at the head's rate from there on (with rule 8's batch statistics: the weights are a
      * starting point, the whole model learns); partial fine-tuning keeps a tenth.
      */
-    static double backboneLrMult(Facts f, Strategy s) {
-        return s == Strategy.FINETUNE && f.images() >= WHOLE_MODEL_IMAGES ? 1.0 : Strategy.DEFAULT_BACKBONE_LR_MULT;
-    }
+    static double backboneLrMult(Facts f, Strategy s) { return wholeModel(f, s) ? 1.0 : Strategy.DEFAULT_BACKBONE_LR_MULT; }
+
+    /** Rules 7 and 8: whether fine-tuning trains the whole model alike ({@link #WHOLE_MODEL_IMAGES} images or more). */
+    static boolean wholeModel(Facts f, Strategy s) { return s == Strategy.FINETUNE && f.images() >= WHOLE_MODEL_IMAGES; }
 
     /**
      * Rule 8: fine-tuning normalises with the weights' running statistics below {@link #WHOLE_MODEL_IMAGES}
      * images, and with batch statistics from there on when the batch has at least 16 images.
      */
     static BnPolicy bn(Facts f, Strategy s, int batch) {
-        if (s == Strategy.FINETUNE) return batch >= 16 && f.images() >= WHOLE_MODEL_IMAGES ? BnPolicy.TRAIN : BnPolicy.EVAL;
+        if (s == Strategy.FINETUNE) return wholeModel(f, s) && batch >= 16 ? BnPolicy.TRAIN : BnPolicy.EVAL;
         return BnPolicy.forStrategy(s);
     }
 
@@ -306,8 +308,7 @@ public final class AutoRecipe {
                 r.fullImageEval() ? ", evaluation on the full image" : "", r.cacheFeatures() ? ", cached features" : "",
                 r.optimizer(), fmt(r.lr()), found == null ? " (given)" : " (" + found.how() + ")", fmt(r.momentum()),
                 fmt(r.weightDecay()), r.strategy() == Strategy.FINETUNE || r.strategy() == Strategy.PARTIAL
-                        ? ", backbone at " + fmt(r.backboneLrMult()) + "x" + (r.backboneLrMult() == backboneLrMult(f, r.strategy())
-                        && f.images() >= WHOLE_MODEL_IMAGES && r.strategy() == Strategy.FINETUNE
+                        ? ", backbone at " + fmt(r.backboneLrMult()) + "x" + (wholeModel(f, r.strategy()) && r.backboneLrMult() == 1
                         ? " (from " + WHOLE_MODEL_IMAGES + " images the whole model trains alike)" : "") : "",
                 r.labelSmoothing() > 0 ? ", label smoothing " + fmt(r.labelSmoothing()) : "",
                 r.zeroHead() ? ", the new head from zero" : "",
