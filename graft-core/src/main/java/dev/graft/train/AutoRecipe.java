@@ -309,7 +309,7 @@ public final class AutoRecipe {
                 r.optimizer(), fmt(r.lr()), found == null ? " (given)" : " (" + found.how() + ")", fmt(r.momentum()),
                 fmt(r.weightDecay()), r.strategy() == Strategy.FINETUNE || r.strategy() == Strategy.PARTIAL
                         ? ", backbone at " + fmt(r.backboneLrMult()) + "x" + (wholeModel(f, r.strategy()) && r.backboneLrMult() == 1
-                        ? " (from " + WHOLE_MODEL_IMAGES + " images the whole model trains alike)" : "") : "",
+                        ? " (from " + WHOLE_MODEL_IMAGES + " training images the whole model trains alike, with batch statistics)" : "") : "",
                 r.labelSmoothing() > 0 ? ", label smoothing " + fmt(r.labelSmoothing()) : "",
                 r.zeroHead() ? ", the new head from zero" : "",
                 String.join(" ", flags(r)));

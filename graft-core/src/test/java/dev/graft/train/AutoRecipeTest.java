@@ -113,7 +113,7 @@ class AutoRecipeTest {
     void theBlockSaysWhyTheWholeModelTrainsAlike() {
         int n = AutoRecipe.WHOLE_MODEL_IMAGES;
         String large = AutoRecipe.describe(auto(given().lr(0.01), facts(n, 28, Source.PRESET, 224)), facts(n, 28, Source.PRESET, 224), null);
-        assertTrue(large.contains("backbone at 1x (from " + n + " images the whole model trains alike)")
+        assertTrue(large.contains("backbone at 1x (from " + n + " training images the whole model trains alike, with batch statistics)")
                 && large.contains("BatchNorm train"), large);
         String small = AutoRecipe.describe(auto(given().lr(0.01), facts(50, 28, Source.PRESET, 224)), facts(50, 28, Source.PRESET, 224), null);
         assertTrue(small.contains("backbone at 0.1x,") && small.contains("BatchNorm eval"), small);
