@@ -74,8 +74,9 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (dataDir != null && !IdxDataset.present(dataDir)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--data " + dataDir + " has no Fashion-MNIST IDX"
-                    + " files (train-images-idx3-ubyte.gz ...); leave --data out to use " + DEBIAN + " or the built-in subset.");
+            throw new CommandLine.ParameterException(spec.commandLine(), "--data " + dataDir
+                    + (Files.isDirectory(dataDir) ? " has no Fashion-MNIST IDX files (train-images-idx3-ubyte.gz ...)" : " does not exist")
+                    + "; leave --data out to use " + DEBIAN + " or the built-in subset.");
         }
         // a Ctrl-C stops the run in training after its step and the demo after it, saying so before the JVM exits
         return Interrupts.run(this::interrupt, () -> "graft demo starts again from the beginning", () -> {

@@ -112,6 +112,8 @@ public final class Main implements Callable<Integer> {
         // "Invalid value for option '--head': --head must be ..." says the option once
         return message == null ? null : message.replaceFirst("^Invalid value for option '([^']+)': (\\1 )", "$2")
                 .replaceFirst("^Invalid value for option '([^']+)': ", "$1: ")
+                .replaceFirst("^Missing required parameters?: '?([^']+)'?$", "missing the $1 argument.")
+                .replaceFirst("^Missing required options?: '?(--[a-z-]+)[^']*'?$", "missing the $1 option.")
                 .replaceAll("is not an? (double|float)\\b", "is not a number")
                 .replaceAll("is not an? (int|long|integer)\\b", "is not a whole number");
     }

@@ -66,6 +66,19 @@ class UserMistakesTest {
         assertEquals(2, r.code(), r.all());
         assertTrue(r.err().contains("has no Fashion-MNIST IDX files") && !r.all().contains("built-in subset:"), r.all());
         assertFalse(Files.exists(out), r.all());
+        r = CliConventionsTest.exec("demo", "--data", tmp.resolve("not-there").toString(), "--out", out.toString());
+        assertEquals(2, r.code(), r.all());
+        assertTrue(r.err().contains("not-there does not exist"), r.all());
+    }
+
+    @Test
+    void aMissingArgumentOrOptionIsNamedInPlainWords() {
+        CliConventionsTest.Out r = CliConventionsTest.exec("predict", "--model", run.toString());
+        assertEquals(2, r.code(), r.all());
+        assertTrue(r.err().startsWith("graft: missing the IMAGE argument."), r.err());
+        r = CliConventionsTest.exec("serve");
+        assertEquals(2, r.code(), r.all());
+        assertTrue(r.err().startsWith("graft: missing the --model option."), r.err());
     }
 
     @Test
