@@ -31,6 +31,8 @@ public final class Comparison {
     private final Map<String, List<EpochRecord>> curves = new LinkedHashMap<>();
     private volatile TrainingRun current;
     private volatile boolean interrupted;
+    /** Runs stopped by a Ctrl-C before their last epoch, with the epochs they were to train. */
+    private final Map<String, Integer> stopped = new LinkedHashMap<>();
 
     /** {@code decorate} can add listeners (progress) to each run before it starts. */
     public Comparison(Path dir, Consumer<String> log, Function<TrainingRun, TrainingRun> decorate) {
@@ -48,6 +50,7 @@ public final class Comparison {
         rows.add(new CompareRow(name, recipe.arch(), recipe.weights(), recipe.strategy().toString(), o.valAccuracy(), o.bestEpoch(),
                 o.parameters(), o.trainSeconds(), o.imagesPerSecond()));
         curves.put(name, o.epochs());
+        if (o.fit().status() == Fit.Status.INTERRUPTED) stopped.put(name, run.recipe().epochs());
         return o;
     }
 
@@ -97,10 +100,12 @@ public final class Comparison {
         StringBuilder b = new StringBuilder("| run | arch | weights | strategy | best val acc | best epoch | parameters"
                 + " | train time (s) | train img/s |\n|---|---|---|---|---|---|---|---|---|\n");
         for (CompareRow r : rows) {
-            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.4f%s | %d | %,d | %.1f | %.0f |%n", r.name(),
+            Integer planned = stopped.get(r.name());
+            b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.4f%s | %d%s | %,d | %.1f | %.0f |%n", r.name(),
                     r.arch(), r.weights(), r.strategy(), r.bestValAccuracy(),
-                    r.worseThanScratch(rows) ? " (" + CompareRow.WORSE_THAN_SCRATCH + ")" : "", r.bestEpoch(), r.parameters(),
-                    r.trainSeconds(), r.imagesPerSecond()));
+                    r.worseThanScratch(rows) ? " (" + CompareRow.WORSE_THAN_SCRATCH + ")" : "", r.bestEpoch(),
+                    planned == null ? "" : " (stopped after " + curves.get(r.name()).size() + " of " + planned + " epochs)",
+                    r.parameters(), r.trainSeconds(), r.imagesPerSecond()));
         }
         return b.toString();
     }

@@ -55,6 +55,7 @@ class SignalTest {
         assertTrue(said.contains("| resnet18-none |") && Files.isRegularFile(out.resolve("compare.md")), said);
         assertTrue(said.contains("1 of 2 runs did not train"), said);
         assertTrue(said.contains(out.resolve("resnet18-none") + " stopped after"), said);
+        assertTrue(said.matches("(?s).*\\| resnet18-none \\|.*\\(stopped after \\d+ of 20 epochs\\).*"), "the table marks it:\n" + said);
 
         // stopped in the second run's LR finder: the first run is compared, and --overwrite trains both again
         Path data40 = TestImages.classFolders(tmp.resolve("data40"), 31, 40, "ant", "bee"); // the finder runs
