@@ -3,7 +3,6 @@ package dev.graft.cli;
 import dev.graft.GraftException;
 import dev.graft.models.Pretrained;
 import dev.graft.train.Comparison;
-import dev.graft.train.Fit;
 import dev.graft.train.Recipe;
 import dev.graft.train.Strategy;
 import dev.graft.train.TrainingRun;
@@ -74,12 +73,10 @@ final class CompareCommand implements Callable<Integer> {
         try {
             // after a Ctrl-C no further run starts, and the runs so far are compared before the JVM exits
             return Interrupts.run(comparison::interrupt, comparison::leftToResume, () -> {
-                TrainingRun.Outcome stopped = null;
                 for (Map.Entry<String, Recipe> e : recipes.entrySet()) {
                     if (comparison.interrupted()) break;
                     try {
-                        TrainingRun.Outcome o = comparison.add(e.getKey(), e.getValue());
-                        if (o.fit().status() == Fit.Status.INTERRUPTED) stopped = o;
+                        comparison.add(e.getKey(), e.getValue());
                     } catch (GraftException ex) { // stopped in its LR finder: that run left nothing
                         if (!comparison.interrupted() || comparison.rows().isEmpty()) throw ex;
                     }
@@ -89,8 +86,9 @@ final class CompareCommand implements Callable<Integer> {
                 Console.info("report: " + html);
                 if (comparison.interrupted()) {
                     int left = recipes.size() - comparison.rows().size();
+                    Comparison.Stopped stopped = comparison.stopped();
                     Console.info("interrupted: " + (stopped == null ? "" : stopped.dir() + " stopped after "
-                            + stopped.epochs().size() + " epoch" + (stopped.epochs().size() == 1 ? "" : "s")
+                            + stopped.epochs() + " epoch" + (stopped.epochs() == 1 ? "" : "s")
                             + " (graft train --resume " + stopped.dir() + " finishes it)" + (left > 0 ? "; " : "."))
                             + (left > 0 ? left + " of " + recipes.size() + " runs did not train"
                             + " (--overwrite with the same command trains them all again)." : ""));

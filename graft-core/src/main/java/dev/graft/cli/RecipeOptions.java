@@ -194,20 +194,11 @@ final class RecipeOptions {
 
     /** The recipe of {@code given}, unset fields at the tutorial's defaults; a bad value is a usage error. */
     Recipe build(Recipe.Builder given) {
-        Recipe r;
         try {
-            r = given.build();
+            return given.build();
         } catch (Recipe.Invalid e) {
             throw usage(e.getMessage());
         }
-        if (r.strategy() == Strategy.PARTIAL) { // an unknown group is a typo: say so before the data is read
-            try {
-                Zoo.get(r.arch()).group(r.unfreezeFrom());
-            } catch (GraftException e) {
-                throw usage(e.getMessage());
-            }
-        }
-        return r;
     }
 
     /** The given options as a builder (unset ones stay unset, for {@link dev.graft.train.AutoRecipe}). */

@@ -31,8 +31,10 @@ public final class Comparison {
     private final Map<String, List<EpochRecord>> curves = new LinkedHashMap<>();
     private volatile TrainingRun current;
     private volatile boolean interrupted;
-    /** Runs stopped by a Ctrl-C before their last epoch, with the epochs they were to train. */
-    private final Map<String, Integer> stopped = new LinkedHashMap<>();
+    private volatile Stopped stopped;
+
+    /** The run a Ctrl-C stopped before its last epoch: its name, folder, epochs trained and epochs it was to train. */
+    public record Stopped(String name, Path dir, int epochs, int planned) { }
 
     /** {@code decorate} can add listeners (progress) to each run before it starts. */
     public Comparison(Path dir, Consumer<String> log, Function<TrainingRun, TrainingRun> decorate) {
@@ -50,7 +52,7 @@ public final class Comparison {
         rows.add(new CompareRow(name, recipe.arch(), recipe.weights(), recipe.strategy().toString(), o.valAccuracy(), o.bestEpoch(),
                 o.parameters(), o.trainSeconds(), o.imagesPerSecond()));
         curves.put(name, o.epochs());
-        if (o.fit().status() == Fit.Status.INTERRUPTED) stopped.put(name, run.recipe().epochs());
+        if (o.fit().status() == Fit.Status.INTERRUPTED) stopped = new Stopped(name, o.dir(), o.epochs().size(), run.recipe().epochs());
         return o;
     }
 
@@ -93,6 +95,9 @@ public final class Comparison {
     /** Whether {@link #interrupt} was called: the caller starts no further run. */
     public boolean interrupted() { return interrupted; }
 
+    /** The run a Ctrl-C stopped in training, or null. */
+    public Stopped stopped() { return stopped; }
+
     public List<CompareRow> rows() { return List.copyOf(rows); }
 
     /** The table as markdown. */
@@ -100,11 +105,11 @@ public final class Comparison {
         StringBuilder b = new StringBuilder("| run | arch | weights | strategy | best val acc | best epoch | parameters"
                 + " | train time (s) | train img/s |\n|---|---|---|---|---|---|---|---|---|\n");
         for (CompareRow r : rows) {
-            Integer planned = stopped.get(r.name());
+            Stopped st = stopped != null && stopped.name().equals(r.name()) ? stopped : null;
             b.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %.4f%s | %d%s | %,d | %.1f | %.0f |%n", r.name(),
                     r.arch(), r.weights(), r.strategy(), r.bestValAccuracy(),
                     r.worseThanScratch(rows) ? " (" + CompareRow.WORSE_THAN_SCRATCH + ")" : "", r.bestEpoch(),
-                    planned == null ? "" : " (stopped after " + curves.get(r.name()).size() + " of " + planned + " epochs)",
+                    st == null ? "" : " (stopped after " + st.epochs() + " of " + st.planned() + " epochs)",
                     r.parameters(), r.trainSeconds(), r.imagesPerSecond()));
         }
         return b.toString();

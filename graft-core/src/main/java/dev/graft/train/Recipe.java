@@ -134,6 +134,13 @@ public record Recipe(
         weights = strategy.weights(weights == null ? Pretrained.NO_WEIGHTS : weights);
         require(strategy != Strategy.PARTIAL || unfreezeFrom != null && !unfreezeFrom.isBlank(),
                 "the partial strategy needs --unfreeze-from GROUP (e.g. layer4)");
+        if (strategy == Strategy.PARTIAL) {
+            try {
+                Zoo.get(arch).group(unfreezeFrom); // an unknown group is a typo: said before any data is read
+            } catch (GraftException e) {
+                throw new Invalid(e.getMessage());
+            }
+        }
         require(epochs >= 1, "--epochs must be at least 1, not " + epochs);
         require(batchSize >= 1, "--batch-size must be at least 1, not " + batchSize);
         require(imageSize >= MIN_IMAGE_SIZE && imageSize <= MAX_IMAGE_SIZE,

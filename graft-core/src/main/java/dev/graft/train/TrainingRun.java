@@ -504,7 +504,6 @@ public final class TrainingRun {
         AutoRecipe.Facts facts = p.facts();
         Preset preset = p.preset();
         MemoryCheck.require(recipe, model); // before any batch is read: refuse in seconds what cannot fit
-        if (recipe.strategy() == Strategy.PARTIAL) spec.group(recipe.unfreezeFrom()); // before the LR finder
         replaceEarlierRun(); // every check of the input has passed
 
         try {
